@@ -1,0 +1,121 @@
+/**
+ * The master↔agent channel. Mesos speaks libprocess messages here; Meseta uses the
+ * same HTTP + RecordIO pattern as the scheduler API:
+ *
+ *   agent ── POST /master/api/v1/agent {type: REGISTER | REREGISTER} ──► master
+ *         ◄── 200, RecordIO stream of AgentEvent (REGISTERED first, then RUN_TASK, KILL_TASK, PING, …)
+ *   agent ── POST /master/api/v1/agent {type: STATUS_UPDATE | PONG | …, agent_id} ──► 202
+ *   master ─ POST <agent>/slave(1)/api/v1/master is not used: everything the master
+ *            tells the agent rides the stream the agent opened.
+ *
+ * The stream carries header `Mesos-Stream-Id`; every later call from the agent must
+ * carry it, so a stale agent connection cannot act after a newer one replaced it.
+ * Field names follow Mesos's internal messages (`messages.proto`): RegisterSlaveMessage,
+ * RunTaskMessage, KillTaskMessage, StatusUpdateMessage, StatusUpdateAcknowledgementMessage,
+ * FrameworkToExecutorMessage, ExecutorToFrameworkMessage, ShutdownFrameworkMessage, PingSlaveMessage.
+ */
+import type {
+  AgentID,
+  AgentInfo,
+  ExecutorID,
+  ExecutorInfo,
+  FrameworkID,
+  FrameworkInfo,
+  KillPolicy,
+  TaskGroupInfo,
+  TaskID,
+  TaskInfo,
+  TaskState,
+  TaskStatus,
+} from './types.js';
+
+/** A task as the agent reports it when reregistering (mirrors mesos Task). */
+export interface AgentTask {
+  task_info: TaskInfo;
+  framework_id: FrameworkID;
+  executor_id: ExecutorID;
+  state: TaskState;
+  /** Latest status the agent has for the task (may not be acknowledged yet). */
+  latest_status?: TaskStatus;
+}
+
+/** Calls from agent to master (request bodies of POST /master/api/v1/agent). */
+export type AgentCall =
+  | {
+      type: 'REGISTER';
+      register: { agent_info: AgentInfo; version: string; pid: string };
+    }
+  | {
+      type: 'REREGISTER';
+      reregister: {
+        agent_info: AgentInfo & { id: AgentID };
+        version: string;
+        pid: string;
+        frameworks: FrameworkInfo[];
+        executors: ExecutorInfo[];
+        tasks: AgentTask[];
+      };
+    }
+  | {
+      /** A status update from an executor (or the agent itself), to be forwarded reliably. */
+      type: 'STATUS_UPDATE';
+      agent_id: AgentID;
+      status_update: { framework_id: FrameworkID; status: TaskStatus };
+    }
+  | {
+      /** Executor → scheduler message (base64 `data`), best effort. */
+      type: 'EXECUTOR_MESSAGE';
+      agent_id: AgentID;
+      executor_message: { framework_id: FrameworkID; executor_id: ExecutorID; data: string };
+    }
+  | {
+      /** An executor process ended; `status` is the raw wait status as in FAILURE events. */
+      type: 'EXECUTOR_EXITED';
+      agent_id: AgentID;
+      executor_exited: { framework_id: FrameworkID; executor_id: ExecutorID; status: number };
+    }
+  | { type: 'PONG'; agent_id: AgentID }
+  | { type: 'UNREGISTER'; agent_id: AgentID };
+
+/** Events from master to agent, on the agent's RecordIO stream. */
+export type AgentEvent =
+  | { type: 'REGISTERED'; registered: { agent_id: AgentID; master_id: string; ping_interval_seconds: number } }
+  | { type: 'REREGISTERED'; reregistered: { agent_id: AgentID; master_id: string; ping_interval_seconds: number } }
+  | {
+      type: 'RUN_TASK';
+      run_task: { framework: FrameworkInfo & { id: FrameworkID }; task: TaskInfo };
+    }
+  | {
+      type: 'RUN_TASK_GROUP';
+      run_task_group: {
+        framework: FrameworkInfo & { id: FrameworkID };
+        executor: ExecutorInfo;
+        task_group: TaskGroupInfo;
+      };
+    }
+  | {
+      type: 'KILL_TASK';
+      kill_task: { framework_id: FrameworkID; task_id: TaskID; kill_policy?: KillPolicy };
+    }
+  | {
+      /** Scheduler ACKNOWLEDGE relayed; `uuid` base64. */
+      type: 'ACKNOWLEDGE';
+      acknowledge: { framework_id: FrameworkID; task_id: TaskID; uuid: string };
+    }
+  | {
+      type: 'FRAMEWORK_MESSAGE';
+      framework_message: { framework_id: FrameworkID; executor_id: ExecutorID; data: string };
+    }
+  | { type: 'SHUTDOWN_FRAMEWORK'; shutdown_framework: { framework_id: FrameworkID } }
+  | { type: 'SHUTDOWN_EXECUTOR'; shutdown_executor: { framework_id: FrameworkID; executor_id: ExecutorID } }
+  | {
+      /** Master asks the agent to report these tasks' states (reconciliation after reregistration). */
+      type: 'UPDATE_FRAMEWORK';
+      update_framework: { framework: FrameworkInfo & { id: FrameworkID } };
+    }
+  | { type: 'PING' }
+  | { type: 'SHUTDOWN'; shutdown: { message: string } }
+  | { type: 'ERROR'; error: { message: string } };
+
+/** Canonical path of the agent channel on the master. */
+export const AGENT_API_PATH = '/master/api/v1/agent';
