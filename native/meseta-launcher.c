@@ -1,0 +1,306 @@
+/*
+ * meseta-launcher: runs one task for the Mesos containerizer and outlives the agent.
+ *
+ * Why native: a Node.js process per task would cost tens of MB; this costs a few
+ * hundred kB and no CPU while the task runs (it only blocks in waitpid).
+ *
+ * Usage:
+ *   meseta-launcher --sandbox=DIR --stdout=FILE --stderr=FILE
+ *                   --pid_file=FILE --status_file=FILE
+ *                   [--cgroup_procs=PATH]... [--user=NAME] [--report_fd=N]
+ *                   (--shell=CMD | --exec=PATH -- ARGV0 ARGS...)
+ *
+ * The task runs with exactly the launcher's environment (the agent passes the
+ * task's env when it spawns us). Steps:
+ *   1. the launcher starts a new session (if not one already) and ignores
+ *      SIGHUP/SIGINT/SIGPIPE so the agent's death or its terminal do not kill it;
+ *   2. it forks the task child, which joins every given cgroup (pid written into
+ *      cgroup.procs BEFORE exec, so no descendant can escape), starts its own
+ *      session (so the task's tree is one process group/session the agent can
+ *      signal without hitting the launcher), chdirs to the sandbox, puts
+ *      /dev/null, the stdout file and the stderr file (append) on fds 0/1/2,
+ *      resets the signal mask and dispositions, optionally switches user, and
+ *      execs `/bin/sh -c CMD` or PATH with ARGV;
+ *   3. a close-on-exec pipe tells the launcher whether the exec happened; on
+ *      success it writes the child's pid to the pid file (tmp + rename) and
+ *      `ok <pid>\n` to the report fd; on failure `error <stage>: <reason>\n`;
+ *   4. it reaps the child and writes the raw wait status as decimal text to the
+ *      status file (tmp + rename), then exits with the shell's encoding:
+ *      exit code N, or 128 + signal number; 125 for a launcher usage error.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define MAX_CGROUPS 16
+#define EXIT_USAGE 125
+
+struct options {
+  const char *sandbox;
+  const char *stdout_path;
+  const char *stderr_path;
+  const char *pid_file;
+  const char *status_file;
+  const char *user;
+  const char *shell;
+  const char *exec_path;
+  const char *cgroup_procs[MAX_CGROUPS];
+  int n_cgroups;
+  char **argv;
+  int report_fd;
+};
+
+/* What the child sends through the close-on-exec pipe when a step fails. */
+struct child_failure {
+  int stage;
+  int err;
+};
+
+enum stage { STAGE_CGROUP, STAGE_CHDIR, STAGE_STDIO, STAGE_USER, STAGE_EXEC };
+static const char *const stage_names[] = {"join cgroup", "chdir to sandbox", "open stdio",
+                                          "switch user", "exec"};
+
+static int write_all(int fd, const char *buf, size_t len) {
+  while (len > 0) {
+    ssize_t n = write(fd, buf, len);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return -1;
+    }
+    buf += n;
+    len -= (size_t)n;
+  }
+  return 0;
+}
+
+/* Readers (the agent, possibly a later one) must never see a half-written file. */
+static int write_file_atomically(const char *path, const char *text) {
+  char tmp[4096];
+  if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) return -1;
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return -1;
+  int rc = write_all(fd, text, strlen(text));
+  if (close(fd) != 0) rc = -1;
+  if (rc == 0) rc = rename(tmp, path);
+  return rc;
+}
+
+static void report(const struct options *o, const char *text) {
+  if (o->report_fd < 0) return;
+  /* The agent may already be gone (EPIPE, SIGPIPE is ignored): nothing to do then. */
+  (void)write_all(o->report_fd, text, strlen(text));
+}
+
+static int starts_with(const char *arg, const char *prefix, const char **value) {
+  size_t n = strlen(prefix);
+  if (strncmp(arg, prefix, n) != 0) return 0;
+  *value = arg + n;
+  return 1;
+}
+
+static int parse_options(int argc, char **argv, struct options *o) {
+  memset(o, 0, sizeof *o);
+  o->report_fd = -1;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    const char *v;
+    if (strcmp(a, "--") == 0) {
+      o->argv = &argv[i + 1];
+      break;
+    } else if (starts_with(a, "--sandbox=", &v)) o->sandbox = v;
+    else if (starts_with(a, "--stdout=", &v)) o->stdout_path = v;
+    else if (starts_with(a, "--stderr=", &v)) o->stderr_path = v;
+    else if (starts_with(a, "--pid_file=", &v)) o->pid_file = v;
+    else if (starts_with(a, "--status_file=", &v)) o->status_file = v;
+    else if (starts_with(a, "--user=", &v)) o->user = v;
+    else if (starts_with(a, "--shell=", &v)) o->shell = v;
+    else if (starts_with(a, "--exec=", &v)) o->exec_path = v;
+    else if (starts_with(a, "--report_fd=", &v)) o->report_fd = atoi(v);
+    else if (starts_with(a, "--cgroup_procs=", &v)) {
+      if (o->n_cgroups == MAX_CGROUPS) return -1;
+      o->cgroup_procs[o->n_cgroups++] = v;
+    } else {
+      return -1;
+    }
+  }
+  if (!o->sandbox || !o->stdout_path || !o->stderr_path || !o->pid_file || !o->status_file)
+    return -1;
+  if ((o->shell != NULL) == (o->exec_path != NULL)) return -1;
+  if (o->exec_path && (!o->argv || !o->argv[0])) return -1;
+  return 0;
+}
+
+static void fail_child(int errfd, enum stage stage) {
+  struct child_failure f = {(int)stage, errno};
+  (void)write_all(errfd, (const char *)&f, sizeof f);
+  _exit(127);
+}
+
+static int join_cgroup(const char *procs_path) {
+  char pid[32];
+  int len = snprintf(pid, sizeof pid, "%d\n", (int)getpid());
+  int fd = open(procs_path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  int rc = write_all(fd, pid, (size_t)len);
+  if (close(fd) != 0) rc = -1;
+  return rc;
+}
+
+static int open_onto(const char *path, int flags, int target, const struct passwd *pw) {
+  int fd = open(path, flags | O_CLOEXEC, 0644);
+  if (fd < 0) return -1;
+  /* The task, not root, must own the files it writes when it runs as a user. */
+  if (pw && fchown(fd, pw->pw_uid, pw->pw_gid) != 0 && errno != EPERM) return -1;
+  if (dup2(fd, target) < 0) return -1; /* dup2 clears FD_CLOEXEC on the target */
+  close(fd);
+  return 0;
+}
+
+/* Inherited descriptors (e.g. the agent's report pipe) must not leak into the task. */
+static void close_inherited_fds(int keep) {
+  DIR *d = opendir("/proc/self/fd");
+  if (!d) {
+    for (int fd = 3; fd < 1024; fd++)
+      if (fd != keep) close(fd);
+    return;
+  }
+  int dir_fd = dirfd(d);
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    int fd = atoi(e->d_name);
+    if (fd > 2 && fd != keep && fd != dir_fd) fcntl(fd, F_SETFD, FD_CLOEXEC);
+  }
+  closedir(d);
+}
+
+static void reset_signals(void) {
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  for (int sig = 1; sig < NSIG; sig++)
+    if (sig != SIGKILL && sig != SIGSTOP) signal(sig, SIG_DFL); /* EINVAL for RT-reserved: fine */
+}
+
+static void run_child(const struct options *o, int errfd, const struct passwd *pw) {
+  for (int i = 0; i < o->n_cgroups; i++)
+    if (join_cgroup(o->cgroup_procs[i]) != 0) fail_child(errfd, STAGE_CGROUP);
+  setsid();
+  if (chdir(o->sandbox) != 0) fail_child(errfd, STAGE_CHDIR);
+  if (open_onto("/dev/null", O_RDONLY, 0, NULL) != 0 ||
+      open_onto(o->stdout_path, O_WRONLY | O_CREAT | O_APPEND, 1, pw) != 0 ||
+      open_onto(o->stderr_path, O_WRONLY | O_CREAT | O_APPEND, 2, pw) != 0)
+    fail_child(errfd, STAGE_STDIO);
+  if (pw && (setgid(pw->pw_gid) != 0 || initgroups(pw->pw_name, pw->pw_gid) != 0 ||
+             setuid(pw->pw_uid) != 0))
+    fail_child(errfd, STAGE_USER);
+  close_inherited_fds(errfd);
+  reset_signals();
+  if (o->shell) execl("/bin/sh", "sh", "-c", o->shell, (char *)NULL);
+  else execvp(o->exec_path, o->argv);
+  fail_child(errfd, STAGE_EXEC);
+}
+
+static int exit_code_for(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return EXIT_USAGE;
+}
+
+static pid_t reap(pid_t pid, int *status) {
+  pid_t r;
+  do r = waitpid(pid, status, 0);
+  while (r < 0 && errno == EINTR);
+  return r;
+}
+
+static void write_status(const struct options *o, int status) {
+  char text[32];
+  snprintf(text, sizeof text, "%d\n", status);
+  if (write_file_atomically(o->status_file, text) != 0)
+    fprintf(stderr, "meseta-launcher: cannot write %s: %s\n", o->status_file, strerror(errno));
+}
+
+int main(int argc, char **argv) {
+  struct options o;
+  if (parse_options(argc, argv, &o) != 0) {
+    fprintf(stderr, "meseta-launcher: bad usage (see the header of meseta-launcher.c)\n");
+    return EXIT_USAGE;
+  }
+  signal(SIGPIPE, SIG_IGN);
+  signal(SIGHUP, SIG_IGN);
+  signal(SIGINT, SIG_IGN);
+  setsid(); /* EPERM when the agent already made us a session leader: fine */
+
+  struct passwd *pw = NULL;
+  if (o.user && *o.user) {
+    errno = 0;
+    pw = getpwnam(o.user);
+    if (!pw) {
+      char msg[512];
+      snprintf(msg, sizeof msg, "error switch user: no such user '%s'\n", o.user);
+      report(&o, msg);
+      return EXIT_USAGE;
+    }
+  }
+
+  int errpipe[2];
+  if (pipe2(errpipe, O_CLOEXEC) != 0) {
+    report(&o, "error pipe: cannot create\n");
+    return EXIT_USAGE;
+  }
+  pid_t child = fork();
+  if (child < 0) {
+    char msg[256];
+    snprintf(msg, sizeof msg, "error fork: %s\n", strerror(errno));
+    report(&o, msg);
+    return EXIT_USAGE;
+  }
+  if (child == 0) {
+    close(errpipe[0]);
+    run_child(&o, errpipe[1], pw);
+  }
+  close(errpipe[1]);
+
+  struct child_failure f;
+  ssize_t n;
+  do n = read(errpipe[0], &f, sizeof f);
+  while (n < 0 && errno == EINTR);
+  close(errpipe[0]);
+
+  int status = 0;
+  if (n == (ssize_t)sizeof f) {
+    reap(child, &status);
+    write_status(&o, status);
+    char msg[512];
+    int stage = f.stage >= 0 && f.stage <= STAGE_EXEC ? f.stage : STAGE_EXEC;
+    snprintf(msg, sizeof msg, "error %s: %s\n", stage_names[stage], strerror(f.err));
+    report(&o, msg);
+    return exit_code_for(status);
+  }
+
+  char text[32];
+  snprintf(text, sizeof text, "%d\n", (int)child);
+  if (write_file_atomically(o.pid_file, text) != 0)
+    fprintf(stderr, "meseta-launcher: cannot write %s: %s\n", o.pid_file, strerror(errno));
+  snprintf(text, sizeof text, "ok %d\n", (int)child);
+  report(&o, text);
+  if (o.report_fd >= 0) close(o.report_fd);
+
+  if (reap(child, &status) < 0) {
+    fprintf(stderr, "meseta-launcher: waitpid: %s\n", strerror(errno));
+    return EXIT_USAGE;
+  }
+  write_status(&o, status);
+  return exit_code_for(status);
+}
