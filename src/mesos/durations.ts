@@ -81,9 +81,10 @@ function inUnit(ns: number, unit: DurationUnit): string {
  * Mesos output form of a duration given in milliseconds: the largest unit not
  * exceeding the value, unless the value is not whole in it but whole in the
  * next smaller unit (60 s → `1mins`, 90 s → `90secs`, 5400 s → `90mins`,
- * 10 days → `10days`, 1.5 s → `1500ms`); otherwise a fraction in the larger
- * unit (`1.5001secs`... only when the smaller unit is not whole either).
- * Unit names are always plural (`1mins`). Negative values get a `-` prefix.
+ * 10 days → `10days`, 1.5 s → `1500ms`); when neither is whole, a fraction
+ * in the larger unit with up to 15 significant digits (1.0000005 s →
+ * `1.0000005secs`). Unit names are always plural (`1mins`). Negative values get
+ * a `-` prefix. Input is rounded to whole nanoseconds first.
  */
 export function formatDuration(ms: number): string {
   const total = Math.round(ms * 1e6);

@@ -54,7 +54,7 @@ export function roundScalar(value: number): number {
 export function formatScalar(value: number): string {
   const rounded = roundScalar(value);
   // Integers print plainly; large values must not switch to exponent form.
-  if (Number.isInteger(rounded)) return rounded.toFixed(0);
+  if (Number.isInteger(rounded)) return BigInt(rounded).toString();
   return rounded.toFixed(3).replace(/0+$/, '').replace(/\.$/, '');
 }
 

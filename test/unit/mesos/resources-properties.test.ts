@@ -1,0 +1,139 @@
+/**
+ * Properties of resource arithmetic the allocator relies on: nothing is lost
+ * or invented by add/subtract, containment is consistent with both, and the
+ * canonical form is stable.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import fc from 'fast-check';
+
+import {
+  addResources,
+  containsResources,
+  formatResources,
+  normalizeResources,
+  parseResourcesFlag,
+  quantitiesOf,
+  scalarOf,
+  subtractResources,
+} from '../../../src/mesos/resources.js';
+import type { Range, Resource } from '../../../src/mesos/types.js';
+import { subtractRanges } from '../../../src/mesos/values.js';
+
+const roleArb = fc.constantFrom(undefined, '*', 'dev', 'ops');
+const allocArb = fc.constantFrom(undefined, 'web');
+const scalarValueArb = fc.oneof(
+  fc.integer({ min: 0, max: 4_000_000 }).map((n) => n / 1000),
+  fc.double({ min: 0, max: 10_000, noNaN: true }),
+);
+const rangesArb = fc.array(
+  fc.tuple(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 30 })).map(([b, len]) => ({ begin: b, end: b + len })),
+  { maxLength: 4 },
+);
+const itemsArb = fc.uniqueArray(fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f'), { maxLength: 4 });
+
+function tag(res: Resource, role: string | undefined, alloc: string | undefined): Resource {
+  const out: Resource = { ...res };
+  if (role !== undefined) out.role = role;
+  if (alloc !== undefined) out.allocation_info = { role: alloc };
+  return out;
+}
+
+const resourceArb: fc.Arbitrary<Resource> = fc.oneof(
+  fc
+    .tuple(fc.constantFrom('cpus', 'mem', 'disk', 'gpus'), scalarValueArb, roleArb, allocArb)
+    .map(([name, value, role, alloc]) => tag({ name, type: 'SCALAR', scalar: { value } }, role, alloc)),
+  fc
+    .tuple(rangesArb, roleArb, allocArb)
+    .map(([range, role, alloc]) => tag({ name: 'ports', type: 'RANGES', ranges: { range } }, role, alloc)),
+  fc.tuple(itemsArb, roleArb).map(([item, role]) => tag({ name: 'bugs', type: 'SET', set: { item } }, role, undefined)),
+);
+const resourcesArb = fc.array(resourceArb, { maxLength: 8 });
+
+/**
+ * Ranges and sets are unions, so `(a + b) − b = a` only holds when b's values
+ * are not already in a — as in the allocator, where what is handed back was
+ * taken out first. This removes a's values from b.
+ */
+function disjointFrom(a: Resource[], b: Resource[]): Resource[] {
+  const ports: Range[] = a.filter((r) => r.type === 'RANGES').flatMap((r) => r.ranges?.range ?? []);
+  const items = new Set(a.filter((r) => r.type === 'SET').flatMap((r) => r.set?.item ?? []));
+  return b.map((r) => {
+    if (r.type === 'RANGES') return { ...r, ranges: { range: subtractRanges(r.ranges?.range ?? [], ports) } };
+    if (r.type === 'SET') return { ...r, set: { item: (r.set?.item ?? []).filter((x) => !items.has(x)) } };
+    return r;
+  });
+}
+
+describe('resource arithmetic properties', () => {
+  it('add then subtract is the identity', () => {
+    fc.assert(
+      fc.property(resourcesArb, resourcesArb, (a, b0) => {
+        const b = disjointFrom(a, b0);
+        assert.deepEqual(subtractResources(addResources(a, b), b), normalizeResources(a));
+      }),
+    );
+  });
+
+  it('a + b contains both a and b', () => {
+    fc.assert(
+      fc.property(resourcesArb, resourcesArb, (a, b) => {
+        const sum = addResources(a, b);
+        assert.ok(containsResources(sum, b));
+        assert.ok(containsResources(sum, a));
+      }),
+    );
+  });
+
+  it('normalize is idempotent and keeps the text form stable', () => {
+    fc.assert(
+      fc.property(resourcesArb, (a) => {
+        const once = normalizeResources(a);
+        assert.deepEqual(normalizeResources(once), once);
+        // The logged text parses back to the same resources (the text form has
+        // no syntax for allocation roles, and `{}` is only the empty marker).
+        const plain = once.filter((r) => r.allocation_info === undefined);
+        if (plain.length > 0) {
+          assert.equal(formatResources(parseResourcesFlag(formatResources(plain))), formatResources(plain));
+        }
+      }),
+    );
+  });
+
+  it('a − b is contained in a, and (a − b) + b contains a when a ⊇ b', () => {
+    fc.assert(
+      fc.property(resourcesArb, resourcesArb, (a, b) => {
+        const diff = subtractResources(a, b);
+        assert.ok(containsResources(a, diff));
+        if (containsResources(a, b)) {
+          assert.ok(containsResources(addResources(diff, b), a));
+        }
+      }),
+    );
+  });
+
+  it('scalar totals add up exactly (fixed-point) and never go negative', () => {
+    fc.assert(
+      fc.property(resourcesArb, resourcesArb, (a, b) => {
+        for (const name of ['cpus', 'mem', 'disk', 'gpus']) {
+          const sum = scalarOf(addResources(a, b), name);
+          assert.equal(Math.round(sum * 1000), Math.round(scalarOf(a, name) * 1000) + Math.round(scalarOf(b, name) * 1000));
+          assert.ok(scalarOf(subtractResources(a, b), name) >= 0);
+        }
+        for (const v of Object.values(quantitiesOf(subtractResources(a, b)))) assert.ok(v >= 0);
+      }),
+    );
+  });
+
+  it('contains is reflexive and transitive through subtraction', () => {
+    fc.assert(
+      fc.property(resourcesArb, resourcesArb, (a, b) => {
+        assert.ok(containsResources(a, a));
+        assert.ok(containsResources(a, []));
+        const c = subtractResources(a, b);
+        assert.ok(containsResources(a, subtractResources(c, b)));
+      }),
+    );
+  });
+});
