@@ -1,0 +1,58 @@
+/**
+ * What an `Agent` is built from. The CLI parses Mesos flags (§6.3 of our
+ * reference) into this; `meseta local` fills it directly.
+ */
+import type { Clock } from '../mesos/clock.js';
+import type { Attribute, Resource } from '../mesos/types.js';
+import type { Containerizer } from './containerizer/containerizer.js';
+import type { RetryPolicy } from './status-update-streams.js';
+
+/** Log sink; lines are glog-style messages without the prefix (the CLI adds it). */
+export interface AgentLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface AgentOptions {
+  /** Master base URL, `http://host:port` (`--master=host:port`). */
+  masterUrl: string;
+  /** Address to bind and advertise (`--ip`). */
+  ip: string;
+  /** Port to bind (`--port`, default 5051); 0 picks a free one, reported by `agent.port`. */
+  port: number;
+  /** `--hostname`; reported in AgentInfo and `/state`. */
+  hostname: string;
+  /** `--work_dir`: sandboxes under `slaves/`, checkpoints under `meta/`. */
+  workDir: string;
+  /** Total resources, already detected or parsed from `--resources`. */
+  resources: Resource[];
+  /** `--attributes`, parsed. */
+  attributes: Attribute[];
+  containerizer: Containerizer;
+  /** `--executor_shutdown_grace_period` in ms (default 5000). */
+  executorShutdownGracePeriodMs?: number;
+  /** `--executor_registration_timeout` in ms (default 60000). */
+  executorRegistrationTimeoutMs?: number;
+  /** `--registration_backoff_factor` in ms (default 1000). */
+  registrationBackoffFactorMs?: number;
+  /** `--executor_environment_variables`, parsed. */
+  executorEnvironmentVariables?: Record<string, string>;
+  /** Status update retry timing (default Mesos's 10 s .. 10 min). */
+  statusUpdateRetry?: RetryPolicy;
+  /** Flags as given, for `/flags` and `/state` (`{name: "value"}`). */
+  flags?: Record<string, string>;
+  logger?: AgentLogger;
+  clock?: Clock;
+  /** Reported in `/version`, `/state` and REGISTER (e.g. `1.11.0`). */
+  version?: string;
+  /** `build_user` etc. for `/version`. */
+  build?: { user?: string; date?: string; time?: string; gitSha?: string };
+  /** Completed tasks kept per executor for `/state` (Mesos: 200). */
+  maxCompletedTasksPerExecutor?: number;
+  /** Completed executors kept per framework (Mesos `--max_completed_executors_per_framework`, 150). */
+  maxCompletedExecutorsPerFramework?: number;
+}
+
+/** A logger that drops everything. */
+export const silentLogger: AgentLogger = { info: () => {}, warn: () => {}, error: () => {} };

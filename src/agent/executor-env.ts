@@ -1,0 +1,98 @@
+/**
+ * The environment an executor (and, for command tasks, the task itself) runs
+ * with. Mirrors `executorEnvironment()` in Mesos's `src/slave/slave.cpp`: the
+ * agent's own environment is never inherited; PATH gets a default when no one
+ * set it. Pure.
+ */
+import type { CommandInfo } from '../mesos/types.js';
+
+/** PATH given when neither the flags nor the CommandInfo set one (Mesos's `os::host_default_path()`). */
+export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** What the agent knows when it builds an executor's environment. */
+export interface ExecutorEnvInput {
+  frameworkId: string;
+  executorId: string;
+  agentId: string;
+  /** `slave(1)@<ip>:<port>`. */
+  agentPid: string;
+  /** `<ip>:<port>` of the agent's HTTP server. */
+  agentEndpoint: string;
+  /** Host path of the sandbox. */
+  directory: string;
+  /** Sandbox path as the process sees it (same as `directory` without an image). */
+  sandbox?: string;
+  /** FrameworkInfo.checkpoint. */
+  checkpoint: boolean;
+  /** Executor shutdown grace period in milliseconds. */
+  shutdownGracePeriodMs: number;
+  /** Role the task's resources are allocated to (`MESOS_ALLOCATION_ROLE`). */
+  allocationRole?: string;
+  /** `--executor_environment_variables` entries. */
+  flagVariables?: Record<string, string>;
+  /** The command's own environment, applied last so it wins. */
+  command?: CommandInfo;
+  /** `--http_command_executor`: advertised as MESOS_HTTP_COMMAND_EXECUTOR. */
+  httpCommandExecutor?: boolean;
+}
+
+/**
+ * Builds the environment: flag variables first, then the `MESOS_*` set (§3.4 of
+ * our reference), then `CommandInfo.environment` (VALUE entries; SECRET entries
+ * are skipped, Meseta has no secret resolver), then PATH if still unset.
+ */
+export function buildExecutorEnv(input: ExecutorEnvInput): Record<string, string> {
+  const env: Record<string, string> = { ...(input.flagVariables ?? {}) };
+  env['MESOS_FRAMEWORK_ID'] = input.frameworkId;
+  env['MESOS_EXECUTOR_ID'] = input.executorId;
+  env['MESOS_DIRECTORY'] = input.directory;
+  env['MESOS_SANDBOX'] = input.sandbox ?? input.directory;
+  env['MESOS_AGENT_ID'] = input.agentId;
+  env['MESOS_SLAVE_ID'] = input.agentId;
+  env['MESOS_SLAVE_PID'] = input.agentPid;
+  env['MESOS_AGENT_ENDPOINT'] = input.agentEndpoint;
+  env['MESOS_CHECKPOINT'] = input.checkpoint ? '1' : '0';
+  env['MESOS_HTTP_COMMAND_EXECUTOR'] = input.httpCommandExecutor ? '1' : '0';
+  env['MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD'] = formatDuration(input.shutdownGracePeriodMs);
+  if (input.allocationRole !== undefined) env['MESOS_ALLOCATION_ROLE'] = input.allocationRole;
+  env['LIBPROCESS_PORT'] = '0';
+  for (const variable of input.command?.environment?.variables ?? []) {
+    if (variable.type === 'SECRET') continue;
+    env[variable.name] = variable.value ?? '';
+  }
+  if (env['PATH'] === undefined) env['PATH'] = DEFAULT_PATH;
+  return env;
+}
+
+const UNITS: ReadonlyArray<readonly [string, number]> = [
+  ['weeks', 7 * 24 * 3600e3],
+  ['days', 24 * 3600e3],
+  ['hrs', 3600e3],
+  ['mins', 60e3],
+  ['secs', 1e3],
+  ['ms', 1],
+  ['us', 1e-3],
+  ['ns', 1e-6],
+];
+
+/**
+ * Mesos's duration text (stout `Duration` output): the largest unit not
+ * exceeding the value; if that is not whole, one unit down when that is whole
+ * (90 s → `90secs`, 60 s → `1mins`, 5400 s → `90mins`), else the fraction in the
+ * larger unit. Units are plural even for 1. `ms` in, text out.
+ */
+export function formatDuration(ms: number): string {
+  if (ms === 0) return '0ns';
+  const abs = Math.abs(ms);
+  const index = UNITS.findIndex(([, size]) => abs >= size);
+  const at = index < 0 ? UNITS.length - 1 : index;
+  const [unit, size] = UNITS[at]!;
+  const value = ms / size;
+  if (Number.isInteger(value)) return `${value}${unit}`;
+  const lower = UNITS[at + 1];
+  if (lower) {
+    const lowered = ms / lower[1];
+    if (Number.isInteger(Math.round(lowered * 1e6) / 1e6)) return `${Math.round(lowered)}${lower[0]}`;
+  }
+  return `${Number(value.toPrecision(15))}${unit}`;
+}

@@ -1,0 +1,122 @@
+/**
+ * The agent's `work_dir` layout, as Mesos's `src/slave/paths.cpp`:
+ *
+ *   <work_dir>/slaves/latest -> <agent_id>
+ *   <work_dir>/slaves/<agent_id>/frameworks/<fw>/executors/<ex>/runs/latest -> <container_id>
+ *   <work_dir>/slaves/<agent_id>/frameworks/<fw>/executors/<ex>/runs/<container_id>/{stdout,stderr}
+ *   <work_dir>/meta/slaves/<agent_id>/...      (checkpoints)
+ *
+ * Path building is pure; `createExecutorSandbox` and `linkLatestAgent` do the
+ * disk work. Users, log shippers and the web UI rely on this layout, so it is
+ * kept identical to Mesos's.
+ */
+import { mkdir, rename, rm, symlink } from 'node:fs/promises';
+import path from 'node:path';
+
+/** An id that would escape its directory or collide with our own names. */
+export class InvalidPathIdError extends Error {
+  readonly code = 'INVALID_PATH_ID';
+  constructor(
+    readonly kind: string,
+    readonly id: string,
+  ) {
+    super(`Invalid ${kind} '${id}' for a sandbox path`);
+  }
+}
+
+/**
+ * Checks an id before it becomes a path segment. The master validates task and
+ * executor ids (no `/`, not `.`/`..`, no control characters); this guards the
+ * disk against a master that did not.
+ * @throws InvalidPathIdError
+ */
+export function checkPathId(kind: string, id: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (id === '' || id === '.' || id === '..' || id === 'latest' || /[/\\\x00-\x1f]/.test(id)) {
+    throw new InvalidPathIdError(kind, id);
+  }
+  return id;
+}
+
+/** Identifies one executor run (one container) on this agent. */
+export interface RunRef {
+  agentId: string;
+  frameworkId: string;
+  executorId: string;
+  containerId: string;
+}
+
+/** `<work_dir>/slaves/<agent_id>`. */
+export function agentDir(workDir: string, agentId: string): string {
+  return path.join(workDir, 'slaves', checkPathId('agent id', agentId));
+}
+
+/** `<work_dir>/slaves/<agent_id>/frameworks/<framework_id>`. */
+export function frameworkDir(workDir: string, agentId: string, frameworkId: string): string {
+  return path.join(agentDir(workDir, agentId), 'frameworks', checkPathId('framework id', frameworkId));
+}
+
+/** `.../frameworks/<fw>/executors/<executor_id>`. */
+export function executorDir(workDir: string, agentId: string, frameworkId: string, executorId: string): string {
+  return path.join(frameworkDir(workDir, agentId, frameworkId), 'executors', checkPathId('executor id', executorId));
+}
+
+/** The sandbox: `.../executors/<ex>/runs/<container_id>`. */
+export function executorRunDir(workDir: string, run: RunRef): string {
+  return path.join(
+    executorDir(workDir, run.agentId, run.frameworkId, run.executorId),
+    'runs',
+    checkPathId('container id', run.containerId),
+  );
+}
+
+/** `.../executors/<ex>/runs/latest`, the link to the newest run. */
+export function executorLatestRunLink(workDir: string, run: Omit<RunRef, 'containerId'>): string {
+  return path.join(executorDir(workDir, run.agentId, run.frameworkId, run.executorId), 'runs', 'latest');
+}
+
+/** `<work_dir>/meta/slaves/<agent_id>`: where the agent's checkpoints live. */
+export function metaAgentDir(workDir: string, agentId: string): string {
+  return path.join(workDir, 'meta', 'slaves', checkPathId('agent id', agentId));
+}
+
+/** Per-task sandbox of the default executor: `<sandbox>/tasks/<task_id>`. */
+export function taskSandboxDir(sandbox: string, taskId: string): string {
+  return path.join(sandbox, 'tasks', checkPathId('task id', taskId));
+}
+
+/**
+ * Points `link` at `target` atomically: a temporary link is renamed over the
+ * old one, so readers never see `latest` missing.
+ */
+export async function replaceSymlink(target: string, link: string): Promise<void> {
+  const temporary = `${link}.tmp-${process.pid}`;
+  await rm(temporary, { force: true });
+  await symlink(target, temporary);
+  await rename(temporary, link);
+}
+
+/**
+ * Creates the run's sandbox directory and repoints `runs/latest` at it.
+ * Returns the sandbox's absolute path. The link's target is the container id
+ * (relative) so the tree stays valid if `work_dir` is moved or bind-mounted;
+ * Mesos writes an absolute target, which resolves to the same directory.
+ */
+export async function createExecutorSandbox(workDir: string, run: RunRef): Promise<string> {
+  const directory = path.resolve(executorRunDir(workDir, run));
+  await mkdir(directory, { recursive: true });
+  await replaceSymlink(run.containerId, path.resolve(executorLatestRunLink(workDir, run)));
+  return directory;
+}
+
+/**
+ * Creates `slaves/<agent_id>` and `meta/slaves/<agent_id>` and points both
+ * `slaves/latest` and `meta/slaves/latest` at the agent id, as Mesos does on
+ * registration.
+ */
+export async function linkLatestAgent(workDir: string, agentId: string): Promise<void> {
+  await mkdir(agentDir(workDir, agentId), { recursive: true });
+  await mkdir(metaAgentDir(workDir, agentId), { recursive: true });
+  await replaceSymlink(agentId, path.resolve(workDir, 'slaves', 'latest'));
+  await replaceSymlink(agentId, path.resolve(workDir, 'meta', 'slaves', 'latest'));
+}
