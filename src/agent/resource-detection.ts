@@ -3,9 +3,9 @@
  * the host, as `Containerizer::resources(flags)` does in Mesos.
  *
  * Rules (Mesos defaults): cpus = number of CPUs (fallback 1); mem (MB) =
- * total − 1 GB when total ≥ 2 GB, else half (fallback 1 GB); disk (MB) =
- * size of the `--work_dir` filesystem − 5 GB when ≥ 10 GB, else half (fallback
- * 10 GB); ports = `[31000-32000]`. A name present in the flag, under any role,
+ * total − 1 GB when total ≥ 2 GB, else half (unmeasurable: 1 GB); disk (MB) =
+ * size of the `--work_dir` filesystem − 5 GB when ≥ 10 GB, else half
+ * (unmeasurable: 10 GB); ports = `[31000-32000]`. A name present in the flag, under any role,
  * is taken from the flag and not detected.
  */
 import { statfs } from 'node:fs/promises';
@@ -51,6 +51,7 @@ export function resolveAgentResources(flagResources: readonly Resource[], facts:
     out.push(...mem);
   } else {
     const total = facts.memBytes && facts.memBytes > 0 ? facts.memBytes : undefined;
+    // The fallback is the value to offer, not a total to shrink (DEFAULT_MEM).
     const bytes = total === undefined ? GB : total >= 2 * GB ? total - GB : total / 2;
     out.push(resource('mem', Math.floor(bytes / MB), defaultRole));
   }
@@ -60,6 +61,7 @@ export function resolveAgentResources(flagResources: readonly Resource[], facts:
     out.push(...disk);
   } else {
     const total = facts.diskBytes && facts.diskBytes > 0 ? facts.diskBytes : undefined;
+    // Likewise DEFAULT_DISK is offered as is.
     const bytes = total === undefined ? 10 * GB : total >= 10 * GB ? total - 5 * GB : total / 2;
     out.push(resource('disk', Math.floor(bytes / MB), defaultRole));
   }
