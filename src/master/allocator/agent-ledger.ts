@@ -1,0 +1,265 @@
+/**
+ * One agent as the allocator sees it: its total, what is still available
+ * (split by reservation role), and what is allocated to each framework+role.
+ *
+ * Invariant (checked by the property tests): available + Σ allocations = total,
+ * per reservation pool. Available resources are kept in pools keyed by the
+ * role they are reserved to (`*` = unreserved), so an allocation pass can hand
+ * a whole pool over without any resource arithmetic: the hot path only moves
+ * arrays and adds quantity vectors.
+ */
+import {
+  addResources,
+  containsResources,
+  normalizeResources,
+  reservationRole,
+  stripAllocationInfo,
+  subtractResources,
+} from '../../mesos/resources.js';
+import type { Resource } from '../../mesos/types.js';
+import { addQuantities, GPUS, quantitiesFromResources, zeroQuantities, type Quantities } from './quantities.js';
+
+/** Available resources reserved to one role (or unreserved), with their quantity vector. */
+interface Pool {
+  /** Normalized, without `allocation_info`. */
+  resources: Resource[];
+  q: Quantities;
+}
+
+/** What one framework holds on this agent under one role. */
+export interface AgentAllocation {
+  readonly frameworkId: string;
+  readonly role: string;
+  /** Normalized, without `allocation_info`. */
+  resources: Resource[];
+  q: Quantities;
+}
+
+/** The resources an agent can offer to one role right now (never mutated by the caller). */
+export interface Offerable {
+  /** Pool keys (reservation roles) the resources come from. */
+  readonly pools: readonly string[];
+  /** Normalized, without `allocation_info`. */
+  readonly resources: readonly Resource[];
+  readonly q: Quantities;
+}
+
+/** Thrown when the master gives back resources the allocator never allocated (a master bug). */
+export class AllocatorInvariantError extends Error {
+  readonly code = 'ALLOCATOR_INVARIANT';
+  constructor(message: string) {
+    super(message);
+    this.name = 'AllocatorInvariantError';
+  }
+}
+
+/** Per-agent bookkeeping of the hierarchical allocator. */
+export class AgentLedger {
+  active = true;
+  readonly total: readonly Resource[];
+  /** Fair-kind quantities of `total` (cpus, mem, disk, gpus). */
+  readonly totalQ: Quantities;
+  /** Mesos `--filter_gpu_resources`: agents with gpus are offered only to GPU_RESOURCES frameworks. */
+  readonly hasGpus: boolean;
+  private readonly pools = new Map<string, Pool>();
+  /** Pool keys in sorted order, `*` first, so multi-pool offers are built deterministically. */
+  private poolKeys: string[] = [];
+  private readonly allocations = new Map<string, AgentAllocation>();
+
+  /** @param total the agent's resources (unreserved or reserved); `allocation_info` ignored. */
+  constructor(
+    readonly id: string,
+    readonly hostname: string,
+    total: readonly Resource[],
+  ) {
+    this.total = normalizeResources(stripAllocationInfo(total));
+    this.totalQ = quantitiesFromResources(this.total);
+    this.hasGpus = this.totalQ[GPUS]! > 0;
+    this.addToPools(this.total);
+  }
+
+  /** True if nothing is available in any pool. */
+  get exhausted(): boolean {
+    return this.poolKeys.length === 0;
+  }
+
+  /** True if some available resources are reserved (the pass may serve several roles). */
+  get hasReservedAvailable(): boolean {
+    return this.poolKeys.length > 1 || (this.poolKeys.length === 1 && this.poolKeys[0] !== '*');
+  }
+
+  /**
+   * Available resources `role` may use: unreserved ones plus those reserved to
+   * `role` or to one of its ancestors (`eng` reservations serve `eng/dev`), as
+   * Mesos's `isAllocatableTo`. Undefined when there are none.
+   */
+  offerable(role: string): Offerable | undefined {
+    const keys = this.poolKeys;
+    if (keys.length === 1) {
+      // The common case: one pool, no copying.
+      const k = keys[0]!;
+      if (!allocatableTo(k, role)) return undefined;
+      const p = this.pools.get(k)!;
+      return { pools: keys, resources: p.resources, q: p.q };
+    }
+    const use = keys.filter((k) => allocatableTo(k, role));
+    if (use.length === 0) return undefined;
+    if (use.length === 1) {
+      const p = this.pools.get(use[0]!)!;
+      return { pools: use, resources: p.resources, q: p.q };
+    }
+    const resources: Resource[] = [];
+    const q = zeroQuantities();
+    for (const k of use) {
+      const p = this.pools.get(k)!;
+      resources.push(...p.resources);
+      addQuantities(q, p.q);
+    }
+    return { pools: use, resources, q };
+  }
+
+  /** Moves an {@link Offerable} (as just returned) into the allocation of `frameworkId`+`role`. */
+  take(frameworkId: string, role: string, offer: Offerable): void {
+    for (const k of offer.pools) this.pools.delete(k);
+    this.poolKeys = this.poolKeys.filter((k) => !offer.pools.includes(k));
+    this.allocate(frameworkId, role, offer.resources, offer.q);
+  }
+
+  /**
+   * Records resources already in use when the agent (re)joins. Takes them out
+   * of the available pools (clamped: what the pools lack is ignored).
+   */
+  preallocate(frameworkId: string, role: string, resources: readonly Resource[]): Quantities {
+    const used = normalizeResources(stripAllocationInfo(resources));
+    this.removeFromPools(used);
+    const q = quantitiesFromResources(used);
+    this.allocate(frameworkId, role, used, q);
+    return q;
+  }
+
+  /**
+   * Gives `resources` of `frameworkId`+`role` back to the available pools.
+   * Returns the recovered quantities, or undefined if that framework+role holds
+   * nothing here (a race with removal: ignored, as Mesos does).
+   * @throws AllocatorInvariantError if the resources exceed the allocation.
+   */
+  recover(frameworkId: string, role: string, resources: readonly Resource[]): Quantities | undefined {
+    const k = allocationKey(frameworkId, role);
+    const a = this.allocations.get(k);
+    if (!a) return undefined;
+    const back = normalizeResources(stripAllocationInfo(resources));
+    if (!containsResources(a.resources, back)) {
+      throw new AllocatorInvariantError(
+        `recoverResources: agent ${this.id} framework ${frameworkId} role ${role} holds ${JSON.stringify(a.resources)}, ` +
+          `cannot give back ${JSON.stringify(back)}`,
+      );
+    }
+    a.resources = subtractResources(a.resources, back);
+    a.q = quantitiesFromResources(a.resources);
+    if (a.resources.length === 0) this.allocations.delete(k);
+    this.addToPools(back);
+    return quantitiesFromResources(back);
+  }
+
+  /** Returns the whole allocation of `frameworkId` (all roles) to the pools; for framework removal. */
+  recoverFramework(frameworkId: string): AgentAllocation[] {
+    const out: AgentAllocation[] = [];
+    for (const [k, a] of [...this.allocations]) {
+      if (a.frameworkId !== frameworkId) continue;
+      this.allocations.delete(k);
+      this.addToPools(a.resources);
+      out.push(a);
+    }
+    return out;
+  }
+
+  /** All allocations on this agent, sorted by framework then role. */
+  allocationList(): AgentAllocation[] {
+    return [...this.allocations.values()].sort((a, b) => cmp(a.frameworkId, b.frameworkId) || cmp(a.role, b.role));
+  }
+
+  /** Available resources of every pool, `*` first then by role. */
+  available(): Resource[] {
+    return this.poolKeys.flatMap((k) => this.pools.get(k)!.resources);
+  }
+
+  /** One line: id, state, available, allocations. */
+  describe(): string {
+    const allocs = this.allocationList()
+      .map((a) => `${a.frameworkId}/${a.role}=${brief(a.resources)}`)
+      .join(' ');
+    return `${this.id}${this.active ? '' : ' (inactive)'} available=${brief(this.available())}${allocs ? ` allocated: ${allocs}` : ''}`;
+  }
+
+  private allocate(frameworkId: string, role: string, resources: readonly Resource[], q: Quantities): void {
+    if (resources.length === 0) return;
+    const k = allocationKey(frameworkId, role);
+    const a = this.allocations.get(k);
+    if (a) {
+      a.resources = addResources(a.resources, resources);
+      addQuantities(a.q, q);
+    } else {
+      this.allocations.set(k, { frameworkId, role, resources: [...resources], q: Float64Array.from(q) });
+    }
+  }
+
+  private addToPools(resources: readonly Resource[]): void {
+    for (const [k, part] of byReservation(resources)) {
+      const p = this.pools.get(k);
+      const merged = p ? addResources(p.resources, part) : normalizeResources(part);
+      this.setPool(k, merged);
+    }
+  }
+
+  private removeFromPools(resources: readonly Resource[]): void {
+    for (const [k, part] of byReservation(resources)) {
+      const p = this.pools.get(k);
+      if (p) this.setPool(k, subtractResources(p.resources, part));
+    }
+  }
+
+  private setPool(k: string, resources: Resource[]): void {
+    if (resources.length === 0) this.pools.delete(k);
+    else this.pools.set(k, { resources, q: quantitiesFromResources(resources) });
+    this.poolKeys = [...this.pools.keys()].sort((a, b) => (a === '*' ? -1 : b === '*' ? 1 : cmp(a, b)));
+  }
+}
+
+/** True if resources reserved to `reservedTo` (`*` = unreserved) may be offered to `role`. */
+export function allocatableTo(reservedTo: string, role: string): boolean {
+  return reservedTo === '*' || reservedTo === role || role.startsWith(`${reservedTo}/`);
+}
+
+function allocationKey(frameworkId: string, role: string): string {
+  return `${frameworkId}\0${role}`;
+}
+
+function byReservation(resources: readonly Resource[]): Map<string, Resource[]> {
+  const out = new Map<string, Resource[]>();
+  for (const r of resources) {
+    const k = reservationRole(r);
+    const list = out.get(k);
+    if (list) list.push(r);
+    else out.set(k, [r]);
+  }
+  return out;
+}
+
+function brief(resources: readonly Resource[]): string {
+  return resources
+    .map((r) => {
+      const role = reservationRole(r);
+      const v =
+        r.type === 'SCALAR'
+          ? String(r.scalar?.value ?? 0)
+          : r.type === 'RANGES'
+            ? `[${(r.ranges?.range ?? []).map((g) => `${g.begin}-${g.end}`).join(',')}]`
+            : `{${(r.set?.item ?? []).join(',')}}`;
+      return `${r.name}${role === '*' ? '' : `(${role})`}:${v}`;
+    })
+    .join(';');
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
