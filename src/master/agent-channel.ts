@@ -1,0 +1,279 @@
+/**
+ * The master's side of the agent channel (src/mesos/agent-protocol.ts):
+ * registration and reregistration streams, and the calls agents make on them
+ * (status updates, executor messages and exits, pongs).
+ */
+import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import { EventStream } from '../transport/event-stream.js';
+import { AgentRecord } from './agent-record.js';
+import { FrameworkRecord, frameworkRoles, hasCapability } from './framework.js';
+import { taskKey, type Master } from './master.js';
+import { MasterTask } from './task.js';
+import type { CallOutcome } from './scheduler-calls.js';
+import { isTerminalState, stateForFramework } from '../mesos/task-states.js';
+import { formatResources, normalizeResources, withAllocationRole } from '../mesos/resources.js';
+import type { AgentCall, AgentTask } from '../mesos/agent-protocol.js';
+import type { Resource, TaskStatus } from '../mesos/types.js';
+
+type RegisterCall = Extract<AgentCall, { type: 'REGISTER' }>;
+type ReregisterCall = Extract<AgentCall, { type: 'REREGISTER' }>;
+
+/** REGISTER: admits a new agent under a fresh id and opens its stream. */
+export function registerAgent(master: Master, call: RegisterCall, response: ServerResponse): void {
+  const { agent_info: info, version, pid } = call.register;
+  const stream = new EventStream(response, randomUUID());
+  const id = master.ids.nextAgentId();
+  const agent = new AgentRecord(id, { ...info, id: { value: id } }, pid, version, master.nowSecs());
+  master.agents.set(id, agent);
+  attach(master, agent, stream);
+  master.allocator.addAgent(id, { hostname: info.hostname, total: info.resources ?? [], attributes: info.attributes }, []);
+  master.logger.info(
+    `Registered agent ${id} at ${pid} (${info.hostname}) with ${formatResources(info.resources ?? [])}`,
+  );
+  stream.send({
+    type: 'REGISTERED',
+    registered: { agent_id: { value: id }, master_id: master.id, ping_interval_seconds: master.options.agentPingTimeoutMs / 1000 },
+  });
+  void master.registry.admitAgent({ info: agent.info, pid }).catch((error: Error) => {
+    master.logger.error(`Failed to admit agent ${id} in the registry: ${error.message}`);
+  });
+  master.scheduleAllocation();
+}
+
+/**
+ * REREGISTER: an agent that lost its stream (or a master that restarted) comes
+ * back with its id and what it runs. The master adopts the agent's view of its
+ * tasks; tasks the master had there that the agent no longer reports are lost.
+ */
+export function reregisterAgent(master: Master, call: ReregisterCall, response: ServerResponse): void {
+  const body = call.reregister;
+  const id = body.agent_info.id.value;
+  const stream = new EventStream(response, randomUUID());
+  let agent = master.agents.get(id);
+  const wasUnreachable = agent?.state === 'unreachable';
+  if (agent) {
+    const previous = agent.stream;
+    agent.stream = undefined;
+    previous?.close();
+    agent.info = body.agent_info;
+    agent.pid = body.pid;
+    agent.version = body.version;
+    agent.reregisteredTime = master.nowSecs();
+    // Start the allocator's view afresh from what the agent reports.
+    master.allocator.removeAgent(id);
+  } else {
+    agent = new AgentRecord(id, body.agent_info, body.pid, body.version, master.nowSecs());
+    agent.reregisteredTime = agent.registeredTime;
+    master.agents.set(id, agent);
+  }
+  attach(master, agent, stream);
+
+  // Frameworks known only from this agent are "recovered" until they resubscribe.
+  for (const info of body.frameworks) {
+    if (!info.id || master.frameworks.has(info.id.value)) continue;
+    const framework = new FrameworkRecord(info.id.value, { ...info, id: info.id }, master.nowSecs());
+    framework.recovered = true;
+    master.frameworks.set(framework.id, framework);
+    master.allocator.addFramework(framework.id, { roles: frameworkRoles(info), gpuAware: hasCapability(info, 'GPU_RESOURCES') }, false);
+    master.markAllocatorKnows(framework.id);
+  }
+  const reported = new Set(body.tasks.map((t) => taskKey(t.framework_id.value, t.task_info.task_id.value)));
+  for (const [key, task] of [...agent.tasks]) {
+    if (!reported.has(key) && !isTerminalState(task.state)) {
+      master.transitionTask(task, 'TASK_LOST', 'REASON_AGENT_RESTARTED', 'Task was not found on the agent when it reregistered');
+    }
+  }
+  for (const reportedTask of body.tasks) adoptTask(master, agent, reportedTask, wasUnreachable);
+  agent.executors.clear();
+  for (const executor of body.executors) {
+    const frameworkId = executor.framework_id?.value;
+    if (!frameworkId) continue;
+    const role = roleOf(executor.resources ?? [], master.frameworks.get(frameworkId));
+    agent.executors.set(taskKey(frameworkId, executor.executor_id.value), { frameworkId, info: executor, role });
+    const framework = master.frameworks.get(frameworkId);
+    if (framework) {
+      const perAgent = framework.executors.get(id) ?? new Map();
+      perAgent.set(executor.executor_id.value, executor);
+      framework.executors.set(id, perAgent);
+    }
+  }
+  const allocated = [...agent.tasks.values()]
+    .filter((t) => !isTerminalState(t.state))
+    .map((t) => ({ frameworkId: t.frameworkId, role: t.role, resources: t.resources }));
+  for (const executor of agent.executors.values()) {
+    allocated.push({
+      frameworkId: executor.frameworkId,
+      role: executor.role,
+      resources: withAllocationRole(executor.info.resources ?? [], executor.role),
+    });
+  }
+  master.allocator.addAgent(id, { hostname: agent.info.hostname, total: agent.info.resources ?? [], attributes: agent.info.attributes }, allocated);
+  master.logger.info(`Reregistered agent ${id} at ${agent.pid} (${agent.info.hostname}) with ${body.tasks.length} tasks`);
+  stream.send({
+    type: 'REREGISTERED',
+    reregistered: { agent_id: { value: id }, master_id: master.id, ping_interval_seconds: master.options.agentPingTimeoutMs / 1000 },
+  });
+  // Tasks of frameworks that are gone are shut down on the agent.
+  for (const info of body.frameworks) {
+    if (info.id && master.completedFrameworks.some((f) => f.id === info.id!.value)) {
+      stream.send({ type: 'SHUTDOWN_FRAMEWORK', shutdown_framework: { framework_id: info.id } });
+    }
+  }
+  void master.registry.admitAgent({ info: agent.info, pid: agent.pid }).catch((error: Error) => {
+    master.logger.error(`Failed to re-admit agent ${id} in the registry: ${error.message}`);
+  });
+  master.scheduleAllocation();
+}
+
+/** Takes over the agent's view of one task. */
+function adoptTask(master: Master, agent: AgentRecord, reported: AgentTask, wasUnreachable: boolean): void {
+  const frameworkId = reported.framework_id.value;
+  const taskId = reported.task_info.task_id.value;
+  const framework = master.frameworks.get(frameworkId);
+  let task = agent.tasks.get(taskKey(frameworkId, taskId)) ?? framework?.unreachableTasks.get(taskId);
+  if (!task) {
+    const resources = normalizeResources(reported.task_info.resources ?? []);
+    task = new MasterTask(
+      reported.task_info,
+      frameworkId,
+      agent.id,
+      reported.executor_id.value === taskId && reported.task_info.command ? '' : reported.executor_id.value,
+      roleOf(resources, framework),
+      resources,
+      reported.task_info.command?.user ?? framework?.info.user,
+    );
+    if (reported.latest_status) task.record(reported.latest_status);
+    task.state = reported.state;
+  } else if (task.state !== reported.state && reported.latest_status) {
+    task.record(reported.latest_status);
+  }
+  framework?.unreachableTasks.delete(taskId);
+  if (isTerminalState(task.state)) return;
+  agent.tasks.set(taskKey(frameworkId, taskId), task);
+  framework?.tasks.set(taskId, task);
+  if (wasUnreachable && framework) {
+    framework.send({
+      type: 'UPDATE',
+      update: {
+        status: {
+          task_id: task.info.task_id,
+          state: stateForFramework(task.state, framework.partitionAware),
+          agent_id: { value: agent.id },
+          source: 'SOURCE_MASTER',
+          reason: 'REASON_AGENT_REREGISTERED',
+          message: 'Agent reregistered',
+          timestamp: master.nowSecs(),
+        },
+      },
+    });
+  }
+}
+
+/** Allocation role of resources: their allocation_info role, else the framework's first role. */
+function roleOf(resources: Resource[], framework: FrameworkRecord | undefined): string {
+  return resources.find((r) => r.allocation_info?.role)?.allocation_info?.role ?? framework?.roles[0] ?? '*';
+}
+
+/** Wires a stream to an agent record: closing it deactivates the agent. */
+function attach(master: Master, agent: AgentRecord, stream: EventStream): void {
+  agent.stream = stream;
+  agent.state = 'connected';
+  agent.missedPings = 0;
+  agent.pongPending = false;
+  master.allocator.activateAgent(agent.id);
+  stream.onClose(() => {
+    if (agent.stream !== stream) return;
+    agent.stream = undefined;
+    if (agent.state === 'unreachable') return;
+    master.logger.warn(`Agent ${agent.id} at ${agent.pid} (${agent.info.hostname}) disconnected`);
+    agent.state = 'disconnected';
+    master.allocator.deactivateAgent(agent.id);
+    for (const offer of [...master.offers.values()]) {
+      if (offer.agent_id.value === agent.id) master.rescindOffer(offer.id.value, 0);
+    }
+  });
+}
+
+/** Applies a non-registration call on an agent's current stream. */
+export function handleAgentCall(master: Master, agent: AgentRecord, call: AgentCall): CallOutcome {
+  switch (call.type) {
+    case 'PONG':
+      agent.pongPending = false;
+      agent.missedPings = 0;
+      return { status: 202 };
+    case 'STATUS_UPDATE':
+      statusUpdate(master, agent, call.status_update.framework_id.value, call.status_update.status);
+      return { status: 202 };
+    case 'EXECUTOR_MESSAGE': {
+      const { framework_id, executor_id, data } = call.executor_message;
+      master.frameworks.get(framework_id.value)?.send({
+        type: 'MESSAGE',
+        message: { agent_id: { value: agent.id }, executor_id, data },
+      });
+      return { status: 202 };
+    }
+    case 'EXECUTOR_EXITED': {
+      const { framework_id, executor_id, status } = call.executor_exited;
+      master.logger.info(`Executor ${executor_id.value} of framework ${framework_id.value} on agent ${agent.id} exited with status ${status}`);
+      master.releaseExecutor(agent, framework_id.value, executor_id.value);
+      master.frameworks.get(framework_id.value)?.send({
+        type: 'FAILURE',
+        failure: { agent_id: { value: agent.id }, executor_id, status },
+      });
+      return { status: 202 };
+    }
+    case 'UNREGISTER':
+      master.logger.info(`Agent ${agent.id} (${agent.info.hostname}) unregistered`);
+      removeAgent(master, agent);
+      return { status: 202 };
+    default:
+      return { status: 400, body: `Unexpected agent call '${call.type}'` };
+  }
+}
+
+/**
+ * A status update from the agent: recorded, then forwarded to the framework.
+ * Updates for frameworks that are gone are acknowledged here so the agent stops
+ * retrying them.
+ */
+function statusUpdate(master: Master, agent: AgentRecord, frameworkId: string, update: TaskStatus): void {
+  const framework = master.frameworks.get(frameworkId);
+  const task = agent.tasks.get(taskKey(frameworkId, update.task_id.value));
+  master.metrics.validStatusUpdates++;
+  if (task) {
+    master.recordStatus(task, update);
+    task.statusUpdateState = update.state;
+    task.statusUpdateUuid = update.uuid;
+  }
+  if (framework && !framework.recovered) {
+    framework.send({
+      type: 'UPDATE',
+      update: { status: { ...update, agent_id: { value: agent.id }, state: stateForFramework(update.state, framework.partitionAware) } },
+    });
+    if (task && !update.uuid && isTerminalState(update.state)) master.fileCompletedTask(task);
+    return;
+  }
+  if (!framework && update.uuid) {
+    agent.send({
+      type: 'ACKNOWLEDGE',
+      acknowledge: { framework_id: { value: frameworkId }, task_id: update.task_id, uuid: update.uuid },
+    });
+    if (task && isTerminalState(update.state)) master.fileCompletedTask(task);
+  }
+}
+
+/** Removes an agent that unregistered cleanly: its tasks are lost. */
+function removeAgent(master: Master, agent: AgentRecord): void {
+  for (const task of [...agent.tasks.values()]) {
+    if (!isTerminalState(task.state)) master.transitionTask(task, 'TASK_LOST', 'REASON_AGENT_REMOVED', 'Agent unregistered');
+  }
+  for (const offer of [...master.offers.values()]) {
+    if (offer.agent_id.value === agent.id) master.rescindOffer(offer.id.value, 0);
+  }
+  for (const framework of master.frameworks.values()) framework.executors.delete(agent.id);
+  agent.stream?.close();
+  master.agents.delete(agent.id);
+  master.allocator.removeAgent(agent.id);
+  void master.registry.removeAgent(agent.id);
+}

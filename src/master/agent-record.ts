@@ -1,0 +1,58 @@
+/**
+ * The master's record of one agent: its AgentInfo, its channel stream, its
+ * resources and the tasks it runs, and ping bookkeeping.
+ */
+import type { EventStream } from '../transport/event-stream.js';
+import type { AgentInfo, ExecutorInfo, Resource } from '../mesos/types.js';
+import type { AgentEvent } from '../mesos/agent-protocol.js';
+import type { MasterTask } from './task.js';
+
+export type AgentConnectionState = 'connected' | 'disconnected' | 'unreachable';
+
+export class AgentRecord {
+  stream?: EventStream;
+  state: AgentConnectionState = 'connected';
+  readonly registeredTime: number;
+  reregisteredTime?: number;
+  /** Tasks by `<frameworkId>/<taskId>`. */
+  readonly tasks = new Map<string, MasterTask>();
+  /** Custom executors running here, by `<frameworkId>/<executorId>`, with their resources. */
+  readonly executors = new Map<string, { frameworkId: string; info: ExecutorInfo; role: string }>();
+  /** Consecutive pings left unanswered. */
+  missedPings = 0;
+  pongPending = false;
+  pingTimer?: NodeJS.Timeout;
+
+  /**
+   * @param info AgentInfo with its id.
+   * @param pid `slave(1)@ip:port`.
+   * @param nowSecs registration time, seconds since the epoch.
+   */
+  constructor(
+    readonly id: string,
+    public info: AgentInfo & { id: { value: string } },
+    public pid: string,
+    public version: string,
+    nowSecs: number,
+  ) {
+    this.registeredTime = nowSecs;
+  }
+
+  get total(): Resource[] {
+    return this.info.resources ?? [];
+  }
+
+  get active(): boolean {
+    return this.state === 'connected';
+  }
+
+  /** Sends an event on the channel; dropped when disconnected (the agent resyncs on reregistration). */
+  send(event: AgentEvent): void {
+    this.stream?.send(event);
+  }
+
+  /** `ip:port` parsed from the pid. */
+  get endpoint(): string {
+    return this.pid.slice(this.pid.indexOf('@') + 1);
+  }
+}

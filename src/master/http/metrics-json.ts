@@ -1,0 +1,67 @@
+/**
+ * `/metrics/snapshot` for the master: a flat object of Mesos's key names
+ * (reference §5.5). Gauges are computed from state at read time.
+ */
+import { isTerminalState } from '../../mesos/task-states.js';
+import { addResources, scalarOf } from '../../mesos/resources.js';
+import type { Resource, TaskState } from '../../mesos/types.js';
+import type { Master } from '../master.js';
+
+const ACTIVE_STATES: TaskState[] = ['TASK_STAGING', 'TASK_STARTING', 'TASK_RUNNING', 'TASK_KILLING', 'TASK_UNREACHABLE'];
+const COUNTED: TaskState[] = ['TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_LOST', 'TASK_ERROR', 'TASK_DROPPED', 'TASK_GONE', 'TASK_GONE_BY_OPERATOR'];
+
+/** Returns the metrics snapshot, e.g. `{"master/cpus_total": 2, "master/elected": 1, …}`. */
+export function masterMetricsJson(master: Master): Record<string, number> {
+  let total: Resource[] = [];
+  let used: Resource[] = [];
+  let offered: Resource[] = [];
+  const activeCounts = new Map<TaskState, number>();
+  for (const agent of master.agents.values()) {
+    if (agent.state === 'unreachable') continue;
+    total = addResources(total, agent.total);
+    used = addResources(used, master.usedOnAgent(agent));
+    for (const task of agent.tasks.values()) {
+      if (!isTerminalState(task.state)) activeCounts.set(task.state, (activeCounts.get(task.state) ?? 0) + 1);
+    }
+  }
+  for (const offer of master.offers.values()) offered = addResources(offered, offer.resources);
+  for (const framework of master.frameworks.values()) {
+    activeCounts.set('TASK_UNREACHABLE', (activeCounts.get('TASK_UNREACHABLE') ?? 0) + framework.unreachableTasks.size);
+  }
+  const m: Record<string, number> = {};
+  for (const name of ['cpus', 'mem', 'disk', 'gpus']) {
+    const t = scalarOf(total, name);
+    const u = scalarOf(used, name);
+    m[`master/${name}_total`] = t;
+    m[`master/${name}_used`] = u;
+    m[`master/${name}_percent`] = t > 0 ? u / t : 0;
+    m[`master/${name}_offered`] = scalarOf(offered, name);
+  }
+  const agents = [...master.agents.values()];
+  m['master/slaves_active'] = agents.filter((a) => a.state === 'connected').length;
+  m['master/slaves_connected'] = agents.filter((a) => a.state === 'connected').length;
+  m['master/slaves_disconnected'] = agents.filter((a) => a.state === 'disconnected').length;
+  m['master/slaves_inactive'] = agents.filter((a) => a.state !== 'connected').length;
+  m['master/slaves_unreachable'] = agents.filter((a) => a.state === 'unreachable').length;
+  m['master/slave_unreachable_completed'] = master.metrics.agentsUnreachable;
+  const frameworks = [...master.frameworks.values()];
+  m['master/frameworks_active'] = frameworks.filter((f) => f.active).length;
+  m['master/frameworks_inactive'] = frameworks.filter((f) => !f.active).length;
+  m['master/frameworks_connected'] = frameworks.filter((f) => f.connected).length;
+  m['master/frameworks_disconnected'] = frameworks.filter((f) => !f.connected).length;
+  m['master/outstanding_offers'] = master.offers.size;
+  for (const state of ACTIVE_STATES) m[`master/tasks_${state.slice(5).toLowerCase()}`] = activeCounts.get(state) ?? 0;
+  for (const state of COUNTED) m[`master/tasks_${state.slice(5).toLowerCase()}`] = master.metrics.taskTransitions.get(state) ?? 0;
+  m['master/elected'] = master.electedTime !== undefined ? 1 : 0;
+  m['master/uptime_secs'] = master.nowSecs() - master.startTime;
+  m['master/messages_status_update'] = master.metrics.validStatusUpdates;
+  m['master/valid_status_updates'] = master.metrics.validStatusUpdates;
+  m['master/invalid_status_updates'] = master.metrics.invalidStatusUpdates;
+  m['master/messages_framework_to_executor'] = master.metrics.frameworkMessages;
+  for (const [type, count] of master.metrics.schedulerCalls) m[`master/messages_${type.toLowerCase()}`] = count;
+  // The allocator runs inline on the master's loop: no dispatch queue ever builds up.
+  m['allocator/event_queue_dispatches'] = 0;
+  m['allocator/mesos/allocation_runs'] = master.metrics.allocationRuns;
+  m['master/offers_sent'] = master.metrics.offersSent;
+  return m;
+}

@@ -1,0 +1,229 @@
+/**
+ * The master's HTTP surface (fastify): the scheduler API, the agent channel and
+ * the classic endpoints. Routes exist under the `/master/` process prefix and,
+ * as libprocess delegates them, at the root (`/state` → `/master/state`).
+ */
+import os from 'node:os';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Master } from '../master.js';
+import { handleCall, subscribe, type SchedulerCall } from '../scheduler-calls.js';
+import { handleAgentCall, registerAgent, reregisterAgent } from '../agent-channel.js';
+import { BUILD, masterStateJson } from './state-json.js';
+import { masterMetricsJson } from './metrics-json.js';
+import type { AgentCall } from '../../mesos/agent-protocol.js';
+
+/** Calls whose nested body is required (Mesos: "Expecting 'accept' to be present"). */
+const REQUIRED_BODY: Record<string, string> = {
+  SUBSCRIBE: 'subscribe',
+  ACCEPT: 'accept',
+  DECLINE: 'decline',
+  KILL: 'kill',
+  SHUTDOWN: 'shutdown',
+  ACKNOWLEDGE: 'acknowledge',
+  MESSAGE: 'message',
+  UPDATE_FRAMEWORK: 'update_framework',
+};
+
+const KNOWN_CALLS = new Set([
+  'SUBSCRIBE', 'TEARDOWN', 'ACCEPT', 'DECLINE', 'REVIVE', 'KILL', 'SHUTDOWN', 'ACKNOWLEDGE', 'RECONCILE',
+  'MESSAGE', 'REQUEST', 'SUPPRESS', 'ACCEPT_INVERSE_OFFERS', 'DECLINE_INVERSE_OFFERS',
+  'ACKNOWLEDGE_OPERATION_STATUS', 'RECONCILE_OPERATIONS', 'UPDATE_FRAMEWORK',
+]);
+
+/** Builds (does not start) the master's fastify instance. */
+export function createMasterServer(master: Master): FastifyInstance {
+  const app = Fastify({ ignoreTrailingSlash: true, bodyLimit: 64 * 1024 * 1024, logger: false });
+  // API bodies are parsed here, not by fastify, so malformed input gets Mesos's messages.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  const both = (path: string): string[] => [`/master${path}`, path];
+
+  for (const url of both('/api/v1/scheduler')) {
+    app.post(url, (request, reply) => schedulerEndpoint(master, request, reply));
+    app.route({ method: ['GET', 'PUT', 'DELETE', 'PATCH'], url, handler: methodNotAllowed });
+  }
+  app.post('/master/api/v1/agent', (request, reply) => agentEndpoint(master, request, reply));
+
+  for (const url of [...both('/state'), ...both('/state.json')]) {
+    app.get(url, (request, reply) => json(request, reply, masterStateJson(master)));
+  }
+  for (const url of both('/health')) app.get(url, (_request, reply) => reply.code(200).send(''));
+  for (const url of both('/flags')) app.get(url, (request, reply) => json(request, reply, { flags: master.options.flags }));
+  app.get('/version', (request, reply) =>
+    json(request, reply, { version: master.options.version, ...BUILD }),
+  );
+  app.get('/metrics/snapshot', (request, reply) =>
+    json(request, reply, {
+      ...masterMetricsJson(master),
+      'system/cpus_total': os.cpus().length,
+      'system/mem_total_bytes': os.totalmem(),
+      'system/mem_free_bytes': os.freemem(),
+      'system/load_1min': os.loadavg()[0],
+    }),
+  );
+  for (const url of both('/redirect')) {
+    // Standalone: this master is the leader, so the redirect points at itself.
+    app.get(url, (_request, reply) =>
+      reply.code(307).header('Location', `//${master.options.hostname}:${master.options.port}`).send(''),
+    );
+  }
+  for (const url of both('/teardown')) {
+    app.post(url, (request, reply) => {
+      const body = request.body instanceof Buffer ? request.body.toString('utf8') : '';
+      const id = new URLSearchParams(body).get('frameworkId') ?? '';
+      const framework = master.frameworks.get(id);
+      if (!framework) return reply.code(400).type('text/plain').send(`No framework found with specified ID`);
+      void master.removeFramework(framework);
+      return reply.code(200).send('');
+    });
+  }
+  app.get('/', (_request, reply) => reply.type('text/html').send(indexPage(master)));
+  return app;
+}
+
+function methodNotAllowed(_request: FastifyRequest, reply: FastifyReply): void {
+  void reply.code(405).header('Allow', 'POST').type('text/plain').send('Expecting one of { \'POST\' }');
+}
+
+/** Sends JSON, or JSONP when `?jsonp=<callback>` is given (the Mesos UI relies on it). */
+function json(request: FastifyRequest, reply: FastifyReply, body: unknown): FastifyReply {
+  const callback = (request.query as Record<string, string | undefined>).jsonp;
+  if (callback) return reply.type('text/javascript').send(`${callback}(${JSON.stringify(body)})`);
+  return reply.type('application/json').send(JSON.stringify(body));
+}
+
+/**
+ * Checks the HTTP envelope of an API call as Mesos does and parses the body.
+ * Returns the parsed object, or undefined after replying with the error.
+ */
+function parseApiCall(request: FastifyRequest, reply: FastifyReply): Record<string, unknown> | undefined {
+  const contentType = request.headers['content-type'];
+  if (!contentType) {
+    void reply.code(400).type('text/plain').send("Expecting 'Content-Type' to be present");
+    return undefined;
+  }
+  const mediaType = contentType.split(';')[0].trim().toLowerCase();
+  if (mediaType !== 'application/json') {
+    const message =
+      mediaType === 'application/x-protobuf'
+        ? 'Meseta speaks JSON only; send Content-Type: application/json'
+        : `Expecting 'Content-Type' of application/json or application/x-protobuf`;
+    void reply.code(415).type('text/plain').send(message);
+    return undefined;
+  }
+  const accept = request.headers.accept;
+  if (accept && !/application\/json|\*\/\*|application\/\*/.test(accept)) {
+    void reply.code(406).type('text/plain').send(`Expecting 'Accept' to allow application/json`);
+    return undefined;
+  }
+  const raw = request.body instanceof Buffer ? request.body.toString('utf8') : '';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (error) {
+    void reply.code(400).type('text/plain').send(`Failed to parse body into JSON: ${(error as Error).message}`);
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    void reply.code(400).type('text/plain').send('Failed to parse body into JSON: expected an object');
+    return undefined;
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** POST /master/api/v1/scheduler. */
+function schedulerEndpoint(master: Master, request: FastifyRequest, reply: FastifyReply): FastifyReply | void {
+  const body = parseApiCall(request, reply);
+  if (!body) return reply;
+  const invalid = (message: string): FastifyReply =>
+    reply.code(400).type('text/plain').send(`Failed to validate scheduler::Call: ${message}`);
+  const type = body.type;
+  if (typeof type !== 'string') return invalid("Expecting 'type' to be present");
+  if (type === 'UNKNOWN') return reply.code(501).type('text/plain').send('Received an unknown call');
+  if (!KNOWN_CALLS.has(type)) return invalid(`Unknown call type '${type}'`);
+  const nested = REQUIRED_BODY[type];
+  if (nested && (typeof body[nested] !== 'object' || body[nested] === null)) {
+    return invalid(`Expecting '${nested}' to be present`);
+  }
+  const call = body as unknown as SchedulerCall;
+  const streamId = request.headers['mesos-stream-id'];
+  if (type === 'SUBSCRIBE') {
+    if (streamId) return reply.code(400).type('text/plain').send("Subscribe calls should not include the 'Mesos-Stream-Id' header");
+    const info = call.subscribe?.framework_info;
+    if (!info || typeof info !== 'object') return invalid("Expecting 'framework_info' to be present");
+    if (call.framework_id && call.framework_id.value !== info.id?.value) {
+      return invalid("'framework_id' differs from 'subscribe.framework_info.id'");
+    }
+    reply.hijack();
+    subscribe(master, call, reply.raw);
+    return;
+  }
+  const frameworkId = call.framework_id?.value;
+  if (typeof frameworkId !== 'string') return invalid("Expecting 'framework_id' to be present");
+  if (!streamId) {
+    return reply.code(400).type('text/plain').send("All non-subscribe calls should include the 'Mesos-Stream-Id' header");
+  }
+  const framework = master.frameworks.get(frameworkId);
+  if (!framework) return reply.code(400).type('text/plain').send('Framework cannot be found');
+  if (!framework.connected || !framework.stream) {
+    return reply.code(403).type('text/plain').send('Framework is not subscribed');
+  }
+  if (framework.stream.streamId !== streamId) {
+    return reply
+      .code(400)
+      .type('text/plain')
+      .send(
+        `The stream ID '${String(streamId)}' included in this request didn't match the stream ID currently associated with framework ID ${frameworkId}`,
+      );
+  }
+  const outcome = handleCall(master, framework, call);
+  return reply.code(outcome.status).type('text/plain').send(outcome.body ?? '');
+}
+
+/** POST /master/api/v1/agent: the agent channel. */
+function agentEndpoint(master: Master, request: FastifyRequest, reply: FastifyReply): FastifyReply | void {
+  const body = parseApiCall(request, reply);
+  if (!body) return reply;
+  const call = body as unknown as AgentCall;
+  if (call.type === 'REGISTER') {
+    if (!call.register?.agent_info?.hostname) return reply.code(400).type('text/plain').send("Expecting 'register.agent_info' to be present");
+    reply.hijack();
+    registerAgent(master, call, reply.raw);
+    return;
+  }
+  if (call.type === 'REREGISTER') {
+    if (!call.reregister?.agent_info?.id?.value) {
+      return reply.code(400).type('text/plain').send("Expecting 'reregister.agent_info.id' to be present");
+    }
+    reply.hijack();
+    reregisterAgent(master, call, reply.raw);
+    return;
+  }
+  const agentId = (call as { agent_id?: { value?: string } }).agent_id?.value;
+  const agent = agentId ? master.agents.get(agentId) : undefined;
+  if (!agent) return reply.code(400).type('text/plain').send('Agent cannot be found');
+  if (!agent.stream || agent.stream.streamId !== request.headers['mesos-stream-id']) {
+    return reply.code(403).type('text/plain').send('Agent is not registered on this stream');
+  }
+  const outcome = handleAgentCall(master, agent, call);
+  return reply.code(outcome.status).type('text/plain').send(outcome.body ?? '');
+}
+
+/** A plain landing page until the web UI lands: where things are. */
+function indexPage(master: Master): string {
+  const agents = [...master.agents.values()];
+  const rows = agents
+    .map((a) => `<tr><td>${escapeHtml(a.id)}</td><td>${escapeHtml(a.info.hostname)}</td><td>${escapeHtml(a.pid)}</td><td>${a.state}</td></tr>`)
+    .join('');
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Meseta master</title></head><body>
+<h1>Meseta master ${escapeHtml(master.id)}</h1>
+<p>Version ${escapeHtml(master.options.version)}, leader ${escapeHtml(master.pid)}; ${master.frameworks.size} frameworks, ${agents.length} agents.</p>
+<p>Endpoints: <a href="/master/state">/master/state</a>, <a href="/metrics/snapshot">/metrics/snapshot</a>, <a href="/master/flags">/master/flags</a>, <a href="/version">/version</a>.</p>
+<table border="1"><tr><th>agent</th><th>hostname</th><th>pid</th><th>state</th></tr>${rows}</table>
+</body></html>`;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

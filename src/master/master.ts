@@ -1,0 +1,541 @@
+/**
+ * The master: owns frameworks, agents, offers and tasks, runs the allocator and
+ * routes status updates. Scheduler calls are handled in `scheduler-calls.ts`,
+ * the agent channel in `agent-channel.ts`; this file keeps the shared state and
+ * the transitions several of them need (offers, task ends, framework removal).
+ *
+ * One owner per state: only this object (and the two handler modules it hands
+ * itself to) mutates frameworks, agents and tasks.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Allocator } from './allocator/allocator.js';
+import { FrameworkRecord } from './framework.js';
+import type { AgentRecord } from './agent-record.js';
+import { IdGenerator } from './ids.js';
+import type { MasterTask } from './task.js';
+import { MasterMetrics } from './metrics.js';
+import type { Registry } from './registry/registry.js';
+import type { Clock } from '../mesos/clock.js';
+import { isTerminalState, stateForFramework } from '../mesos/task-states.js';
+import { addResources, stripAllocationInfo, withAllocationRole } from '../mesos/resources.js';
+import type {
+  MasterInfo,
+  Offer,
+  Resource,
+  TaskState,
+  TaskStatus,
+  TaskStatusReason,
+} from '../mesos/types.js';
+
+/** Minimal logger the master needs (glog-style in production). */
+export interface MasterLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/** Master configuration; durations in milliseconds. Mirrors the Mesos master flags of the same names. */
+export interface MasterOptions {
+  ip: string;
+  port: number;
+  hostname: string;
+  version: string;
+  cluster?: string;
+  clock: Clock;
+  logger: MasterLogger;
+  registry: Registry;
+  allocator: Allocator;
+  /** `--allocation_interval` (default 1 s): the periodic pass; event-driven passes happen in between. */
+  allocationIntervalMs: number;
+  /** `--offer_timeout`: rescind offers held longer than this; undefined = never. */
+  offerTimeoutMs?: number;
+  /** `--agent_ping_timeout` (15 s) × `--max_agent_ping_timeouts` (5) of silence → unreachable. */
+  agentPingTimeoutMs: number;
+  maxAgentPingTimeouts: number;
+  /** `--max_completed_frameworks` (50), `--max_completed_tasks_per_framework` (1000). */
+  maxCompletedFrameworks: number;
+  maxCompletedTasksPerFramework: number;
+  /** `--roles` whitelist; undefined = any role. */
+  roles?: string[];
+  /** Flags as strings, for `/master/flags` and `/master/state`. */
+  flags: Record<string, string>;
+  /** Heartbeat period for scheduler streams (Mesos: 15 s). */
+  heartbeatIntervalMs?: number;
+}
+
+/** Default `Filters.refuse_seconds` and its cap (reference §1.7.2). */
+const DEFAULT_REFUSE_SECONDS = 5;
+const MAX_REFUSE_SECONDS = 365 * 24 * 3600;
+
+export class Master {
+  readonly id = randomUUID();
+  readonly ids = new IdGenerator(this.id);
+  readonly frameworks = new Map<string, FrameworkRecord>();
+  readonly completedFrameworks: FrameworkRecord[] = [];
+  readonly agents = new Map<string, AgentRecord>();
+  /** Offer id → offer, across frameworks. */
+  readonly offers = new Map<string, Offer>();
+  readonly metrics = new MasterMetrics();
+  readonly startTime: number;
+  electedTime?: number;
+  readonly heartbeatIntervalMs: number;
+  private allocationPending = false;
+  private allocationTimer?: NodeJS.Timeout;
+  private filterTimer?: NodeJS.Timeout;
+  private pingTimer?: NodeJS.Timeout;
+  private readonly offerTimers = new Map<string, NodeJS.Timeout>();
+  private stopped = false;
+  /** Frameworks the allocator has been told about (added and not yet removed). */
+  private readonly inAllocator = new Set<string>();
+
+  constructor(readonly options: MasterOptions) {
+    this.startTime = options.clock.now() / 1000;
+    this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 15_000;
+  }
+
+  get clock(): Clock {
+    return this.options.clock;
+  }
+  get logger(): MasterLogger {
+    return this.options.logger;
+  }
+  get allocator(): Allocator {
+    return this.options.allocator;
+  }
+  get registry(): Registry {
+    return this.options.registry;
+  }
+  /** Seconds since the epoch, as Mesos's timestamps. */
+  nowSecs(): number {
+    return this.clock.now() / 1000;
+  }
+
+  /** `master@ip:port`. */
+  get pid(): string {
+    return `master@${this.options.ip}:${this.options.port}`;
+  }
+
+  /** MasterInfo as sent in SUBSCRIBED (ip packed as Mesos does). */
+  get info(): MasterInfo {
+    const o = this.options;
+    return {
+      id: this.id,
+      ip: packIPv4(o.ip),
+      port: o.port,
+      pid: this.pid,
+      hostname: o.hostname,
+      version: o.version,
+      address: { hostname: o.hostname, ip: o.ip, port: o.port },
+      capabilities: [{ type: 'AGENT_UPDATE' }],
+    };
+  }
+
+  /** Recovers the registry, elects itself (standalone) and starts the periodic loops. */
+  async start(): Promise<void> {
+    const o = this.options;
+    o.logger.info(`Master ${this.id} (${o.hostname}) started on ${o.ip}:${o.port}`);
+    const recovered = await this.registry.recover();
+    if (recovered.agents.length > 0 || recovered.frameworks.length > 0) {
+      o.logger.info(
+        `Recovered ${recovered.agents.length} agents and ${recovered.frameworks.length} frameworks from the registry`,
+      );
+    }
+    o.logger.info(`The newly elected leader is ${this.pid} with id ${this.id}`);
+    o.logger.info('Elected as the leading master!');
+    this.electedTime = this.nowSecs();
+    this.allocationTimer = setInterval(() => this.allocate(), o.allocationIntervalMs);
+    this.pingTimer = setInterval(() => this.pingAgents(), o.agentPingTimeoutMs);
+  }
+
+  /** Stops timers and closes every stream. Frameworks and agents are left as they are in the registry. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.allocationTimer);
+    clearInterval(this.pingTimer);
+    clearTimeout(this.filterTimer);
+    for (const timer of this.offerTimers.values()) clearTimeout(timer);
+    for (const framework of this.frameworks.values()) {
+      clearTimeout(framework.failoverTimer);
+      clearInterval(framework.heartbeatTimer);
+      framework.stream?.close();
+    }
+    for (const agent of this.agents.values()) agent.stream?.close();
+  }
+
+  /** True if `addFramework` was called for this id and `removeFramework` not since. */
+  allocatorKnows(frameworkId: string): boolean {
+    return this.inAllocator.has(frameworkId);
+  }
+  markAllocatorKnows(frameworkId: string): void {
+    this.inAllocator.add(frameworkId);
+  }
+
+  // ---- allocation and offers ---------------------------------------------
+
+  /**
+   * Asks for an allocation pass soon. Passes triggered by events are coalesced
+   * into one per turn of the event loop, so resources freed by a burst of
+   * updates are re-offered at once rather than on the next interval tick.
+   */
+  scheduleAllocation(): void {
+    if (this.allocationPending || this.stopped) return;
+    this.allocationPending = true;
+    setImmediate(() => {
+      this.allocationPending = false;
+      this.allocate();
+    });
+  }
+
+  /** One allocation pass: turns allocator decisions into OFFERS events. */
+  allocate(): void {
+    if (this.stopped) return;
+    const now = this.clock.now();
+    const allocations = this.allocator.allocate(now);
+    this.metrics.allocationRuns++;
+    const byFramework = new Map<FrameworkRecord, Offer[]>();
+    for (const allocation of allocations) {
+      const framework = this.frameworks.get(allocation.frameworkId);
+      const agent = this.agents.get(allocation.agentId);
+      if (!framework || !framework.active || !agent || !agent.active) {
+        // Raced with a removal: hand the resources straight back.
+        this.allocator.recoverResources(allocation.frameworkId, allocation.agentId, allocation.role, allocation.resources, 0, now);
+        continue;
+      }
+      const offer = this.createOffer(framework, agent, allocation.role, allocation.resources);
+      const list = byFramework.get(framework) ?? [];
+      list.push(offer);
+      byFramework.set(framework, list);
+    }
+    for (const [framework, offers] of byFramework) {
+      const multiRole = framework.info.capabilities?.some((c) => c.type === 'MULTI_ROLE') ?? false;
+      const wire = multiRole ? offers : offers.map(stripOfferAllocationInfo);
+      framework.send({ type: 'OFFERS', offers: { offers: wire } });
+      this.metrics.offersSent += offers.length;
+    }
+    this.armFilterTimer();
+  }
+
+  private createOffer(framework: FrameworkRecord, agent: AgentRecord, role: string, resources: Resource[]): Offer {
+    const offer: Offer = {
+      id: { value: this.ids.nextOfferId() },
+      framework_id: { value: framework.id },
+      agent_id: { value: agent.id },
+      hostname: agent.info.hostname,
+      url: {
+        scheme: 'http',
+        address: { hostname: agent.info.hostname, ip: agent.endpoint.split(':')[0], port: agent.info.port ?? 5051 },
+        path: '/slave(1)',
+      },
+      resources: withAllocationRole(resources, role),
+      attributes: agent.info.attributes ?? [],
+      executor_ids: [...(framework.executors.get(agent.id)?.keys() ?? [])].map((value) => ({ value })),
+      allocation_info: { role },
+    };
+    this.offers.set(offer.id.value, offer);
+    framework.offers.set(offer.id.value, offer);
+    const timeout = this.options.offerTimeoutMs;
+    if (timeout !== undefined && timeout > 0) {
+      this.offerTimers.set(
+        offer.id.value,
+        setTimeout(() => this.rescindOffer(offer.id.value, 0), timeout),
+      );
+    }
+    return offer;
+  }
+
+  /**
+   * Removes an outstanding offer without giving its resources back (the caller
+   * decides what to recover). Returns it, or undefined if unknown.
+   */
+  takeOffer(offerId: string): Offer | undefined {
+    const offer = this.offers.get(offerId);
+    if (!offer) return undefined;
+    this.offers.delete(offerId);
+    this.frameworks.get(offer.framework_id.value)?.offers.delete(offerId);
+    clearTimeout(this.offerTimers.get(offerId));
+    this.offerTimers.delete(offerId);
+    return offer;
+  }
+
+  /** Withdraws an offer: RESCIND to the framework (if `notify`), resources back to the allocator. */
+  rescindOffer(offerId: string, refuseSeconds: number, notify = true): void {
+    const offer = this.takeOffer(offerId);
+    if (!offer) return;
+    if (notify) this.frameworks.get(offer.framework_id.value)?.send({ type: 'RESCIND', rescind: { offer_id: offer.id } });
+    this.recoverOfferResources(offer, offer.resources, refuseSeconds);
+  }
+
+  /** Gives part of an offer back to the allocator with a decline filter. */
+  recoverOfferResources(offer: Offer, resources: Resource[], refuseSeconds: number): void {
+    const role = offer.allocation_info?.role ?? '*';
+    this.allocator.recoverResources(
+      offer.framework_id.value,
+      offer.agent_id.value,
+      role,
+      resources,
+      refuseSeconds,
+      this.clock.now(),
+    );
+    this.scheduleAllocation();
+  }
+
+  /** Normalises `Filters.refuse_seconds` as Mesos: default 5, negative → default, capped at a year. */
+  refuseSeconds(filters: { refuse_seconds?: number } | undefined): number {
+    const value = filters?.refuse_seconds;
+    if (value === undefined || !Number.isFinite(value) || value < 0) return DEFAULT_REFUSE_SECONDS;
+    return Math.min(value, MAX_REFUSE_SECONDS);
+  }
+
+  /** Wakes the allocator when the earliest decline filter expires, so re-offers are not late. */
+  private armFilterTimer(): void {
+    clearTimeout(this.filterTimer);
+    const expiry = this.allocator.nextFilterExpiry();
+    if (expiry === undefined) return;
+    const delay = Math.max(0, expiry - this.clock.now()) + 1;
+    this.filterTimer = setTimeout(() => this.scheduleAllocation(), delay);
+  }
+
+  // ---- tasks and status updates ------------------------------------------
+
+  /**
+   * Records `status` for `task` (from the agent, or generated here) and frees the
+   * task's resources the first time it turns terminal.
+   */
+  recordStatus(task: MasterTask, status: TaskStatus): void {
+    const wasTerminal = isTerminalState(task.state);
+    task.record(status);
+    if (!wasTerminal) this.metrics.countTransition(status.state);
+    if (!wasTerminal && isTerminalState(status.state)) this.releaseTaskResources(task);
+  }
+
+  /** Gives a terminal task's resources back to the allocator. */
+  private releaseTaskResources(task: MasterTask): void {
+    this.allocator.recoverResources(task.frameworkId, task.agentId, task.role, task.resources, 0, this.clock.now());
+    this.scheduleAllocation();
+  }
+
+  /**
+   * A master-generated transition (lost, unreachable, killed on removal, invalid
+   * launch): builds the status without uuid (never acknowledged), records it,
+   * tells the framework, and files the task away.
+   */
+  transitionTask(task: MasterTask, state: TaskState, reason: TaskStatusReason, message: string, notify = true): void {
+    const framework = this.frameworks.get(task.frameworkId);
+    const status: TaskStatus = {
+      task_id: task.info.task_id,
+      state,
+      reason,
+      message,
+      source: 'SOURCE_MASTER',
+      agent_id: { value: task.agentId },
+      timestamp: this.nowSecs(),
+    };
+    if (task.executorId) status.executor_id = { value: task.executorId };
+    if (state === 'TASK_UNREACHABLE') status.unreachable_time = { nanoseconds: Math.round(this.clock.now() * 1e6) };
+    this.recordStatus(task, status);
+    task.statusUpdateState = state;
+    task.statusUpdateUuid = undefined;
+    if (framework && notify) {
+      framework.send({
+        type: 'UPDATE',
+        update: { status: { ...status, state: stateForFramework(state, framework.partitionAware) } },
+      });
+    }
+    if (state === 'TASK_UNREACHABLE') {
+      this.agents.get(task.agentId)?.tasks.delete(taskKey(task.frameworkId, task.id));
+      framework?.tasks.delete(task.id);
+      framework?.unreachableTasks.set(task.id, task);
+    } else {
+      this.fileCompletedTask(task);
+    }
+  }
+
+  /** Moves a task from the active maps to its framework's completed list. */
+  fileCompletedTask(task: MasterTask): void {
+    task.acknowledgedTerminal = true;
+    this.agents.get(task.agentId)?.tasks.delete(taskKey(task.frameworkId, task.id));
+    const framework = this.frameworks.get(task.frameworkId) ?? this.completedFrameworks.find((f) => f.id === task.frameworkId);
+    if (!framework) return;
+    framework.tasks.delete(task.id);
+    framework.unreachableTasks.delete(task.id);
+    framework.addCompleted(task, this.options.maxCompletedTasksPerFramework);
+  }
+
+  // ---- frameworks ----------------------------------------------------------
+
+  /** Subscription stream broke: deactivate, drop offers, start the failover timer. */
+  disconnectFramework(framework: FrameworkRecord): void {
+    if (!framework.connected) return;
+    this.logger.info(`Disconnecting framework ${framework.id} (${framework.info.name})`);
+    framework.connected = false;
+    framework.active = false;
+    framework.stream = undefined;
+    framework.unregisteredTime = this.nowSecs();
+    clearInterval(framework.heartbeatTimer);
+    this.allocator.deactivateFramework(framework.id);
+    for (const offerId of [...framework.offers.keys()]) this.rescindOffer(offerId, 0, false);
+    const timeout = framework.failoverTimeoutMs;
+    this.logger.info(`Giving framework ${framework.id} (${framework.info.name}) ${timeout / 1000}secs to failover`);
+    framework.failoverTimer = setTimeout(() => {
+      this.logger.info(`Framework failover timeout, removing framework ${framework.id} (${framework.info.name})`);
+      void this.removeFramework(framework);
+    }, timeout);
+  }
+
+  /**
+   * Removes a framework for good (TEARDOWN, failover timeout, operator): its tasks
+   * are killed on the agents and recorded TASK_KILLED (REASON_FRAMEWORK_REMOVED),
+   * offers recovered, and it moves to the completed frameworks.
+   */
+  async removeFramework(framework: FrameworkRecord): Promise<void> {
+    if (!this.frameworks.has(framework.id)) return;
+    this.logger.info(`Removing framework ${framework.id} (${framework.info.name})`);
+    clearTimeout(framework.failoverTimer);
+    clearInterval(framework.heartbeatTimer);
+    for (const offerId of [...framework.offers.keys()]) this.rescindOffer(offerId, 0, false);
+    const agentIds = new Set<string>();
+    for (const task of [...framework.tasks.values(), ...framework.unreachableTasks.values()]) {
+      agentIds.add(task.agentId);
+      if (!isTerminalState(task.state)) {
+        this.transitionTask(task, 'TASK_KILLED', 'REASON_FRAMEWORK_REMOVED', 'Framework removed', false);
+      } else {
+        this.fileCompletedTask(task);
+      }
+    }
+    for (const [agentId, executors] of framework.executors) {
+      agentIds.add(agentId);
+      const agent = this.agents.get(agentId);
+      for (const executorId of executors.keys()) this.releaseExecutor(agent, framework.id, executorId);
+    }
+    for (const agentId of agentIds) {
+      this.agents.get(agentId)?.send({ type: 'SHUTDOWN_FRAMEWORK', shutdown_framework: { framework_id: { value: framework.id } } });
+    }
+    framework.connected = false;
+    framework.active = false;
+    framework.unregisteredTime = this.nowSecs();
+    framework.stream?.close();
+    framework.stream = undefined;
+    this.frameworks.delete(framework.id);
+    this.allocator.removeFramework(framework.id);
+    this.inAllocator.delete(framework.id);
+    this.completedFrameworks.push(framework);
+    if (this.completedFrameworks.length > this.options.maxCompletedFrameworks) this.completedFrameworks.shift();
+    await this.registry.removeFramework(framework.id).catch((error: Error) => {
+      this.logger.error(`Failed to remove framework ${framework.id} from the registry: ${error.message}`);
+    });
+    this.scheduleAllocation();
+  }
+
+  /** Forgets a custom executor and gives its resources back. */
+  releaseExecutor(agent: AgentRecord | undefined, frameworkId: string, executorId: string): void {
+    this.frameworks.get(frameworkId)?.executors.get(agent?.id ?? '')?.delete(executorId);
+    if (!agent) return;
+    const key = taskKey(frameworkId, executorId);
+    const executor = agent.executors.get(key);
+    if (!executor) return;
+    agent.executors.delete(key);
+    const resources = executor.info.resources ?? [];
+    if (resources.length > 0) {
+      this.allocator.recoverResources(frameworkId, agent.id, executor.role, withAllocationRole(resources, executor.role), 0, this.clock.now());
+      this.scheduleAllocation();
+    }
+  }
+
+  // ---- agents ----------------------------------------------------------------
+
+  /** Pings every agent; counts silence; marks agents silent too long unreachable. */
+  private pingAgents(): void {
+    for (const agent of [...this.agents.values()]) {
+      if (agent.state === 'unreachable') continue;
+      if (agent.stream && !agent.pongPending) {
+        agent.missedPings = 0;
+      } else {
+        agent.missedPings++;
+      }
+      if (agent.missedPings >= this.options.maxAgentPingTimeouts) {
+        this.markAgentUnreachable(agent);
+        continue;
+      }
+      if (agent.stream) {
+        agent.pongPending = true;
+        agent.send({ type: 'PING' });
+      }
+    }
+  }
+
+  /**
+   * The agent stayed silent past the ping allowance: its tasks become
+   * TASK_UNREACHABLE (PARTITION_AWARE frameworks) or TASK_LOST, reason
+   * REASON_AGENT_REMOVED; frameworks get FAILURE for it.
+   */
+  markAgentUnreachable(agent: AgentRecord): void {
+    this.logger.warn(
+      `Marking agent ${agent.id} at ${agent.pid} (${agent.info.hostname}) unreachable: missed ${agent.missedPings} pings`,
+    );
+    agent.state = 'unreachable';
+    agent.stream?.close();
+    agent.stream = undefined;
+    this.allocator.removeAgent(agent.id);
+    for (const offer of [...this.offers.values()]) {
+      if (offer.agent_id.value === agent.id) {
+        this.takeOffer(offer.id.value);
+        this.frameworks.get(offer.framework_id.value)?.send({ type: 'RESCIND', rescind: { offer_id: offer.id } });
+      }
+    }
+    for (const task of [...agent.tasks.values()]) {
+      if (isTerminalState(task.state)) continue;
+      const framework = this.frameworks.get(task.frameworkId);
+      const state: TaskState = framework?.partitionAware ? 'TASK_UNREACHABLE' : 'TASK_LOST';
+      task.acknowledgedTerminal = true;
+      this.transitionTask(task, state, 'REASON_AGENT_REMOVED', `Agent ${agent.info.hostname} is unreachable`);
+    }
+    for (const framework of this.frameworks.values()) {
+      framework.executors.delete(agent.id);
+      framework.send({ type: 'FAILURE', failure: { agent_id: { value: agent.id } } });
+    }
+    agent.executors.clear();
+    this.metrics.agentsUnreachable++;
+    void this.registry.markAgentUnreachable(agent.id, this.clock.now()).catch((error: Error) => {
+      this.logger.error(`Failed to mark agent ${agent.id} unreachable in the registry: ${error.message}`);
+    });
+  }
+
+  /** Resources in use on an agent: its live tasks and custom executors. */
+  usedOnAgent(agent: AgentRecord): Resource[] {
+    let used: Resource[] = [];
+    for (const task of agent.tasks.values()) {
+      if (!isTerminalState(task.state)) used = addResources(used, task.resources);
+    }
+    for (const executor of agent.executors.values()) {
+      used = addResources(used, withAllocationRole(executor.info.resources ?? [], executor.role));
+    }
+    return used;
+  }
+
+  /** Resources currently offered from an agent. */
+  offeredOnAgent(agent: AgentRecord): Resource[] {
+    let offered: Resource[] = [];
+    for (const offer of this.offers.values()) {
+      if (offer.agent_id.value === agent.id) offered = addResources(offered, offer.resources);
+    }
+    return offered;
+  }
+}
+
+/** Key of a task (or executor) in per-agent maps: `<frameworkId>/<id>`. */
+export function taskKey(frameworkId: string, id: string): string {
+  return `${frameworkId}/${id}`;
+}
+
+/** Packs an IPv4 dotted quad as MasterInfo.ip: a | b<<8 | c<<16 | d<<24, unsigned. */
+export function packIPv4(ip: string): number {
+  const parts = ip.split('.').map(Number);
+  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return 0;
+  return ((parts[0] | (parts[1] << 8) | (parts[2] << 16) | (parts[3] << 24)) >>> 0);
+}
+
+/** Offers to non-MULTI_ROLE frameworks carry no allocation_info (Mesos strips it). */
+function stripOfferAllocationInfo(offer: Offer): Offer {
+  const { allocation_info: _ignored, ...rest } = offer;
+  return { ...rest, resources: stripAllocationInfo(offer.resources) };
+}
