@@ -93,6 +93,8 @@ export interface LoadedFlags {
   version: boolean;
   /** Warnings also passed to `warn`, in order. */
   warnings: string[];
+  /** Where each loaded (non-default) value came from, by canonical name. */
+  sources: Record<string, 'argv' | 'env'>;
 }
 
 interface Token {
@@ -262,7 +264,7 @@ export function loadFlags(
   const values: FlagValues = {};
   // Canonical name → the name it was loaded under.
   const loadedVia = new Map<string, string>();
-  const fromArgv = new Set<string>();
+  const sources: Record<string, 'argv' | 'env'> = {};
   const warnings: string[] = [];
 
   const load = (token: Token, source: 'argv' | 'env'): void => {
@@ -272,7 +274,7 @@ export function loadFlags(
     if (!def) {
       throw new FlagError(`Failed to load unknown flag '${flagName}'` + (negated ? ` via '${token.name}'` : ''));
     }
-    if (source === 'env' && fromArgv.has(def.name)) return; // command line wins
+    if (source === 'env' && sources[def.name] === 'argv') return; // command line wins
     const previous = loadedVia.get(def.name);
     if (previous !== undefined) {
       throw new FlagError(`Flag '${flagName}' is already loaded via name '${previous}'`, def.name);
@@ -300,7 +302,7 @@ export function loadFlags(
       throw new FlagError(`Failed to load flag '${flagName}': Failed to load value '${text}': ${reason(err)}`, def.name);
     }
     loadedVia.set(def.name, flagName);
-    if (source === 'argv') fromArgv.add(def.name);
+    sources[def.name] = source;
     if (flagName !== def.name) {
       const msg = `Loaded deprecated flag '${flagName}'`;
       warnings.push(msg);
@@ -324,7 +326,7 @@ export function loadFlags(
       values[def.name] = def.default;
     }
   }
-  return { values, positional, help, version, warnings };
+  return { values, positional, help, version, warnings, sources };
 }
 
 const BUILTIN_DEFS: FlagDef[] = [
