@@ -1,0 +1,74 @@
+/**
+ * `meseta local` (`mesos-local`): a master and `--num_agents` agents in one
+ * process, each built exactly as `meseta master` / `meseta agent` build theirs
+ * (same wiring functions), talking over 127.0.0.1 like separate processes.
+ */
+import { formatHelp, loadFlags } from '../flags.js';
+import { LOCAL_FLAGS, LOCAL_USAGE, parseLocalFlags } from '../flag-sets/local.js';
+import { MASTER_FLAGS } from '../flag-sets/master.js';
+import { AGENT_FLAGS } from '../flag-sets/agent.js';
+import { createLogger } from '../../logging/logger.js';
+import { flagStrings } from '../flag-strings.js';
+import { logBanner, waitForStopSignal } from '../daemon.js';
+import { startMaster, type RunningMaster } from '../start-master.js';
+import { startAgent } from '../start-agent.js';
+import type { Agent } from '../../agent/agent.js';
+import { MESOS_COMPAT_VERSION } from '../../version.js';
+
+/**
+ * Runs until SIGINT/SIGTERM, then stops the agents (killing the tasks they
+ * started) and the master. Returns the exit code.
+ */
+export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const loaded = loadFlags(LOCAL_FLAGS, argv, env);
+  if (loaded.help) {
+    process.stdout.write(formatHelp(LOCAL_USAGE, LOCAL_FLAGS));
+    return 0;
+  }
+  if (loaded.version) {
+    process.stdout.write(`mesos ${MESOS_COMPAT_VERSION}\n`);
+    return 0;
+  }
+  const flags = parseLocalFlags(argv, env, { warn: () => undefined });
+  const logger = createLogger('local', {
+    level: flags.loggingLevel,
+    quiet: flags.quiet,
+    logDir: flags.logDir,
+    program: 'mesos-local',
+  });
+  logBanner(logger);
+  let master: RunningMaster | undefined;
+  const agents: Agent[] = [];
+  const stopAll = async (): Promise<void> => {
+    await Promise.all(agents.map((a) => a.stop({ killTasks: true }).catch(() => undefined)));
+    await master?.stop().catch(() => undefined);
+  };
+  try {
+    master = await startMaster(flags.master, logger.child('master'), {
+      ...flagStrings(MASTER_FLAGS, loaded.values),
+      ip: flags.ip,
+      port: String(flags.port),
+      work_dir: flags.master.workDir ?? '',
+    });
+    for (const [i, agentFlags] of flags.agents.entries()) {
+      const strings = { ...flagStrings(AGENT_FLAGS, loaded.values), master: agentFlags.master, port: String(agentFlags.port), work_dir: agentFlags.workDir };
+      agents.push(await startAgent(agentFlags, logger.child(`agent${i}`), strings));
+    }
+  } catch (error) {
+    logger.error((error as Error).message);
+    await stopAll();
+    return 1;
+  }
+  const url = `http://${flags.ip}:${master.port}`;
+  process.stdout.write(
+    `Meseta local cluster: master and ${agents.length} agent(s) running.\n` +
+      `  Master API and UI: ${url}/  (state: ${url}/master/state)\n` +
+      `  Try: bin/meseta test-framework --master=${flags.ip}:${master.port}\n` +
+      `  Work directory: ${flags.workDir}\n` +
+      `Press Ctrl-C to stop.\n`,
+  );
+  const signal = await waitForStopSignal();
+  logger.info(`Received ${signal}, stopping the local cluster`);
+  await stopAll();
+  return 0;
+}

@@ -1,0 +1,43 @@
+/**
+ * `meseta master` (`mesos-master`): one master process with Mesos's flags.
+ */
+import { loadFlags, formatHelp } from '../flags.js';
+import { MASTER_FLAGS, MASTER_USAGE, readMasterFlags } from '../flag-sets/master.js';
+import { createLogger } from '../../logging/logger.js';
+import { flagStrings } from '../flag-strings.js';
+import { logBanner, waitForStopSignal } from '../daemon.js';
+import { startMaster } from '../start-master.js';
+import { MESOS_COMPAT_VERSION } from '../../version.js';
+
+/** Runs until SIGINT/SIGTERM; returns the exit code. Throws FlagError on bad flags. */
+export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const loaded = loadFlags(MASTER_FLAGS, argv, env);
+  if (loaded.help) {
+    process.stdout.write(formatHelp(MASTER_USAGE, MASTER_FLAGS));
+    return 0;
+  }
+  if (loaded.version) {
+    process.stdout.write(`mesos ${MESOS_COMPAT_VERSION}\n`);
+    return 0;
+  }
+  const flags = readMasterFlags(loaded.values, { help: false, version: false, warnings: loaded.warnings });
+  const logger = createLogger('master', {
+    level: flags.loggingLevel,
+    quiet: flags.quiet,
+    logDir: flags.logDir,
+    program: 'mesos-master',
+  });
+  logBanner(logger);
+  logger.info('Starting Mesos master');
+  let running;
+  try {
+    running = await startMaster(flags, logger, flagStrings(MASTER_FLAGS, loaded.values));
+  } catch (error) {
+    logger.error((error as Error).message);
+    return 1;
+  }
+  const signal = await waitForStopSignal();
+  logger.info(`Received ${signal}, shutting down`);
+  await running.stop();
+  return 0;
+}

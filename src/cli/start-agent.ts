@@ -1,0 +1,91 @@
+/**
+ * Wires an agent from its flags: work_dir checks, resource detection,
+ * attributes, the Mesos containerizer and the Agent. Used by `meseta agent`
+ * and `meseta local`.
+ */
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { Agent } from '../agent/agent.js';
+import { MesosContainerizer } from '../agent/containerizer/mesos-containerizer.js';
+import { detectAgentResources } from '../agent/resource-detection.js';
+import { parseAttributes } from '../mesos/attributes.js';
+import { parseResourcesFlag } from '../mesos/resources.js';
+import { MESOS_COMPAT_VERSION } from '../version.js';
+import type { AgentFlags } from './flag-sets/agent.js';
+import { FlagError } from './flags.js';
+import { advertisedHostname, advertisedIp } from './network.js';
+import { launcherPath } from './paths.js';
+import type { Logger } from '../logging/logger.js';
+
+/**
+ * `--master` as an HTTP base URL. `host:port` and `http://host:port` are
+ * accepted; `zk://` needs the ZooKeeper detector, which is not built yet.
+ * Throws FlagError.
+ */
+export function masterUrl(master: string): string {
+  if (master.startsWith('zk://')) {
+    throw new FlagError(`ZooKeeper master detection is not available yet: --master=${master}`, 'master');
+  }
+  const url = master.startsWith('http://') ? master : `http://${master}`;
+  try {
+    const parsed = new URL(url);
+    if (!parsed.hostname) throw new Error('no host');
+    return `http://${parsed.hostname}:${parsed.port || '5050'}`;
+  } catch {
+    throw new FlagError(`Failed to parse --master '${master}': expected host:port`, 'master');
+  }
+}
+
+/** Creates `dir` if needed and checks it is writable; throws a one-line Error. */
+export function ensureWritableDir(dir: string, what: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'EACCES' || code === 'EPERM' ? 'Permission denied' : (error as Error).message;
+    throw new Error(`Failed to create ${what} '${dir}': ${reason}`);
+  }
+}
+
+/**
+ * Builds and starts an agent. Throws Error (one-line message) for an unusable
+ * work_dir, malformed resources or attributes, unknown isolators or a taken port.
+ */
+export async function startAgent(flags: AgentFlags, logger: Logger, flagStrings: Record<string, string>): Promise<Agent> {
+  const url = masterUrl(flags.master);
+  ensureWritableDir(flags.workDir, 'work directory');
+  ensureWritableDir(flags.runtimeDir, 'runtime directory');
+  const parsed = parseResourcesFlag(flags.resources ?? '', flags.defaultRole);
+  const resources = await detectAgentResources(parsed, flags.workDir, flags.defaultRole);
+  const attributes = parseAttributes(flags.attributes ?? '');
+  const containerizer = new MesosContainerizer({
+    isolation: flags.isolation.join(','),
+    runtimeDir: flags.runtimeDir,
+    cgroupsRoot: flags.cgroupsRoot,
+    cgroupsHierarchy: flags.cgroupsHierarchy,
+    launcherPath: launcherPath(),
+    logger,
+  });
+  logger.info(`Using isolation: ${containerizer.isolation}`);
+  logger.info('Starting Mesos agent');
+  const ip = advertisedIp(flags.advertiseIp ?? flags.ip);
+  const agent = new Agent({
+    masterUrl: url,
+    ip,
+    port: flags.port,
+    hostname: advertisedHostname(flags.hostname, ip, flags.hostnameLookup),
+    workDir: flags.workDir,
+    resources,
+    attributes,
+    containerizer,
+    executorShutdownGracePeriodMs: flags.executorShutdownGracePeriod,
+    executorRegistrationTimeoutMs: flags.executorRegistrationTimeout,
+    registrationBackoffFactorMs: flags.registrationBackoffFactor,
+    executorEnvironmentVariables: flags.executorEnvironmentVariables,
+    flags: flagStrings,
+    logger,
+    version: MESOS_COMPAT_VERSION,
+  });
+  await agent.start();
+  return agent;
+}

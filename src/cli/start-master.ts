@@ -1,0 +1,103 @@
+/**
+ * Wires a master from its flags: store, registry, allocator, the Master and its
+ * HTTP server. Used by `meseta master` and `meseta local`.
+ */
+import { mkdirSync, accessSync, constants } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { SqliteStore } from '../coordination/sqlite-store.js';
+import { HierarchicalDRFAllocator } from '../master/allocator/hierarchical-drf-allocator.js';
+import { Master } from '../master/master.js';
+import { Registry } from '../master/registry/registry.js';
+import { createMasterServer } from '../master/http/server.js';
+import { systemClock } from '../mesos/clock.js';
+import { MESOS_COMPAT_VERSION } from '../version.js';
+import type { MasterFlags } from './flag-sets/master.js';
+import { advertisedHostname, advertisedIp } from './network.js';
+import type { Logger } from '../logging/logger.js';
+import { parseMinAllocatable } from './min-allocatable.js';
+import { listen } from './listen.js';
+
+export interface RunningMaster {
+  master: Master;
+  server: FastifyInstance;
+  /** The bound port (differs from the flag when it was 0). */
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** Flag values as the strings `/master/flags` shows. */
+export type FlagStrings = Record<string, string>;
+
+/**
+ * Starts a master. Throws an Error with a one-line message when the work_dir is
+ * not writable or the port is taken.
+ */
+export async function startMaster(flags: MasterFlags, logger: Logger, flagStrings: FlagStrings): Promise<RunningMaster> {
+  let dbPath = ':memory:';
+  if (flags.registry === 'sqlite') {
+    const workDir = flags.workDir!;
+    try {
+      mkdirSync(workDir, { recursive: true });
+      accessSync(workDir, constants.W_OK);
+    } catch (error) {
+      throw new Error(`Failed to create work directory '${workDir}': ${describeFsError(error)}`);
+    }
+    dbPath = join(workDir, 'registry.db');
+  }
+  const store = new SqliteStore(dbPath);
+  const bindIp = flags.ip ?? '0.0.0.0';
+  const ip = advertisedIp(flags.advertiseIp ?? flags.ip);
+  const allocator = new HierarchicalDRFAllocator({
+    weights: flags.weights,
+    minAllocatable: parseMinAllocatable(flags.minAllocatableResources),
+  });
+  logger.info(`Using '${flags.allocator}' allocator`);
+  // The port must be known before MasterInfo is built, so bind first.
+  let master!: Master;
+  const server = await listen(
+    () => createMasterServer(master),
+    bindIp,
+    flags.port,
+    (app) => {
+      const port = flags.advertisePort ?? (app.server.address() as { port: number }).port;
+      master = new Master({
+        ip,
+        port,
+        hostname: advertisedHostname(flags.hostname, ip, flags.hostnameLookup),
+        version: MESOS_COMPAT_VERSION,
+        cluster: flags.cluster,
+        clock: systemClock,
+        logger,
+        registry: new Registry(store),
+        allocator,
+        allocationIntervalMs: flags.allocationInterval,
+        offerTimeoutMs: flags.offerTimeout,
+        agentPingTimeoutMs: flags.agentPingTimeout,
+        maxAgentPingTimeouts: flags.maxAgentPingTimeouts,
+        maxCompletedFrameworks: flags.maxCompletedFrameworks,
+        maxCompletedTasksPerFramework: flags.maxCompletedTasksPerFramework,
+        roles: flags.roles,
+        flags: flagStrings,
+      });
+    },
+  );
+  await master.start();
+  return {
+    master,
+    server,
+    port: master.options.port,
+    stop: async () => {
+      await master.stop();
+      await server.close();
+      await store.close();
+    },
+  };
+}
+
+function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return 'Permission denied';
+  if (code === 'EROFS') return 'Read-only file system';
+  return (error as Error).message;
+}
