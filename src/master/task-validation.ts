@@ -30,7 +30,6 @@ export function validateIdValue(kind: string, value: string | undefined): string
   if (value === undefined || value.length === 0) return `${kind} must not be empty`;
   if (value.length > 255) return `${kind} '${value.slice(0, 32)}…' is longer than 255 characters`;
   if (value === '.' || value === '..') return `'${value}' is disallowed`;
-  // eslint-disable-next-line no-control-regex
   if (/[/\\\u0000-\u001f\u007f]/.test(value)) return `'${value}' contains invalid characters`;
   return undefined;
 }

@@ -1,0 +1,52 @@
+// Lint rules that keep the architecture (DESIGN.md, "Who may import whom") true
+// without anyone remembering it, plus TypeScript hygiene.
+import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+
+const banImports = (patterns, message) => ['error', { patterns: patterns.map((group) => ({ group: [group], message })) }];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'build/**'] },
+  ...tseslint.configs.recommended,
+  {
+    plugins: { 'import-x': importX },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      'import-x/no-cycle': 'off',
+    },
+  },
+  {
+    files: ['src/mesos/**/*.ts'],
+    rules: {
+      'no-restricted-imports': banImports(
+        ['**/master/**', '**/agent/**', '**/scheduler/**', '**/executor/**', '**/cli/**', '**/marathon/**', '**/chronos/**'],
+        'src/mesos holds protocol types and arithmetic: it imports no daemon and no framework.',
+      ),
+    },
+  },
+  {
+    files: ['src/master/allocator/**/*.ts'],
+    rules: {
+      'no-restricted-imports': banImports(
+        ['node:*', '**/transport/**', '**/coordination/**', '../master.js', '../http/**', '../registry/**'],
+        'The allocator is pure: it imports only src/mesos.',
+      ),
+      'no-restricted-globals': ['error', { name: 'setTimeout', message: 'Pure module: time is an input.' }, { name: 'setInterval', message: 'Pure module: time is an input.' }],
+      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'Pure module: take `now` as an argument.' }, { object: 'Math', property: 'random', message: 'Pure module: randomness is an input.' }],
+    },
+  },
+  {
+    files: ['src/master/**/*.ts'],
+    ignores: ['src/master/allocator/**'],
+    rules: { 'no-restricted-imports': banImports(['**/agent/**', '**/scheduler/**', '**/executor/**', '**/cli/**'], 'The master and agent meet over the wire only.') },
+  },
+  {
+    files: ['src/agent/**/*.ts'],
+    rules: { 'no-restricted-imports': banImports(['**/master/**', '**/scheduler/**', '**/cli/**'], 'The master and agent meet over the wire only.') },
+  },
+  {
+    files: ['src/scheduler/**/*.ts', 'src/executor/**/*.ts'],
+    rules: { 'no-restricted-imports': banImports(['**/master/**', '**/agent/**', '**/cli/**'], 'Client libraries speak HTTP; they never import daemon internals.') },
+  },
+);

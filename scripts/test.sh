@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The whole test suite: checks prerequisites, builds, lints, type-checks, then
+# runs unit and end-to-end tests. Fails loudly when something it needs is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+fail() { echo "test: $*" >&2; exit 1; }
+
+# Prerequisites. On Debian as root, install what is missing; elsewhere say what to install.
+need_pkgs=()
+command -v cc >/dev/null 2>&1 || need_pkgs+=(build-essential)
+command -v python3 >/dev/null 2>&1 || need_pkgs+=(python3)
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
+  else
+    fail "missing ${need_pkgs[*]}; install them (Debian: apt-get install ${need_pkgs[*]})"
+  fi
+fi
+[ -d node_modules ] || npm ci
+npm run --silent build
+
+# Cgroups are exercised for real: as root the cgroup tests must run, not be skipped.
+if [ "$(id -u)" = 0 ]; then export MESETA_REQUIRE_CGROUPS=1; fi
+
+npx eslint src test bench
+npx tsc --noEmit -p .
+
+# Unit tests in parallel (pure, fast); end-to-end tests one file at a time (real processes on 2 cores).
+node --test --test-concurrency=2 'dist/test/unit/**/*.test.js'
+node --test --test-concurrency=1 --test-timeout=300000 'dist/test/e2e/**/*.test.js'
