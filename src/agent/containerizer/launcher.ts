@@ -1,0 +1,179 @@
+/**
+ * The agent's side of `native/meseta-launcher`: building its argv, spawning it
+ * detached so it survives the agent, reading its one-line report, and decoding
+ * the raw wait status it checkpoints into the messages Mesos's command executor
+ * prints (`Command exited with status 1`, `Command terminated with signal Killed`).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { constants } from 'node:os';
+import type { Readable } from 'node:stream';
+import type { ContainerConfig } from './containerizer.js';
+
+/** Everything the launcher needs for one task. Paths are absolute. */
+export interface LauncherSpec {
+  /** Path of the built `meseta-launcher` binary. */
+  launcherPath: string;
+  sandbox: string;
+  stdoutPath: string;
+  stderrPath: string;
+  /** Where the launcher checkpoints the task's pid (decimal text). */
+  pidFile: string;
+  /** Where the launcher checkpoints the task's raw wait status (decimal text). */
+  statusFile: string;
+  /** `cgroup.procs` files the task joins before exec. */
+  cgroupProcs: string[];
+  user?: string;
+  command: ContainerConfig['command'];
+  /** The task's entire environment. */
+  env: Record<string, string>;
+}
+
+/** The fd on which the launcher writes `ok <pid>` or `error <stage>: <reason>`. */
+const REPORT_FD = 3;
+
+/** The launcher's argv (without the binary) for `spec`; pure. */
+export function launcherArgs(spec: LauncherSpec): string[] {
+  const args = [
+    `--sandbox=${spec.sandbox}`,
+    `--stdout=${spec.stdoutPath}`,
+    `--stderr=${spec.stderrPath}`,
+    `--pid_file=${spec.pidFile}`,
+    `--status_file=${spec.statusFile}`,
+    `--report_fd=${REPORT_FD}`,
+    ...spec.cgroupProcs.map((p) => `--cgroup_procs=${p}`),
+  ];
+  if (spec.user !== undefined && spec.user !== '') args.push(`--user=${spec.user}`);
+  if (spec.command.shell) {
+    args.push(`--shell=${spec.command.value}`);
+  } else {
+    // Mesos CommandInfo: `value` is the program, `arguments` the whole argv (argv[0] included).
+    const argv = spec.command.arguments.length > 0 ? spec.command.arguments : [spec.command.value];
+    args.push(`--exec=${spec.command.value}`, '--', ...argv);
+  }
+  return args;
+}
+
+/** What the launcher reported on its report fd. */
+export type LauncherReport = { ok: true; pid: number } | { ok: false; error: string };
+
+/** Parses the launcher's report line; anything unexpected is an error report. */
+export function parseLauncherReport(text: string): LauncherReport {
+  const line = text.split('\n')[0] ?? '';
+  const ok = /^ok (\d+)$/.exec(line);
+  if (ok) return { ok: true, pid: Number(ok[1]) };
+  if (line.startsWith('error ')) return { ok: false, error: line.slice('error '.length) };
+  return { ok: false, error: line === '' ? 'launcher exited without reporting' : `unexpected report '${line}'` };
+}
+
+/** A started launcher: its process (we are its parent until the agent dies) and the task pid. */
+export interface StartedLauncher {
+  child: ChildProcess;
+  launcherPid: number;
+  pid: number;
+}
+
+/**
+ * Spawns the launcher in its own session with stdio ignored (so neither the agent's
+ * death nor its terminal reaches the task) and waits for its report.
+ * The child stays ref'd (its exit event is how the containerizer learns the end);
+ * call `child.unref()` to let the agent exit while the task runs on.
+ * @throws Error with the launcher's reason (`exec: No such file or directory`, ...).
+ */
+export function spawnLauncher(spec: LauncherSpec): Promise<StartedLauncher> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(spec.launcherPath, launcherArgs(spec), {
+      detached: true,
+      stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
+      env: spec.env,
+    });
+    const report = child.stdio[REPORT_FD] as Readable;
+    let text = '';
+    let settled = false;
+    const finish = (err: Error | undefined): void => {
+      if (settled) return;
+      settled = true;
+      report.destroy();
+      if (err) return reject(err);
+      const parsed = parseLauncherReport(text);
+      if (!parsed.ok) return reject(new Error(parsed.error));
+      resolve({ child, launcherPid: child.pid ?? -1, pid: parsed.pid });
+    };
+    child.once('error', (err) => finish(new Error(`cannot start ${spec.launcherPath}: ${err.message}`)));
+    report.setEncoding('utf8');
+    report.on('data', (chunk: string) => {
+      text += chunk;
+      if (text.includes('\n')) finish(undefined);
+    });
+    report.once('end', () => finish(undefined));
+    report.once('error', () => finish(undefined));
+  });
+}
+
+/** A POSIX wait status taken apart. */
+export type DecodedStatus = { exitCode: number } | { signal: number };
+
+/** Decodes a raw wait status (`WIFEXITED`/`WEXITSTATUS`, `WIFSIGNALED`/`WTERMSIG`); pure. */
+export function decodeWaitStatus(status: number): DecodedStatus {
+  const sig = status & 0x7f;
+  if (sig === 0) return { exitCode: (status >> 8) & 0xff };
+  return { signal: sig };
+}
+
+/** Descriptions as glibc's strsignal() gives them for Linux signal names. */
+const SIGNAL_DESCRIPTIONS: Record<string, string> = {
+  SIGHUP: 'Hangup',
+  SIGINT: 'Interrupt',
+  SIGQUIT: 'Quit',
+  SIGILL: 'Illegal instruction',
+  SIGTRAP: 'Trace/breakpoint trap',
+  SIGABRT: 'Aborted',
+  SIGBUS: 'Bus error',
+  SIGFPE: 'Floating point exception',
+  SIGKILL: 'Killed',
+  SIGUSR1: 'User defined signal 1',
+  SIGSEGV: 'Segmentation fault',
+  SIGUSR2: 'User defined signal 2',
+  SIGPIPE: 'Broken pipe',
+  SIGALRM: 'Alarm clock',
+  SIGTERM: 'Terminated',
+  SIGSTKFLT: 'Stack fault',
+  SIGCHLD: 'Child exited',
+  SIGCONT: 'Continued',
+  SIGSTOP: 'Stopped (signal)',
+  SIGTSTP: 'Stopped',
+  SIGTTIN: 'Stopped (tty input)',
+  SIGTTOU: 'Stopped (tty output)',
+  SIGURG: 'Urgent I/O condition',
+  SIGXCPU: 'CPU time limit exceeded',
+  SIGXFSZ: 'File size limit exceeded',
+  SIGVTALRM: 'Virtual timer expired',
+  SIGPROF: 'Profiling timer expired',
+  SIGWINCH: 'Window changed',
+  SIGIO: 'I/O possible',
+  SIGPWR: 'Power failure',
+  SIGSYS: 'Bad system call',
+};
+
+/** Name of signal number `sig` on this platform (`SIGKILL`), or `SIG<n>` if unknown. */
+export function signalName(sig: number): string {
+  for (const [name, num] of Object.entries(constants.signals)) {
+    if (num === sig && name !== 'SIGIOT' && name !== 'SIGPOLL' && name !== 'SIGUNUSED') return name;
+  }
+  return `SIG${sig}`;
+}
+
+/** strsignal()-style description (`Killed` for SIGKILL), or `Unknown signal <n>`. */
+export function signalDescription(sig: number): string {
+  return SIGNAL_DESCRIPTIONS[signalName(sig)] ?? `Unknown signal ${sig}`;
+}
+
+/**
+ * The command executor's message for a wait status:
+ * `Command exited with status N` or `Command terminated with signal <Description>`.
+ */
+export function terminationMessage(status: number): string {
+  const decoded = decodeWaitStatus(status);
+  return 'exitCode' in decoded
+    ? `Command exited with status ${decoded.exitCode}`
+    : `Command terminated with signal ${signalDescription(decoded.signal)}`;
+}

@@ -1,0 +1,495 @@
+/**
+ * The Mesos containerizer for command tasks and executors: one native launcher
+ * per container (native/meseta-launcher.c) and the isolators named by
+ * `--isolation` (src/agent/isolator).
+ *
+ * Per-container checkpoints, under `<runtimeDir>/containers/<containerId>/`:
+ *
+ *   config.json       what was launched (written by us before the launcher starts)
+ *   pid               the task's pid           (written by the launcher, tmp + rename)
+ *   launcher.json     launcher and task pids with start times (by us, after start)
+ *   status            the task's raw wait status (by the launcher once it reaped it)
+ *   termination.json  the ContainerTermination we reported (by us, at the end)
+ *
+ * How a container's end is noticed: while we are the launcher's parent, its exit
+ * event; after an agent restart (or if the launcher itself was killed) we are no
+ * longer anyone's parent, get no SIGCHLD and Node has no pidfd, so a single timer
+ * polls the `status` file and the pids' liveness every `pollMs` (500 ms): cheap
+ * (two small reads per container) and well inside the latency a status update
+ * tolerates. When the launcher is gone too, the task's exit status is lost and the
+ * termination says so.
+ *
+ * When a container's main process ends, whatever it left behind in the container
+ * is killed, as Mesos destroys a container when its executor exits.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import {
+  ContainerLaunchError,
+  UnknownContainerError,
+  type ContainerConfig,
+  type ContainerInfoRuntime,
+  type ContainerTermination,
+  type Containerizer,
+} from './containerizer.js';
+import { decodeWaitStatus, signalName, spawnLauncher, terminationMessage } from './launcher.js';
+import { createIsolators } from '../isolator/create-isolators.js';
+import type { ContainerLimitation, Isolator } from '../isolator/isolator.js';
+import { isAlive, readProcStat, sessionMembers } from '../isolator/procfs.js';
+
+/** Constructor options; flag names are the Mesos agent's. */
+export interface MesosContainerizerOptions {
+  /** `--isolation`, e.g. `cgroups/cpu,cgroups/mem` or the Mesos default `posix/cpu,posix/mem`. */
+  isolation: string;
+  /** Where per-container checkpoints go (`--runtime_dir`). */
+  runtimeDir: string;
+  /** `--cgroups_root`, default `mesos`. */
+  cgroupsRoot?: string;
+  /** `--cgroups_hierarchy`, default `/sys/fs/cgroup`. */
+  cgroupsHierarchy?: string;
+  /**
+   * `--cgroups_enable_cfs`: cap CPU with CFS quota under `cgroups/cpu`. Default true
+   * here (Mesos: false), so `cpus` is a hard limit and not just a weight.
+   */
+  cgroupsEnableCfs?: boolean;
+  /** Path of the built `meseta-launcher`. */
+  launcherPath: string;
+  logger?: { info(msg: string): void; warn(msg: string): void };
+  /** How often containers we are not the parent of are checked, in ms (default 500). */
+  pollMs?: number;
+  /** How often running containers are checked for OOM kills, in ms (default 1000). */
+  limitationCheckMs?: number;
+}
+
+interface Container {
+  readonly id: string;
+  readonly dir: string;
+  /** Task pid; 0 while unknown. */
+  pid: number;
+  pidStartTicks?: number;
+  launcherPid?: number;
+  launcherStartTicks?: number;
+  /** The launcher while we are its parent; dropped on close() or when it exits. */
+  child?: ChildProcess;
+  /** Settles once the launch finished (either way); destroy waits for it. */
+  launched: Promise<unknown>;
+  limitation?: ContainerLimitation;
+  termination?: ContainerTermination;
+  readonly ended: Promise<ContainerTermination>;
+  resolveEnded(t: ContainerTermination): void;
+  destroying?: Promise<void>;
+  finalizing?: Promise<void>;
+}
+
+/** Checkpointed by us after the launcher reported; lets a restarted agent tell our pids from recycled ones. */
+interface LauncherCheckpoint {
+  launcherPid: number;
+  launcherStartTicks?: number;
+  pid: number;
+  pidStartTicks?: number;
+}
+
+const KILL_POLL_MS = 20;
+const KILL_ATTEMPTS = 250; // × 20 ms: 5 s for SIGKILLed processes to disappear
+const END_WAIT_MS = 10_000;
+
+/**
+ * The ContainerTermination for a raw wait status (undefined = unknown) and an
+ * isolator limitation, if any; pure. Mirrors the command executor's messages.
+ */
+export function toTermination(status: number | undefined, limitation?: ContainerLimitation): ContainerTermination {
+  const t: ContainerTermination =
+    status === undefined
+      ? { message: 'Command terminated; its exit status is unknown (the launcher is gone)' }
+      : { status, message: terminationMessage(status) };
+  if (status !== undefined) {
+    const decoded = decodeWaitStatus(status);
+    if ('exitCode' in decoded) t.exitCode = decoded.exitCode;
+    else t.signal = signalName(decoded.signal);
+  }
+  if (limitation) t.limitation = limitation;
+  return t;
+}
+
+/** See the module comment. Implements the `Containerizer` seam. */
+export class MesosContainerizer implements Containerizer {
+  private readonly isolators: Isolator[];
+  private readonly containers = new Map<string, Container>();
+  /** Containers whose end we must poll for (not our child, or launcher lost). */
+  private readonly polled = new Set<Container>();
+  private pollTimer: NodeJS.Timeout | undefined;
+  private limitationTimer: NodeJS.Timeout | undefined;
+  private ticking = false;
+  private closed = false;
+  private readonly pollMs: number;
+  private readonly limitationCheckMs: number;
+
+  /**
+   * @throws UnknownIsolatorError for an unknown isolator name (`Unknown isolator 'foo/bar'`).
+   * @throws CgroupUnavailableError when a cgroups isolator's controller is not mounted.
+   */
+  constructor(private readonly options: MesosContainerizerOptions) {
+    this.isolators = createIsolators(options.isolation, {
+      cgroupsHierarchy: options.cgroupsHierarchy ?? '/sys/fs/cgroup',
+      cgroupsRoot: options.cgroupsRoot ?? 'mesos',
+      cgroupsEnableCfs: options.cgroupsEnableCfs ?? true,
+    });
+    this.pollMs = options.pollMs ?? 500;
+    this.limitationCheckMs = options.limitationCheckMs ?? 1000;
+  }
+
+  /** Names of the isolators in use, comma-separated, in flag order. */
+  get isolation(): string {
+    return this.isolators.map((i) => i.name).join(',');
+  }
+
+  async launch(config: ContainerConfig): Promise<ContainerInfoRuntime> {
+    const id = config.containerId;
+    if (this.containers.has(id)) throw new ContainerLaunchError(`Container '${id}' already exists`);
+    const c = this.newContainer(id);
+    let settle!: () => void;
+    c.launched = new Promise<void>((r) => (settle = r));
+    this.containers.set(id, c);
+    try {
+      await mkdir(c.dir, { recursive: true });
+      await writeJson(join(c.dir, 'config.json'), {
+        containerId: id,
+        sandbox: config.sandbox,
+        command: config.command,
+        cpus: config.cpus,
+        memMB: config.memMB,
+        user: config.user,
+        isolation: this.isolation,
+      });
+      const cgroupProcs = new Set<string>();
+      for (const isolator of this.isolators) {
+        const prepared = await isolator.prepare({ containerId: id, cpus: config.cpus, memMB: config.memMB });
+        prepared.cgroupProcs.forEach((p) => cgroupProcs.add(p));
+      }
+      const started = await spawnLauncher({
+        launcherPath: this.options.launcherPath,
+        sandbox: config.sandbox,
+        stdoutPath: config.stdoutPath,
+        stderrPath: config.stderrPath,
+        pidFile: join(c.dir, 'pid'),
+        statusFile: join(c.dir, 'status'),
+        cgroupProcs: [...cgroupProcs],
+        user: config.user,
+        command: config.command,
+        env: config.env,
+      });
+      c.pid = started.pid;
+      c.launcherPid = started.launcherPid;
+      c.child = started.child;
+      started.child.once('exit', () => {
+        c.child = undefined;
+        void this.check(c);
+      });
+      const [launcherStat, taskStat] = await Promise.all([readProcStat(c.launcherPid), readProcStat(c.pid)]);
+      c.launcherStartTicks = launcherStat?.startTicks;
+      c.pidStartTicks = taskStat?.startTicks;
+      const checkpoint: LauncherCheckpoint = {
+        launcherPid: c.launcherPid,
+        launcherStartTicks: c.launcherStartTicks,
+        pid: c.pid,
+        pidStartTicks: c.pidStartTicks,
+      };
+      await writeJson(join(c.dir, 'launcher.json'), checkpoint);
+      for (const isolator of this.isolators) await isolator.isolate(id, c.pid);
+      // The launcher may have exited during the awaits above, before 'exit' was hooked.
+      if (started.child.exitCode !== null || started.child.signalCode !== null) void this.check(c);
+    } catch (err) {
+      this.containers.delete(id);
+      await this.cleanupIsolators(id);
+      await rm(c.dir, { recursive: true, force: true }).catch(() => undefined);
+      settle();
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new ContainerLaunchError(`Failed to launch container '${id}': ${reason}`, { cause: err });
+    }
+    settle();
+    this.ensureTimers();
+    this.options.logger?.info(`Launched container ${id} (pid ${c.pid}) with ${this.isolation}`);
+    return { containerId: id, pid: c.pid };
+  }
+
+  async wait(containerId: string): Promise<ContainerTermination> {
+    const c = this.containers.get(containerId);
+    if (!c) throw new UnknownContainerError(`Unknown container '${containerId}'`);
+    return c.ended;
+  }
+
+  async destroy(containerId: string, gracePeriodMs: number): Promise<void> {
+    const c = this.containers.get(containerId);
+    if (!c || c.termination) return;
+    c.destroying ??= this.runDestroy(c, gracePeriodMs);
+    return c.destroying;
+  }
+
+  async recover(containerIds: string[]): Promise<ContainerInfoRuntime[]> {
+    const recovered: ContainerInfoRuntime[] = [];
+    for (const id of [...containerIds].sort()) {
+      const known = this.containers.get(id);
+      if (known) {
+        recovered.push({ containerId: id, pid: known.pid });
+        continue;
+      }
+      const c = this.newContainer(id);
+      if ((await readText(join(c.dir, 'config.json'))) === undefined) {
+        this.options.logger?.warn(`Cannot recover container ${id}: no checkpoint in ${c.dir}`);
+        continue;
+      }
+      const checkpoint = await readJson<LauncherCheckpoint>(join(c.dir, 'launcher.json'));
+      c.launcherPid = checkpoint?.launcherPid;
+      c.launcherStartTicks = checkpoint?.launcherStartTicks;
+      c.pidStartTicks = checkpoint?.pidStartTicks;
+      c.pid = checkpoint?.pid ?? Number((await readText(join(c.dir, 'pid')))?.trim() ?? 0);
+      this.containers.set(id, c);
+      const ended = await readJson<ContainerTermination>(join(c.dir, 'termination.json'));
+      if (ended) {
+        c.termination = ended;
+        c.resolveEnded(ended);
+      } else {
+        this.polled.add(c);
+        await this.check(c);
+      }
+      recovered.push({ containerId: id, pid: c.pid });
+    }
+    this.ensureTimers();
+    return recovered;
+  }
+
+  async usage(containerId: string): Promise<{ memRssBytes?: number; cpuTimeSecs?: number }> {
+    const c = this.containers.get(containerId);
+    if (!c) throw new UnknownContainerError(`Unknown container '${containerId}'`);
+    if (c.termination) return {};
+    const pids = await this.pidsOf(c);
+    const out: { memRssBytes?: number; cpuTimeSecs?: number } = {};
+    for (const isolator of this.isolators) {
+      const u = await isolator.usage(containerId, pids);
+      out.memRssBytes ??= u.memRssBytes;
+      out.cpuTimeSecs ??= u.cpuTimeSecs;
+    }
+    return out;
+  }
+
+  /**
+   * Forgets an ended container and deletes its checkpoints (call once its terminal
+   * status update is safely acknowledged). No-op for unknown or running containers.
+   */
+  async forget(containerId: string): Promise<void> {
+    const c = this.containers.get(containerId);
+    if (!c?.termination) return;
+    this.containers.delete(containerId);
+    await rm(c.dir, { recursive: true, force: true });
+  }
+
+  /**
+   * Stops watching: clears the timers and lets go of the launchers so the agent's
+   * process can exit. Running tasks are left alone (they outlive the agent by
+   * design); a later containerizer `recover`s them. Pending `wait`s stay pending.
+   */
+  close(): void {
+    this.closed = true;
+    clearInterval(this.pollTimer);
+    clearInterval(this.limitationTimer);
+    this.pollTimer = this.limitationTimer = undefined;
+    for (const c of this.containers.values()) c.child?.unref();
+  }
+
+  private newContainer(id: string): Container {
+    let resolveEnded!: (t: ContainerTermination) => void;
+    const ended = new Promise<ContainerTermination>((r) => (resolveEnded = r));
+    return {
+      id,
+      dir: join(this.options.runtimeDir, 'containers', id),
+      pid: 0,
+      launched: Promise.resolve(),
+      ended,
+      resolveEnded,
+    };
+  }
+
+  /** SIGTERM the tree, wait up to the grace period, SIGKILL what is left, wait for the end. */
+  private async runDestroy(c: Container, gracePeriodMs: number): Promise<void> {
+    await c.launched;
+    if (!this.containers.has(c.id) || c.termination) return;
+    this.options.logger?.info(`Destroying container ${c.id} (grace ${gracePeriodMs} ms)`);
+    const deadline = Date.now() + Math.max(0, gracePeriodMs);
+    if (gracePeriodMs > 0) {
+      await this.signalAll(c, 'SIGTERM');
+      while (Date.now() < deadline && (await this.pidsOf(c)).length > 0) {
+        await delay(Math.min(KILL_POLL_MS, Math.max(1, deadline - Date.now())));
+      }
+    }
+    await this.killUntilGone(c);
+    const giveUp = Date.now() + END_WAIT_MS;
+    while (!c.termination && Date.now() < giveUp) {
+      await this.check(c);
+      if (!c.termination) await delay(KILL_POLL_MS);
+    }
+    if (!c.termination) {
+      this.options.logger?.warn(`Container ${c.id}: launcher did not report after the kill; finishing without it`);
+      await this.finalize(c, await readStatus(c.dir));
+    }
+  }
+
+  /** Every live process of the container: its cgroup when there is one, else the task's session. */
+  private async pidsOf(c: Container): Promise<number[]> {
+    for (const isolator of this.isolators) {
+      const pids = await isolator.pids(c.id);
+      if (pids !== undefined) return pids;
+    }
+    if (c.pid <= 0) return [];
+    return (await sessionMembers(c.pid)).map((s) => s.pid).sort((a, b) => a - b);
+  }
+
+  private async signalAll(c: Container, signal: NodeJS.Signals): Promise<void> {
+    for (const pid of await this.pidsOf(c)) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // ESRCH: already gone.
+      }
+    }
+  }
+
+  private async killUntilGone(c: Container): Promise<void> {
+    for (let attempt = 0; attempt < KILL_ATTEMPTS; attempt++) {
+      if ((await this.pidsOf(c)).length === 0) return;
+      let killed = false;
+      for (const isolator of this.isolators) {
+        if (!killed && isolator.killAll) killed = await isolator.killAll(c.id);
+      }
+      // Pid by pid also catches what forked between reading the list and the signal.
+      if (!killed) await this.signalAll(c, 'SIGKILL');
+      await delay(KILL_POLL_MS);
+    }
+    this.options.logger?.warn(`Container ${c.id}: processes survive SIGKILL: ${(await this.pidsOf(c)).join(',')}`);
+  }
+
+  /** Has the container ended? Finalizes it if so; otherwise makes sure someone will look again. */
+  private async check(c: Container): Promise<void> {
+    if (c.termination || c.finalizing) return;
+    const status = await readStatus(c.dir);
+    if (status !== undefined) return this.finalize(c, status);
+    if (c.launcherPid !== undefined && (await isAlive(c.launcherPid, c.launcherStartTicks))) return;
+    if (c.pid > 0 && (await isAlive(c.pid, c.pidStartTicks))) {
+      // The launcher is gone but the task runs on: nobody will reap it for us, so poll.
+      this.polled.add(c);
+      this.ensureTimers();
+      return;
+    }
+    // The launcher writes the status before it exits: read once more to close the race.
+    return this.finalize(c, await readStatus(c.dir));
+  }
+
+  private finalize(c: Container, status: number | undefined): Promise<void> {
+    c.finalizing ??= (async () => {
+      try {
+        c.limitation ??= await this.firstLimitation(c.id);
+        await this.killUntilGone(c);
+        await this.cleanupIsolators(c.id);
+      } catch (err) {
+        this.options.logger?.warn(`Container ${c.id}: cleanup failed: ${(err as Error).message}`);
+      }
+      const termination = toTermination(status, c.limitation);
+      await writeJson(join(c.dir, 'termination.json'), termination).catch((err: Error) =>
+        this.options.logger?.warn(`Container ${c.id}: cannot checkpoint termination: ${err.message}`),
+      );
+      c.termination = termination;
+      this.polled.delete(c);
+      this.ensureTimers();
+      this.options.logger?.info(`Container ${c.id} ended: ${termination.message}`);
+      c.resolveEnded(termination);
+    })();
+    return c.finalizing;
+  }
+
+  private async firstLimitation(containerId: string): Promise<ContainerLimitation | undefined> {
+    for (const isolator of this.isolators) {
+      const limitation = await isolator.limitation(containerId);
+      if (limitation) return limitation;
+    }
+    return undefined;
+  }
+
+  private async cleanupIsolators(containerId: string): Promise<void> {
+    for (const isolator of this.isolators) {
+      await isolator.cleanup(containerId).catch((err: Error) =>
+        this.options.logger?.warn(`Container ${containerId}: ${isolator.name} cleanup failed: ${err.message}`),
+      );
+    }
+  }
+
+  /**
+   * Starts or stops the two shared timers. Like the launchers, they keep the
+   * process alive while there is something to watch, until close().
+   */
+  private ensureTimers(): void {
+    if (this.closed) return;
+    if (this.polled.size > 0 && !this.pollTimer) {
+      this.pollTimer = setInterval(() => {
+        for (const c of [...this.polled]) void this.check(c);
+      }, this.pollMs);
+    } else if (this.polled.size === 0 && this.pollTimer) {
+      clearInterval(this.pollTimer);
+      this.pollTimer = undefined;
+    }
+    const running = [...this.containers.values()].some((c) => !c.termination);
+    if (running && !this.limitationTimer && this.isolators.some((i) => i.name === 'cgroups/mem')) {
+      this.limitationTimer = setInterval(() => void this.checkLimitations(), this.limitationCheckMs);
+    } else if (!running && this.limitationTimer) {
+      clearInterval(this.limitationTimer);
+      this.limitationTimer = undefined;
+    }
+  }
+
+  /**
+   * The kernel OOM-kills one process, which need not be the task's main one (e.g. a
+   * child of `sh -c`); Mesos then destroys the whole container, and so do we.
+   */
+  private async checkLimitations(): Promise<void> {
+    if (this.ticking) return;
+    this.ticking = true;
+    try {
+      for (const c of this.containers.values()) {
+        if (c.termination || c.destroying || c.finalizing || c.pid === 0) continue;
+        const limitation = await this.firstLimitation(c.id);
+        if (!limitation) continue;
+        c.limitation = limitation;
+        this.options.logger?.warn(`Container ${c.id}: ${limitation.message.split('\n')[0]}`);
+        void this.destroy(c.id, 0);
+      }
+    } finally {
+      this.ticking = false;
+    }
+  }
+}
+
+async function readText(path: string): Promise<string | undefined> {
+  return readFile(path, 'utf8').catch(() => undefined);
+}
+
+async function readJson<T>(path: string): Promise<T | undefined> {
+  const text = await readText(path);
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The launcher's `status` checkpoint, or undefined if it has not written one. */
+async function readStatus(dir: string): Promise<number | undefined> {
+  const text = await readText(join(dir, 'status'));
+  return text !== undefined && /^\d+\s*$/.test(text) ? Number(text.trim()) : undefined;
+}
+
+/** Writes JSON atomically (tmp + rename) so a crash never leaves half a checkpoint. */
+async function writeJson(path: string, value: unknown): Promise<void> {
+  await writeFile(`${path}.tmp`, JSON.stringify(value));
+  await rename(`${path}.tmp`, path);
+}

@@ -1,0 +1,167 @@
+/**
+ * Where a container's cgroups live and the few file operations the cgroups
+ * isolators need, for both cgroup versions:
+ *
+ *   v1 (one mount per controller):  <hierarchy>/<controller>/<root>/<containerId>/
+ *   v2 (unified):                   <hierarchy>/<root>/<containerId>/
+ *
+ * `hierarchy` and `root` are the agent flags `--cgroups_hierarchy` (`/sys/fs/cgroup`)
+ * and `--cgroups_root` (`mesos`). Paths depend only on the container id, so a
+ * restarted agent finds the cgroups of containers it did not create.
+ */
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { mkdir, readFile, rmdir, writeFile, access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { CgroupWrite } from './cgroup-limits.js';
+
+/** 1 = legacy per-controller hierarchies, 2 = unified hierarchy. */
+export type CgroupVersion = 1 | 2;
+/** The controllers our isolators use (v2 folds `cpuacct` into `cpu`). */
+export type CgroupController = 'cpu' | 'cpuacct' | 'memory';
+
+/**
+ * v2 when the hierarchy root itself is a cgroup2 mount (it has `cgroup.controllers`);
+ * otherwise v1. A hybrid setup (v2 only at `<hierarchy>/unified`) counts as v1,
+ * because the resource controllers are bound to the v1 mounts there.
+ */
+export function detectCgroupVersion(hierarchy: string): CgroupVersion {
+  return existsSync(join(hierarchy, 'cgroup.controllers')) ? 2 : 1;
+}
+
+/** Thrown at construction when a needed controller is not available. */
+export class CgroupUnavailableError extends Error {
+  readonly code = 'CGROUP_UNAVAILABLE';
+}
+
+const RMDIR_ATTEMPTS = 100;
+const RMDIR_BACKOFF_MS = 20;
+
+/** A cgroup hierarchy as the isolators see it. One instance is shared by all cgroups isolators. */
+export class CgroupHierarchy {
+  readonly version: CgroupVersion;
+  private readonly mounts = new Map<CgroupController, string>();
+
+  /** @throws CgroupUnavailableError if `hierarchy` is not a cgroup hierarchy at all. */
+  constructor(
+    readonly hierarchy: string,
+    readonly root: string,
+  ) {
+    if (!existsSync(hierarchy)) throw new CgroupUnavailableError(`cgroups hierarchy '${hierarchy}' does not exist`);
+    this.version = detectCgroupVersion(hierarchy);
+  }
+
+  /**
+   * Checks, once at agent start, that `controller` can be used.
+   * @throws CgroupUnavailableError naming the missing mount or controller.
+   */
+  require(controller: CgroupController): void {
+    if (this.mounts.has(controller)) return;
+    if (this.version === 2) {
+      const available = readFileSync(join(this.hierarchy, 'cgroup.controllers'), 'utf8').split(/\s+/);
+      const wanted = controller === 'cpuacct' ? 'cpu' : controller;
+      if (!available.includes(wanted)) {
+        throw new CgroupUnavailableError(`cgroup v2 controller '${wanted}' is not available in ${this.hierarchy}`);
+      }
+      this.mounts.set(controller, this.hierarchy);
+      return;
+    }
+    const mount = join(this.hierarchy, controller);
+    if (!existsSync(join(mount, 'cgroup.procs'))) {
+      throw new CgroupUnavailableError(`cgroup v1 controller '${controller}' is not mounted at ${mount}`);
+    }
+    // Co-mounted controllers (`cpu,cpuacct`) resolve to one directory; callers dedupe on it.
+    this.mounts.set(controller, realpathSync(mount));
+  }
+
+  /** The container's cgroup directory for `controller` (the same one for all controllers on v2). */
+  dir(controller: CgroupController, containerId: string): string {
+    const mount = this.mounts.get(controller);
+    if (mount === undefined) throw new Error(`bug: cgroup controller '${controller}' used before require()`);
+    return join(mount, this.root, containerId);
+  }
+
+  /** Creates the container's cgroup (idempotent); on v2 enables the controller for it first. */
+  async create(controller: CgroupController, containerId: string): Promise<string> {
+    const dir = this.dir(controller, containerId);
+    if (this.version === 2) await this.enableV2(controller === 'cpuacct' ? 'cpu' : controller);
+    await mkdir(dir, { recursive: true });
+    return dir;
+  }
+
+  /** Writes limits in order. @throws the fs error, naming the file. */
+  async write(dir: string, writes: CgroupWrite[]): Promise<void> {
+    for (const w of writes) {
+      try {
+        await writeFile(join(dir, w.file), w.content);
+      } catch (err) {
+        throw new Error(`cannot write '${w.content}' to ${join(dir, w.file)}: ${(err as Error).message}`, { cause: err });
+      }
+    }
+  }
+
+  /** Whether `file` exists in `dir` (optional knobs like swap limits). */
+  async has(dir: string, file: string): Promise<boolean> {
+    return access(join(dir, file)).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  /** Text of `file` in the container's cgroup, or undefined if the cgroup (or file) is gone. */
+  async read(controller: CgroupController, containerId: string, file: string): Promise<string | undefined> {
+    return readFile(join(this.dir(controller, containerId), file), 'utf8').catch(() => undefined);
+  }
+
+  /** Pids in the container's cgroup, or undefined if it does not exist. */
+  async procs(controller: CgroupController, containerId: string): Promise<number[] | undefined> {
+    const text = await this.read(controller, containerId, 'cgroup.procs');
+    if (text === undefined) return undefined;
+    return text
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map(Number);
+  }
+
+  /** v2 only: SIGKILLs every process of the cgroup at once (`cgroup.kill`, Linux ≥ 5.14). */
+  async killAll(containerId: string): Promise<boolean> {
+    if (this.version !== 2) return false;
+    return writeFile(join(this.dir('memory', containerId), 'cgroup.kill'), '1').then(
+      () => true,
+      () => false,
+    );
+  }
+
+  /**
+   * Removes the container's cgroup. Idempotent (a missing cgroup is fine). Retries
+   * while the kernel still holds exiting tasks in it (EBUSY), for up to ~2 s.
+   */
+  async remove(controller: CgroupController, containerId: string): Promise<void> {
+    const dir = this.dir(controller, containerId);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await rmdir(dir);
+        return;
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') return;
+        if (code !== 'EBUSY' || attempt >= RMDIR_ATTEMPTS) throw err;
+        await delay(RMDIR_BACKOFF_MS);
+      }
+    }
+  }
+
+  private readonly enabled = new Set<string>();
+
+  /** v2: a controller is usable in a child only if every ancestor lists it in `cgroup.subtree_control`. */
+  private async enableV2(controller: 'cpu' | 'memory'): Promise<void> {
+    if (this.enabled.has(controller)) return;
+    let dir = this.hierarchy;
+    for (const part of ['', ...this.root.split('/').filter((p) => p !== '')]) {
+      dir = join(dir, part);
+      await mkdir(dir, { recursive: true });
+      await writeFile(join(dir, 'cgroup.subtree_control'), `+${controller}`);
+    }
+    this.enabled.add(controller);
+  }
+}

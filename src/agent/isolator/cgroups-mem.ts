@@ -1,0 +1,90 @@
+/**
+ * `cgroups/mem`: Mesos's cgroups memory isolator.
+ *
+ * Limit: v1 `memory.limit_in_bytes` (and `memory.memsw.limit_in_bytes` when swap
+ * accounting exists), v2 `memory.max` (and `memory.swap.max` = 0) = memMB MiB,
+ * floored at 32 MB. Over the limit the kernel OOM-kills inside the cgroup; this
+ * isolator reports that as `REASON_CONTAINER_LIMITATION_MEMORY` with Mesos's
+ * message. Detection reads counters (v1 `memory.oom_control` `oom_kill`, v2
+ * `memory.events` `oom_kill`) rather than an eventfd, since Node cannot wait on
+ * one; the containerizer polls `limitation()` and checks it again at exit.
+ *
+ * Usage: v1 `memory.stat` `total_rss`, v2 `memory.stat` `anon`.
+ */
+import {
+  memoryLimitationMessage,
+  memWritesV1,
+  memWritesV2,
+  oomKilledV1,
+  oomKilledV2,
+  parseFlatKeyed,
+} from './cgroup-limits.js';
+import type { CgroupHierarchy } from './cgroup-hierarchy.js';
+import type { ContainerLimitation, IsolatedContainer, Isolator, IsolatorUsage } from './isolator.js';
+
+/** See the module comment. @throws CgroupUnavailableError if the memory controller is missing. */
+export class CgroupsMemIsolator implements Isolator {
+  readonly name = 'cgroups/mem';
+
+  constructor(private readonly cgroups: CgroupHierarchy) {
+    cgroups.require('memory');
+  }
+
+  async prepare(container: IsolatedContainer): Promise<{ cgroupProcs: string[] }> {
+    const dir = await this.cgroups.create('memory', container.containerId);
+    const v1 = this.cgroups.version === 1;
+    const swap = await this.cgroups.has(dir, v1 ? 'memory.memsw.limit_in_bytes' : 'memory.swap.max');
+    await this.cgroups.write(dir, v1 ? memWritesV1(container.memMB, { swap }) : memWritesV2(container.memMB, { swap }));
+    return { cgroupProcs: [`${dir}/cgroup.procs`] };
+  }
+
+  async isolate(): Promise<void> {
+    // The launcher's child joined the cgroup itself before exec: nothing to move.
+  }
+
+  async limitation(containerId: string): Promise<ContainerLimitation | undefined> {
+    const read = (file: string): Promise<string | undefined> => this.cgroups.read('memory', containerId, file);
+    const num = async (file: string): Promise<number | undefined> => {
+      const text = await read(file);
+      return text === undefined || !/^\d+/.test(text.trim()) ? undefined : Number(text.trim());
+    };
+    let limit: number | undefined;
+    let maxUsed: number | undefined;
+    if (this.cgroups.version === 1) {
+      const oomControl = await read('memory.oom_control');
+      if (oomControl === undefined) return undefined;
+      limit = (await num('memory.limit_in_bytes')) ?? 0;
+      maxUsed = (await num('memory.max_usage_in_bytes')) ?? 0;
+      const failcnt = (await num('memory.failcnt')) ?? 0;
+      if (!oomKilledV1({ oomControl, failcnt, maxUsageBytes: maxUsed, limitBytes: limit })) return undefined;
+    } else {
+      const events = await read('memory.events');
+      if (events === undefined || !oomKilledV2(events)) return undefined;
+      limit = (await num('memory.max')) ?? 0;
+      // memory.peak exists from Linux 5.19; before that the current usage is the best we have.
+      maxUsed = (await num('memory.peak')) ?? (await num('memory.current')) ?? 0;
+    }
+    const stat = (await read('memory.stat')) ?? '';
+    return { reason: 'REASON_CONTAINER_LIMITATION_MEMORY', message: memoryLimitationMessage(limit, maxUsed, stat) };
+  }
+
+  async pids(containerId: string): Promise<number[] | undefined> {
+    return this.cgroups.procs('memory', containerId);
+  }
+
+  async usage(containerId: string): Promise<IsolatorUsage> {
+    const stat = await this.cgroups.read('memory', containerId, 'memory.stat');
+    if (stat === undefined) return {};
+    const fields = parseFlatKeyed(stat);
+    const rss = this.cgroups.version === 1 ? (fields.get('total_rss') ?? fields.get('rss')) : fields.get('anon');
+    return rss === undefined ? {} : { memRssBytes: rss };
+  }
+
+  async killAll(containerId: string): Promise<boolean> {
+    return this.cgroups.killAll(containerId);
+  }
+
+  async cleanup(containerId: string): Promise<void> {
+    await this.cgroups.remove('memory', containerId);
+  }
+}

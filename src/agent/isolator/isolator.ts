@@ -1,0 +1,66 @@
+/**
+ * The isolator seam, as in Mesos's `mesos::slave::Isolator`: one object per
+ * isolation concern (`cgroups/cpu`, `cgroups/mem`, `posix/cpu`, `posix/mem`),
+ * driven by the Mesos containerizer through a container's life:
+ *
+ *   prepare ──► (launcher forks; the task joins `cgroupProcs` before exec)
+ *           ──► isolate(pid) ──► limitation()* / usage()* ──► cleanup()
+ *
+ * Contracts (mirroring Mesos):
+ * - Isolators keep no in-memory state that recovery would need: every path is
+ *   derived from the container id, so an agent restarted after a crash can call
+ *   `limitation`, `usage`, `pids` and `cleanup` for containers it did not prepare.
+ * - `cleanup` is idempotent and may be called for an unknown container.
+ * - `limitation` and `usage` may be called for an unknown container; they then
+ *   return `undefined` / `{}`.
+ */
+import type { ContainerTermination } from '../containerizer/containerizer.js';
+
+/** Why an isolator ended a container: the `limitation` of a `ContainerTermination`. */
+export type ContainerLimitation = NonNullable<ContainerTermination['limitation']>;
+
+/** What an isolator needs to know about a container. cpus in cores, memMB in MB. */
+export interface IsolatedContainer {
+  containerId: string;
+  cpus: number;
+  memMB: number;
+}
+
+/** Resource usage an isolator can measure; fields it cannot measure stay undefined. */
+export interface IsolatorUsage {
+  /** Resident memory in bytes (Mesos `mem_rss_bytes`). */
+  memRssBytes?: number;
+  /** User + system CPU time in seconds (Mesos `cpus_user_time_secs + cpus_system_time_secs`). */
+  cpuTimeSecs?: number;
+}
+
+/** One isolation concern; see the module comment for the call order and contracts. */
+export interface Isolator {
+  /** Mesos isolator name, e.g. `cgroups/mem`. */
+  readonly name: string;
+  /**
+   * Creates the container's isolation (cgroups, limits). Returns the
+   * `cgroup.procs` files the task must write its pid into before exec.
+   * Throws if the isolation cannot be set up (the launch then fails).
+   */
+  prepare(container: IsolatedContainer): Promise<{ cgroupProcs: string[] }>;
+  /** Called once the task's pid is known (the task already joined its cgroups itself). */
+  isolate(containerId: string, pid: number): Promise<void>;
+  /** Checks, now, whether the container exceeded a limit this isolator enforces. */
+  limitation(containerId: string): Promise<ContainerLimitation | undefined>;
+  /**
+   * Every live pid of the container when this isolator knows them exactly
+   * (cgroups); `undefined` when it cannot tell (posix).
+   */
+  pids(containerId: string): Promise<number[] | undefined>;
+  /** Usage of the container; `pids` are its processes as the containerizer found them. */
+  usage(containerId: string, pids: number[]): Promise<IsolatorUsage>;
+  /**
+   * Optional: SIGKILLs every process of the container at once when the isolator can
+   * (cgroup v2 `cgroup.kill`); resolves false when it cannot, and the containerizer
+   * then signals pid by pid.
+   */
+  killAll?(containerId: string): Promise<boolean>;
+  /** Removes the isolation (cgroups). Idempotent; the container's processes are gone by then. */
+  cleanup(containerId: string): Promise<void>;
+}

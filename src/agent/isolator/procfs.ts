@@ -1,0 +1,89 @@
+/**
+ * The little of Linux `/proc` the containerizer and the posix isolators need:
+ * process identity (pid + start time, so a recycled pid is not mistaken for ours),
+ * session membership (the task tree without cgroups), RSS and CPU times.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+
+/** Clock ticks per second of `/proc/<pid>/stat` times (USER_HZ; 100 on every Linux ABI Node runs on). */
+export const CLOCK_TICKS_PER_SEC = 100;
+
+/** The fields of `/proc/<pid>/stat` we use. Times are in clock ticks. */
+export interface ProcStat {
+  pid: number;
+  state: string;
+  ppid: number;
+  pgrp: number;
+  session: number;
+  utime: number;
+  stime: number;
+  cutime: number;
+  cstime: number;
+  /** Start time after boot in ticks: with the pid, identifies a process across pid reuse. */
+  startTicks: number;
+}
+
+/**
+ * Parses the text of `/proc/<pid>/stat`. The command name sits in parentheses and may
+ * itself contain spaces or parentheses, so fields are counted from the last `)`.
+ * Returns undefined for text that does not look like a stat line.
+ */
+export function parseProcStat(text: string): ProcStat | undefined {
+  const close = text.lastIndexOf(')');
+  if (close < 0) return undefined;
+  const pid = Number.parseInt(text, 10);
+  // After ")": state(3) ppid(4) pgrp(5) session(6) ... utime(14) stime(15) cutime(16) cstime(17) ... starttime(22)
+  const f = text.slice(close + 2).trim().split(/\s+/);
+  if (f.length < 20 || !Number.isFinite(pid)) return undefined;
+  const n = (i: number): number => Number(f[i - 3]);
+  return {
+    pid,
+    state: f[0] ?? '?',
+    ppid: n(4),
+    pgrp: n(5),
+    session: n(6),
+    utime: n(14),
+    stime: n(15),
+    cutime: n(16),
+    cstime: n(17),
+    startTicks: n(22),
+  };
+}
+
+/** `/proc/<pid>/stat` of a live (non-zombie) process, or undefined. */
+export async function readProcStat(pid: number): Promise<ProcStat | undefined> {
+  const text = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  const stat = text === undefined ? undefined : parseProcStat(text);
+  return stat && stat.state !== 'Z' && stat.state !== 'X' ? stat : undefined;
+}
+
+/** Whether `pid` is alive and, if `startTicks` is given, is still the same process. */
+export async function isAlive(pid: number, startTicks?: number): Promise<boolean> {
+  const stat = await readProcStat(pid);
+  return stat !== undefined && (startTicks === undefined || stat.startTicks === startTicks);
+}
+
+/**
+ * Live processes in session `sid` or process group `sid`: a task started by the
+ * launcher leads its own session, and its descendants stay in it unless they call
+ * setsid() themselves (those escape, as with Mesos's posix launcher).
+ */
+export async function sessionMembers(sid: number): Promise<ProcStat[]> {
+  const names = await readdir('/proc').catch(() => [] as string[]);
+  const stats = await Promise.all(
+    names.filter((n) => /^\d+$/.test(n)).map((n) => readProcStat(Number(n))),
+  );
+  return stats.filter((s): s is ProcStat => s !== undefined && (s.session === sid || s.pgrp === sid));
+}
+
+/** Parses `VmRSS:   1234 kB` from `/proc/<pid>/status` into bytes; undefined if absent. */
+export function parseVmRssBytes(statusText: string): number | undefined {
+  const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(statusText);
+  return m ? Number(m[1]) * 1024 : undefined;
+}
+
+/** Resident set size of `pid` in bytes (0 if it is gone). */
+export async function vmRssBytes(pid: number): Promise<number> {
+  const text = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  return parseVmRssBytes(text) ?? 0;
+}
