@@ -196,7 +196,8 @@ export class AgentModel {
     return out;
   }
 
-  private countTerminal(state: TaskState): void {
+  /** Counts a terminal state (also for statuses of tasks the model does not hold, e.g. LOST on kill). */
+  countTerminal(state: TaskState): void {
     const name = state.slice('TASK_'.length).toLowerCase();
     if (name in this.counters) this.counters[name as keyof TerminalCounters]++;
   }
