@@ -1,0 +1,74 @@
+/**
+ * Separate `meseta master` and `meseta agent` processes: an agent killed with
+ * SIGKILL becomes unreachable after agent_ping_timeout × max_agent_ping_timeouts,
+ * and its tasks are reported TASK_UNREACHABLE (PARTITION_AWARE) or TASK_LOST.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { cleanupDirs, freePort, getJson, meseta, stopAll, tempDir, waitFor, type Proc } from './harness.js';
+import { commandTask, RawScheduler } from './raw-scheduler.js';
+
+describe('agent loss', () => {
+  let master: Proc;
+  let agent: Proc;
+  let url: string;
+  const taskPids: number[] = [];
+  const schedulers: RawScheduler[] = [];
+
+  before(async () => {
+    const port = await freePort();
+    const agentPort = await freePort();
+    const dir = tempDir('unreachable');
+    url = `http://127.0.0.1:${port}`;
+    master = meseta(['master', '--ip=127.0.0.1', `--port=${port}`, `--work_dir=${join(dir, 'master')}`, '--agent_ping_timeout=1secs', '--max_agent_ping_timeouts=2']);
+    await master.waitForOutput(/Elected as the leading master!/);
+    agent = meseta(['agent', `--master=127.0.0.1:${port}`, '--ip=127.0.0.1', `--port=${agentPort}`, `--work_dir=${join(dir, 'agent')}`, `--runtime_dir=${join(dir, 'run')}`, '--resources=cpus:2;mem:1024;disk:1024']);
+    await waitFor('agent registered', async () => (await getJson<{ slaves: unknown[] }>(`${url}/master/state`)).slaves.length === 1);
+  });
+  after(async () => {
+    for (const s of schedulers) s.close();
+    for (const pid of taskPids) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // gone
+        }
+      }
+    }
+    await stopAll();
+    cleanupDirs();
+  });
+
+  it('marks a SIGKILLed agent unreachable and reports its tasks', async () => {
+    const aware = new RawScheduler(url);
+    const plain = new RawScheduler(url);
+    schedulers.push(aware, plain);
+    await aware.subscribe({ name: 'aware', capabilities: [{ type: 'PARTITION_AWARE' }] });
+    const [offerA] = await aware.offers();
+    await aware.launch(offerA, [commandTask(offerA, 'aware-task', 'sleep 60', 0.5, 64)], 0);
+    const runningA = await aware.update('aware-task', 'TASK_RUNNING');
+    await plain.subscribe({ name: 'plain' });
+    const [offerB] = await plain.offers();
+    await plain.launch(offerB, [commandTask(offerB, 'plain-task', 'sleep 60', 0.5, 64)]);
+    const runningB = await plain.update('plain-task', 'TASK_RUNNING');
+    for (const status of [runningA, runningB]) {
+      const pid = status.container_status?.executor_pid;
+      if (pid) taskPids.push(pid);
+    }
+
+    await agent.stop('SIGKILL');
+    const unreachable = await aware.update('aware-task', 'TASK_UNREACHABLE', 30_000);
+    assert.equal(unreachable.reason, 'REASON_AGENT_REMOVED');
+    assert.ok(unreachable.unreachable_time);
+    const lost = await plain.update('plain-task', 'TASK_LOST', 30_000);
+    assert.equal(lost.reason, 'REASON_AGENT_REMOVED');
+    const metrics = await getJson<Record<string, number>>(`${url}/metrics/snapshot`);
+    assert.equal(metrics['master/slaves_unreachable'], 1);
+    // Task processes do not depend on the agent process: they are still alive.
+    for (const pid of taskPids) assert.doesNotThrow(() => process.kill(pid, 0), `task pid ${pid} still running`);
+  });
+});
