@@ -1,0 +1,160 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+
+import { CgroupUnavailableError } from '../../../src/agent/isolator/cgroup-hierarchy.js';
+import { createIsolators, parseIsolation, UnknownIsolatorError } from '../../../src/agent/isolator/create-isolators.js';
+
+// Fake hierarchies in a temp dir: the isolators only see files, so the exact file
+// contents they write can be checked for both cgroup versions on any machine.
+const scratch = mkdtempSync(join(tmpdir(), 'meseta-cgroups-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+const MiB = 1024 * 1024;
+
+function fakeV1(): string {
+  const root = mkdtempSync(join(scratch, 'v1-'));
+  for (const c of ['cpu', 'cpuacct', 'memory']) {
+    mkdirSync(join(root, c));
+    writeFileSync(join(root, c, 'cgroup.procs'), '');
+  }
+  return root;
+}
+
+function fakeV2(controllers = 'cpuset cpu io memory pids'): string {
+  const root = mkdtempSync(join(scratch, 'v2-'));
+  writeFileSync(join(root, 'cgroup.controllers'), `${controllers}\n`);
+  return root;
+}
+
+const read = (...p: string[]): string => readFileSync(join(...p), 'utf8');
+const opts = (hierarchy: string) => ({ cgroupsHierarchy: hierarchy, cgroupsRoot: 'mesos', cgroupsEnableCfs: true });
+
+describe('createIsolators', () => {
+  it('rejects unknown names with the Mesos-style message', () => {
+    assert.throws(
+      () => createIsolators('posix/cpu,foo/bar', opts('/nonexistent')),
+      (err: unknown) => err instanceof UnknownIsolatorError && err.message === "Unknown isolator 'foo/bar'",
+    );
+  });
+
+  it('parses the flag: trims, drops empties and duplicates, keeps order', () => {
+    assert.deepEqual(parseIsolation(' cgroups/mem, cgroups/cpu,,cgroups/mem '), ['cgroups/mem', 'cgroups/cpu']);
+    assert.deepEqual(
+      createIsolators('posix/cpu,posix/mem', opts('/nonexistent')).map((i) => i.name),
+      ['posix/cpu', 'posix/mem'],
+    );
+  });
+
+  it('fails clearly when a controller is not there', () => {
+    assert.throws(() => createIsolators('cgroups/mem', opts(join(scratch, 'missing'))), CgroupUnavailableError);
+    assert.throws(() => createIsolators('cgroups/mem', opts(fakeV2('cpu io'))), /'memory' is not available/);
+  });
+});
+
+describe('cgroups v1 isolators (fake hierarchy)', () => {
+  it('write shares, CFS quota and the memory limits, and name the cgroup.procs to join', async () => {
+    const h = fakeV1();
+    const [cpu, mem] = createIsolators('cgroups/cpu,cgroups/mem', opts(h));
+    // Swap accounting is present when the memsw file exists in the new cgroup; emulate a
+    // kernel that has it by pre-creating the cgroup directory with the file.
+    mkdirSync(join(h, 'memory/mesos/c1'), { recursive: true });
+    writeFileSync(join(h, 'memory/mesos/c1/memory.memsw.limit_in_bytes'), '');
+    const container = { containerId: 'c1', cpus: 0.5, memMB: 64 };
+    const cpuProcs = await cpu!.prepare(container);
+    const memProcs = await mem!.prepare(container);
+    assert.deepEqual(cpuProcs.cgroupProcs, [
+      join(h, 'cpu/mesos/c1/cgroup.procs'),
+      join(h, 'cpuacct/mesos/c1/cgroup.procs'),
+    ]);
+    assert.deepEqual(memProcs.cgroupProcs, [join(h, 'memory/mesos/c1/cgroup.procs')]);
+    assert.equal(read(h, 'cpu/mesos/c1/cpu.shares'), '512');
+    assert.equal(read(h, 'cpu/mesos/c1/cpu.cfs_period_us'), '100000');
+    assert.equal(read(h, 'cpu/mesos/c1/cpu.cfs_quota_us'), '50000');
+    assert.equal(read(h, 'memory/mesos/c1/memory.limit_in_bytes'), String(64 * MiB));
+    assert.equal(read(h, 'memory/mesos/c1/memory.memsw.limit_in_bytes'), String(64 * MiB));
+  });
+
+  it('report the OOM limitation with Mesos’s message, and usage from the files', async () => {
+    const h = fakeV1();
+    const [cpu, mem] = createIsolators('cgroups/cpu,cgroups/mem', opts(h));
+    await cpu!.prepare({ containerId: 'c2', cpus: 1, memMB: 32 });
+    await mem!.prepare({ containerId: 'c2', cpus: 1, memMB: 32 });
+    const dir = join(h, 'memory/mesos/c2');
+    writeFileSync(join(dir, 'memory.oom_control'), 'oom_kill_disable 0\nunder_oom 0\noom_kill 0\n');
+    writeFileSync(join(dir, 'memory.max_usage_in_bytes'), String(20 * MiB));
+    writeFileSync(join(dir, 'memory.failcnt'), '0');
+    writeFileSync(join(dir, 'memory.stat'), 'rss 1024\ntotal_rss 4096\n');
+    assert.equal(await mem!.limitation('c2'), undefined);
+    writeFileSync(join(dir, 'memory.oom_control'), 'oom_kill_disable 0\nunder_oom 0\noom_kill 1\n');
+    writeFileSync(join(dir, 'memory.max_usage_in_bytes'), String(32 * MiB));
+    assert.deepEqual(await mem!.limitation('c2'), {
+      reason: 'REASON_CONTAINER_LIMITATION_MEMORY',
+      message: 'Memory limit exceeded: Requested: 32MB Maximum Used: 32MB\n\nMEMORY STATISTICS: \nrss 1024\ntotal_rss 4096\n',
+    });
+    assert.deepEqual(await mem!.usage('c2', []), { memRssBytes: 4096 });
+    writeFileSync(join(h, 'cpuacct/mesos/c2/cpuacct.usage'), '2500000000\n');
+    assert.deepEqual(await cpu!.usage('c2', []), { cpuTimeSecs: 2.5 });
+    writeFileSync(join(dir, 'cgroup.procs'), '10\n11\n');
+    assert.deepEqual(await mem!.pids('c2'), [10, 11]);
+  });
+
+  it('say nothing about containers they do not know', async () => {
+    const [cpu, mem] = createIsolators('cgroups/cpu,cgroups/mem', opts(fakeV1()));
+    assert.equal(await mem!.limitation('nope'), undefined);
+    assert.equal(await mem!.pids('nope'), undefined);
+    assert.deepEqual(await cpu!.usage('nope', []), {});
+    await mem!.cleanup('nope'); // idempotent, no throw
+  });
+});
+
+describe('cgroups v2 isolators (fake hierarchy)', () => {
+  it('enable controllers in ancestors, write weight, cpu.max, memory.max and swap.max', async () => {
+    const h = fakeV2();
+    const [cpu, mem] = createIsolators('cgroups/cpu,cgroups/mem', opts(h));
+    mkdirSync(join(h, 'mesos/c1'), { recursive: true });
+    writeFileSync(join(h, 'mesos/c1/memory.swap.max'), 'max');
+    const container = { containerId: 'c1', cpus: 2, memMB: 128 };
+    const cpuProcs = await cpu!.prepare(container);
+    const memProcs = await mem!.prepare(container);
+    // One unified directory: both isolators name the same file; the containerizer dedupes.
+    assert.deepEqual(cpuProcs.cgroupProcs, [join(h, 'mesos/c1/cgroup.procs')]);
+    assert.deepEqual(memProcs.cgroupProcs, [join(h, 'mesos/c1/cgroup.procs')]);
+    assert.equal(read(h, 'mesos/c1/cpu.weight'), '79');
+    assert.equal(read(h, 'mesos/c1/cpu.max'), '200000 100000');
+    assert.equal(read(h, 'mesos/c1/memory.max'), String(128 * MiB));
+    assert.equal(read(h, 'mesos/c1/memory.swap.max'), '0');
+    // The last write into each ancestor's subtree_control enabled memory (a real
+    // cgroupfs accumulates +cpu and +memory; a plain file keeps the last one).
+    assert.equal(read(h, 'cgroup.subtree_control'), '+memory');
+    assert.equal(read(h, 'mesos/cgroup.subtree_control'), '+memory');
+  });
+
+  it('report OOM from memory.events and usage from memory.stat / cpu.stat', async () => {
+    const h = fakeV2();
+    const [cpu, mem] = createIsolators('cgroups/cpu,cgroups/mem', opts(h));
+    await mem!.prepare({ containerId: 'c3', cpus: 1, memMB: 64 });
+    await cpu!.prepare({ containerId: 'c3', cpus: 1, memMB: 64 });
+    const dir = join(h, 'mesos/c3');
+    writeFileSync(join(dir, 'memory.events'), 'low 0\nhigh 0\nmax 3\noom 1\noom_kill 0\n');
+    assert.equal(await mem!.limitation('c3'), undefined);
+    writeFileSync(join(dir, 'memory.events'), 'low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\n');
+    writeFileSync(join(dir, 'memory.peak'), String(64 * MiB));
+    writeFileSync(join(dir, 'memory.stat'), 'anon 8192\nfile 0\n');
+    const l = await mem!.limitation('c3');
+    assert.equal(l?.reason, 'REASON_CONTAINER_LIMITATION_MEMORY');
+    assert.match(l?.message ?? '', /^Memory limit exceeded: Requested: 64MB Maximum Used: 64MB\n/);
+    assert.deepEqual(await mem!.usage('c3', []), { memRssBytes: 8192 });
+    writeFileSync(join(dir, 'cpu.stat'), 'usage_usec 1500000\nuser_usec 1000000\nsystem_usec 500000\n');
+    assert.deepEqual(await cpu!.usage('c3', []), { cpuTimeSecs: 1.5 });
+  });
+
+  it('leave cpu.max uncapped without CFS', async () => {
+    const h = fakeV2();
+    const [cpu] = createIsolators('cgroups/cpu', { ...opts(h), cgroupsEnableCfs: false });
+    await cpu!.prepare({ containerId: 'c4', cpus: 0.5, memMB: 64 });
+    assert.equal(read(h, 'mesos/c4/cpu.max'), 'max 100000');
+    assert.equal(read(h, 'mesos/c4/cpu.weight'), '20');
+  });
+});

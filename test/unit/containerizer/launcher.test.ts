@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import {
+  decodeWaitStatus,
+  launcherArgs,
+  parseLauncherReport,
+  signalDescription,
+  signalName,
+  terminationMessage,
+  type LauncherSpec,
+} from '../../../src/agent/containerizer/launcher.js';
+import { toTermination } from '../../../src/agent/containerizer/mesos-containerizer.js';
+
+const spec: LauncherSpec = {
+  launcherPath: '/opt/meseta-launcher',
+  sandbox: '/sb',
+  stdoutPath: '/sb/stdout',
+  stderrPath: '/sb/stderr',
+  pidFile: '/rt/pid',
+  statusFile: '/rt/status',
+  cgroupProcs: [],
+  command: { shell: true, value: 'echo "a b"; exit 3' },
+  env: {},
+};
+
+describe('launcherArgs', () => {
+  it('passes a shell command as one argument', () => {
+    assert.deepEqual(launcherArgs(spec), [
+      '--sandbox=/sb',
+      '--stdout=/sb/stdout',
+      '--stderr=/sb/stderr',
+      '--pid_file=/rt/pid',
+      '--status_file=/rt/status',
+      '--report_fd=3',
+      '--shell=echo "a b"; exit 3',
+    ]);
+  });
+
+  it('passes cgroups, user and an argv after --, argv[0] from CommandInfo.arguments', () => {
+    const args = launcherArgs({
+      ...spec,
+      cgroupProcs: ['/cg/memory/mesos/x/cgroup.procs', '/cg/cpu/mesos/x/cgroup.procs'],
+      user: 'nobody',
+      command: { shell: false, value: '/bin/echo', arguments: ['echo', 'a b', '--c'] },
+    });
+    assert.deepEqual(args.slice(6), [
+      '--cgroup_procs=/cg/memory/mesos/x/cgroup.procs',
+      '--cgroup_procs=/cg/cpu/mesos/x/cgroup.procs',
+      '--user=nobody',
+      '--exec=/bin/echo',
+      '--',
+      'echo',
+      'a b',
+      '--c',
+    ]);
+  });
+
+  it('uses the program as argv[0] when arguments are empty', () => {
+    const args = launcherArgs({ ...spec, command: { shell: false, value: 'true', arguments: [] } });
+    assert.deepEqual(args.slice(-3), ['--exec=true', '--', 'true']);
+  });
+});
+
+describe('parseLauncherReport', () => {
+  it('reads ok and error lines', () => {
+    assert.deepEqual(parseLauncherReport('ok 1234\n'), { ok: true, pid: 1234 });
+    assert.deepEqual(parseLauncherReport('error exec: No such file or directory\n'), {
+      ok: false,
+      error: 'exec: No such file or directory',
+    });
+  });
+
+  it('treats silence and garbage as errors', () => {
+    assert.equal(parseLauncherReport('').ok, false);
+    assert.equal(parseLauncherReport('hello\n').ok, false);
+  });
+});
+
+describe('wait status', () => {
+  it('decodes exits and signals', () => {
+    assert.deepEqual(decodeWaitStatus(0), { exitCode: 0 });
+    assert.deepEqual(decodeWaitStatus(3 << 8), { exitCode: 3 });
+    assert.deepEqual(decodeWaitStatus(9), { signal: 9 });
+    assert.deepEqual(decodeWaitStatus(15 | 0x80), { signal: 15 }); // core-dump bit ignored
+  });
+
+  it('names signals like strsignal', () => {
+    assert.equal(signalName(9), 'SIGKILL');
+    assert.equal(signalName(15), 'SIGTERM');
+    assert.equal(signalName(6), 'SIGABRT');
+    assert.equal(signalDescription(9), 'Killed');
+    assert.equal(signalDescription(15), 'Terminated');
+    assert.equal(signalDescription(11), 'Segmentation fault');
+    assert.equal(signalDescription(99), 'Unknown signal 99');
+  });
+
+  it('gives the command executor messages', () => {
+    assert.equal(terminationMessage(0), 'Command exited with status 0');
+    assert.equal(terminationMessage(1 << 8), 'Command exited with status 1');
+    assert.equal(terminationMessage(9), 'Command terminated with signal Killed');
+    assert.equal(terminationMessage(15), 'Command terminated with signal Terminated');
+  });
+});
+
+describe('toTermination', () => {
+  it('fills exitCode or signal and keeps the limitation', () => {
+    assert.deepEqual(toTermination(3 << 8), { status: 768, exitCode: 3, message: 'Command exited with status 3' });
+    const limitation = { reason: 'REASON_CONTAINER_LIMITATION_MEMORY' as const, message: 'Memory limit exceeded: ...' };
+    assert.deepEqual(toTermination(9, limitation), {
+      status: 9,
+      signal: 'SIGKILL',
+      message: 'Command terminated with signal Killed',
+      limitation,
+    });
+  });
+
+  it('says so when the status is unknown', () => {
+    const t = toTermination(undefined);
+    assert.equal(t.status, undefined);
+    assert.match(t.message, /unknown/);
+  });
+});
