@@ -25,6 +25,7 @@ import type {
   TaskStatus,
 } from '../mesos/types.js';
 import { createLogger, type Logger } from '../logging/logger.js';
+import { MESOS_COMPAT_VERSION } from '../version.js';
 import type { BackoffPolicy } from './backoff.js';
 import { SchedulerNotSubscribedError } from './errors.js';
 import { createMasterDetector, type MasterAddress, type MasterDetector } from './master-detector.js';
@@ -114,6 +115,7 @@ export class SchedulerDriver {
   start(): DriverStatus {
     if (this.status !== 'DRIVER_NOT_STARTED') return this.status;
     this.status = 'DRIVER_RUNNING';
+    this.log.info(`Version: ${MESOS_COMPAT_VERSION}`);
     this.client.subscribe(this.framework).catch(() => {
       // Rejections are reported through the `error` event (ERROR, 4xx) or are our own close().
     });

@@ -1,0 +1,287 @@
+/**
+ * SchedulerClient against a real HTTP peer on 127.0.0.1: subscription, event
+ * parsing, calls with the stream id, redirects, reconnects (broken stream,
+ * missed heartbeats, unreachable master) and ERROR handling.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SchedulerClient, type SchedulerClientOptions } from '../../../src/scheduler/scheduler-client.js';
+import { StandaloneMasterDetector } from '../../../src/scheduler/master-detector.js';
+import { SubscriptionRejectedError, SchedulerNotSubscribedError } from '../../../src/scheduler/errors.js';
+import { HttpPeer, waitFor, freePort } from './http-peer.js';
+
+const FRAMEWORK = { user: 'tester', name: 'unit' };
+const SUBSCRIBED = (id: string, heartbeat = 15) => ({
+  type: 'SUBSCRIBED',
+  subscribed: { framework_id: { value: id }, heartbeat_interval_seconds: heartbeat, master_info: { id: 'm', ip: 16777343, port: 5050 } },
+});
+
+function client(port: number, extra: Partial<SchedulerClientOptions> = {}): SchedulerClient {
+  return new SchedulerClient({
+    detector: new StandaloneMasterDetector({ host: '127.0.0.1', port }),
+    backoff: { initialMs: 20, maxMs: 80 },
+    random: () => 0.5,
+    ...extra,
+  });
+}
+
+/** A peer answering SUBSCRIBE with a stream (stream id `s<n>`) and other calls with 202. */
+async function masterPeer(): Promise<HttpPeer> {
+  const peer = await new HttpPeer().start();
+  let n = 0;
+  peer.respond = (call) => (call.body['type'] === 'SUBSCRIBE' ? { stream: true, headers: { 'Mesos-Stream-Id': `s${++n}` } } : { status: 202 });
+  return peer;
+}
+
+test('subscribe resolves on SUBSCRIBED; calls carry Mesos-Stream-Id and framework_id', async () => {
+  const peer = await masterPeer();
+  const c = client(peer.port);
+  try {
+    const subscribing = c.subscribe(FRAMEWORK, { suppressedRoles: ['*'] });
+    const stream = await waitFor(() => peer.streams[0], 3000, 'SUBSCRIBE');
+    assert.equal(stream.call.path, '/master/api/v1/scheduler');
+    assert.deepEqual(stream.call.body, { type: 'SUBSCRIBE', subscribe: { framework_info: FRAMEWORK, suppressed_roles: ['*'] } });
+    stream.send(SUBSCRIBED('fw-1'));
+    const info = await subscribing;
+    assert.equal(info.frameworkId.value, 'fw-1');
+    assert.equal(info.streamId, 's1');
+    assert.equal(info.resubscribed, false);
+    assert.equal(c.state, 'subscribed');
+
+    await c.decline([{ value: 'o1' }], { refuse_seconds: 30 });
+    const decline = peer.callsOf('DECLINE')[0]!;
+    assert.equal(decline.headers['mesos-stream-id'], 's1');
+    assert.deepEqual(decline.body, {
+      type: 'DECLINE',
+      decline: { offer_ids: [{ value: 'o1' }], filters: { refuse_seconds: 30 } },
+      framework_id: { value: 'fw-1' },
+    });
+  } finally {
+    c.close();
+    await peer.stop();
+  }
+});
+
+test('events are parsed: nested offers, base64 message data, failure, rescind; unknown types ignored', async () => {
+  const peer = await masterPeer();
+  const c = client(peer.port);
+  const seen: string[] = [];
+  c.on('offers', (offers) => seen.push(`offers:${offers.map((o) => o.id.value).join(',')}`));
+  c.on('message', (m) => seen.push(`message:${JSON.stringify(m.data.toString('latin1'))}:${m.executorId.value}`));
+  c.on('failure', (f) => seen.push(`failure:${f.agentId?.value}:${f.executorId?.value}:${f.status}`));
+  c.on('rescind', (id) => seen.push(`rescind:${id.value}`));
+  c.on('heartbeat', () => seen.push('heartbeat'));
+  try {
+    const subscribing = c.subscribe(FRAMEWORK);
+    const stream = await waitFor(() => peer.streams[0]);
+    stream.send(SUBSCRIBED('fw'));
+    await subscribing;
+    stream.send({ type: 'HEARTBEAT' });
+    stream.send({ type: 'SOMETHING_NEW', something_new: {} });
+    stream.send({
+      type: 'OFFERS',
+      offers: { offers: [{ id: { value: 'o1' }, framework_id: { value: 'fw' }, agent_id: { value: 'a' }, hostname: 'h', resources: [] }] },
+    });
+    stream.send({ type: 'MESSAGE', message: { agent_id: { value: 'a' }, executor_id: { value: 'e' }, data: Buffer.from('x\0y').toString('base64') } });
+    stream.send({ type: 'FAILURE', failure: { agent_id: { value: 'a' }, executor_id: { value: 'e' }, status: 256 } });
+    stream.send({ type: 'RESCIND', rescind: { offer_id: { value: 'o1' } } });
+    await waitFor(() => seen.length === 5);
+    assert.deepEqual(seen, ['heartbeat', 'offers:o1', 'message:"x\\u0000y":e', 'failure:a:e:256', 'rescind:o1']);
+  } finally {
+    c.close();
+    await peer.stop();
+  }
+});
+
+test('a 307 from a standby is followed to the leader named in Location (//host:port/path)', async () => {
+  const leader = await masterPeer();
+  const standby = await new HttpPeer().start();
+  standby.respond = () => ({ status: 307, headers: { Location: `//127.0.0.1:${leader.port}/master/api/v1/scheduler` } });
+  const c = client(standby.port);
+  const detected: number[] = [];
+  c.on('masterDetected', (m) => detected.push(m.port));
+  try {
+    const subscribing = c.subscribe(FRAMEWORK);
+    const stream = await waitFor(() => leader.streams[0]);
+    stream.send(SUBSCRIBED('fw'));
+    const info = await subscribing;
+    assert.equal(info.master.port, leader.port);
+    assert.deepEqual(detected, [standby.port, leader.port]);
+    await c.revive();
+    assert.equal(leader.callsOf('REVIVE').length, 1);
+    assert.equal(standby.calls.length, 1);
+  } finally {
+    c.close();
+    await Promise.all([leader.stop(), standby.stop()]);
+  }
+});
+
+test('a broken stream leads to re-subscription with the framework id (failover), after backoff', async () => {
+  const peer = await masterPeer();
+  const c = client(peer.port);
+  const events: string[] = [];
+  c.on('disconnected', () => events.push('disconnected'));
+  c.on('subscribed', (i) => events.push(`subscribed:${i.resubscribed}:${i.streamId}`));
+  try {
+    const subscribing = c.subscribe(FRAMEWORK);
+    (await waitFor(() => peer.streams[0])).send(SUBSCRIBED('fw-9'));
+    await subscribing;
+    peer.streams[0]!.destroy();
+    const second = await waitFor(() => peer.streams[1], 3000, 're-SUBSCRIBE');
+    assert.deepEqual(second.call.body, {
+      type: 'SUBSCRIBE',
+      framework_id: { value: 'fw-9' },
+      subscribe: { framework_info: { ...FRAMEWORK, id: { value: 'fw-9' } } },
+    });
+    assert.equal(second.call.headers['mesos-stream-id'], undefined);
+    await assert.rejects(c.kill({ value: 't' }), SchedulerNotSubscribedError);
+    second.send(SUBSCRIBED('fw-9'));
+    await waitFor(() => c.state === 'subscribed');
+    assert.deepEqual(events, ['subscribed:false:s1', 'disconnected', 'subscribed:true:s2']);
+  } finally {
+    c.close();
+    await peer.stop();
+  }
+});
+
+test('a silent master (5 missed heartbeats) is left and re-subscribed', async () => {
+  const peer = await masterPeer();
+  const c = client(peer.port, { heartbeatMissLimit: 5 });
+  try {
+    const subscribing = c.subscribe(FRAMEWORK);
+    const first = await waitFor(() => peer.streams[0]);
+    // 20 ms heartbeats: the watchdog fires after 100 ms of silence.
+    first.send(SUBSCRIBED('fw', 0.02));
+    await subscribing;
+    const reasons: string[] = [];
+    c.on('disconnected', (e) => reasons.push(e.message));
+    await waitFor(() => peer.streams[1], 3000, 're-SUBSCRIBE after silence');
+    assert.deepEqual(reasons, ['Missed 5 heartbeats']);
+  } finally {
+    c.close();
+    await peer.stop();
+  }
+});
+
+test('heartbeats keep a subscription alive', async () => {
+  const peer = await masterPeer();
+  const c = client(peer.port, { heartbeatMissLimit: 3 });
+  try {
+    const subscribing = c.subscribe(FRAMEWORK);
+    const stream = await waitFor(() => peer.streams[0]);
+    stream.send(SUBSCRIBED('fw', 0.02));
+    await subscribing;
+    const beating = setInterval(() => stream.send({ type: 'HEARTBEAT' }), 10);
+    let beats = 0;
+    c.on('heartbeat', () => beats++);
+    await waitFor(() => beats >= 20, 3000, '20 heartbeats');
+    clearInterval(beating);
+    assert.equal(peer.streams.length, 1);
+  } finally {
+    c.close();
+    await peer.stop();
+  }
+});
+
+test('an unreachable master is retried with jittered, bounded backoff until it appears', async () => {
+  const port = await freePort();
+  const randoms = [0, 1, 0.5, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+  let r = 0;
+  const c = client(port, { backoff: { initialMs: 10, maxMs: 40 }, random: () => randoms[r++ % randoms.length]! });
+  const delays: number[] = [];
+  c.on('reconnecting', (info) => delays.push(info.delayMs));
+  let peer: HttpPeer | undefined;
+  try {
+    const subscribing = c.subscribe(FRAMEWORK);
+    await waitFor(() => delays.length >= 4, 3000, 'four retries');
+    // cap = min(40, 10 * 2^n); delay in [cap/2, cap] by the random number.
+    assert.deepEqual(delays.slice(0, 4), [5, 20, 30, 20]);
+    peer = new HttpPeer();
+    let n = 0;
+    peer.respond = (call) => (call.body['type'] === 'SUBSCRIBE' ? { stream: true, headers: { 'Mesos-Stream-Id': `s${++n}` } } : { status: 202 });
+    await peer.start(port);
+    (await waitFor(() => peer!.streams[0], 3000, 'SUBSCRIBE once listening')).send(SUBSCRIBED('fw'));
+    assert.equal((await subscribing).frameworkId.value, 'fw');
+  } finally {
+    c.close();
+    await peer?.stop();
+  }
+});
+
+test('an ERROR event rejects the subscription and closes the client', async () => {
+  const peer = await masterPeer();
+  const c = client(peer.port);
+  const errors: string[] = [];
+  c.on('error', (m) => errors.push(m));
+  try {
+    const subscribing = c.subscribe({ ...FRAMEWORK, id: { value: 'gone' } });
+    (await waitFor(() => peer.streams[0])).send({ type: 'ERROR', error: { message: 'Framework has been removed' } });
+    await assert.rejects(subscribing, (e: unknown) => e instanceof SubscriptionRejectedError && e.message === 'Framework has been removed');
+    assert.deepEqual(errors, ['Framework has been removed']);
+    assert.equal(c.state, 'closed');
+    assert.equal(peer.callsOf('SUBSCRIBE').length, 1);
+  } finally {
+    c.close();
+    await peer.stop();
+  }
+});
+
+test('a 400 answer to SUBSCRIBE is final, a 503 is retried', async () => {
+  const peer = await new HttpPeer().start();
+  const answers = [503, 503, 400];
+  peer.respond = () => ({ status: answers.shift() ?? 400, body: 'nope' });
+  const c = client(peer.port);
+  try {
+    await assert.rejects(c.subscribe(FRAMEWORK), (e: unknown) => e instanceof SubscriptionRejectedError && e.status === 400);
+    assert.equal(peer.calls.length, 3);
+  } finally {
+    c.close();
+    await peer.stop();
+  }
+});
+
+test('auto-acknowledge sends ACKNOWLEDGE only for updates with a uuid, after the listeners', async () => {
+  const peer = await masterPeer();
+  const c = client(peer.port, { autoAcknowledge: true });
+  const order: string[] = [];
+  c.on('update', (s) => order.push(`update:${s.task_id.value}:${peer.callsOf('ACKNOWLEDGE').length}`));
+  try {
+    const subscribing = c.subscribe(FRAMEWORK);
+    const stream = await waitFor(() => peer.streams[0]);
+    stream.send(SUBSCRIBED('fw'));
+    await subscribing;
+    const uuid = Buffer.alloc(16, 7).toString('base64');
+    stream.send({ type: 'UPDATE', update: { status: { task_id: { value: 'reconciled' }, state: 'TASK_LOST', source: 'SOURCE_MASTER' } } });
+    stream.send({ type: 'UPDATE', update: { status: { task_id: { value: 't1' }, state: 'TASK_RUNNING', agent_id: { value: 'a1' }, uuid } } });
+    const ack = await waitFor(() => peer.callsOf('ACKNOWLEDGE')[0]);
+    assert.deepEqual(ack.body['acknowledge'], { agent_id: { value: 'a1' }, task_id: { value: 't1' }, uuid });
+    assert.deepEqual(order, ['update:reconciled:0', 'update:t1:0']);
+    assert.equal(peer.callsOf('ACKNOWLEDGE').length, 1);
+  } finally {
+    c.close();
+    await peer.stop();
+  }
+});
+
+test('teardown sends TEARDOWN and closes; launch builds one LAUNCH operation', async () => {
+  const peer = await masterPeer();
+  const c = client(peer.port);
+  try {
+    const subscribing = c.subscribe(FRAMEWORK);
+    (await waitFor(() => peer.streams[0])).send(SUBSCRIBED('fw'));
+    await subscribing;
+    const task = { name: 't', task_id: { value: 't' }, agent_id: { value: 'a' }, resources: [], command: { value: 'true' } };
+    await c.launch([{ value: 'o1' }], [task]);
+    assert.deepEqual(peer.callsOf('ACCEPT')[0]!.body['accept'], {
+      offer_ids: [{ value: 'o1' }],
+      operations: [{ type: 'LAUNCH', launch: { task_infos: [task] } }],
+    });
+    await c.teardown();
+    assert.equal(peer.callsOf('TEARDOWN').length, 1);
+    assert.equal(c.state, 'closed');
+    await waitFor(() => peer.streams[0]!.closed, 3000, 'stream closed by the client');
+  } finally {
+    c.close();
+    await peer.stop();
+  }
+});
