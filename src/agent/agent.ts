@@ -154,7 +154,6 @@ export class Agent {
    * @throws Error `Failed to bind to <ip>:<port>: Address already in use` (and similar)
    */
   async start(): Promise<void> {
-    this.logger.info('Starting Mesos agent');
     this.startTime = this.clock.now() / 1000;
     const app = buildAgentHttp({
       state: () => this.state(),

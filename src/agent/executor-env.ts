@@ -4,6 +4,7 @@
  * agent's own environment is never inherited; PATH gets a default when no one
  * set it. Pure.
  */
+import { formatDuration } from '../mesos/durations.js';
 import type { CommandInfo } from '../mesos/types.js';
 
 /** PATH given when neither the flags nor the CommandInfo set one (Mesos's `os::host_default_path()`). */
@@ -62,37 +63,4 @@ export function buildExecutorEnv(input: ExecutorEnvInput): Record<string, string
   }
   if (env['PATH'] === undefined) env['PATH'] = DEFAULT_PATH;
   return env;
-}
-
-const UNITS: ReadonlyArray<readonly [string, number]> = [
-  ['weeks', 7 * 24 * 3600e3],
-  ['days', 24 * 3600e3],
-  ['hrs', 3600e3],
-  ['mins', 60e3],
-  ['secs', 1e3],
-  ['ms', 1],
-  ['us', 1e-3],
-  ['ns', 1e-6],
-];
-
-/**
- * Mesos's duration text (stout `Duration` output): the largest unit not
- * exceeding the value; if that is not whole, one unit down when that is whole
- * (90 s → `90secs`, 60 s → `1mins`, 5400 s → `90mins`), else the fraction in the
- * larger unit. Units are plural even for 1. `ms` in, text out.
- */
-export function formatDuration(ms: number): string {
-  if (ms === 0) return '0ns';
-  const abs = Math.abs(ms);
-  const index = UNITS.findIndex(([, size]) => abs >= size);
-  const at = index < 0 ? UNITS.length - 1 : index;
-  const [unit, size] = UNITS[at]!;
-  const value = ms / size;
-  if (Number.isInteger(value)) return `${value}${unit}`;
-  const lower = UNITS[at + 1];
-  if (lower) {
-    const lowered = ms / lower[1];
-    if (Number.isInteger(Math.round(lowered * 1e6) / 1e6)) return `${Math.round(lowered)}${lower[0]}`;
-  }
-  return `${Number(value.toPrecision(15))}${unit}`;
 }

@@ -26,7 +26,8 @@ import type { ExecutorRecord, FrameworkRecord } from './agent-model.js';
 import { containerCommand, runAsUser } from './command-tasks.js';
 import type { ContainerConfig, ContainerTermination } from './containerizer/containerizer.js';
 import type { ExecutorCall, ExecutorEvent, ExecutorLookup } from './executor-api.js';
-import { buildExecutorEnv, formatDuration } from './executor-env.js';
+import { formatDuration } from '../mesos/durations.js';
+import { buildExecutorEnv } from './executor-env.js';
 import { createExecutorSandbox, executorRunDir } from './sandbox.js';
 
 interface Session {
