@@ -68,9 +68,11 @@ export function formatGlogLine(
   component: string,
   message: string,
 ): string {
-  const wholeMs = Math.floor(epochMs);
-  const d = new Date(wholeMs);
-  const micros = (wholeMs % 1000) * 1000 + Math.floor((epochMs - wholeMs) * 1000);
+  // Round to whole microseconds first, so binary fractions (0.847 ms stored
+  // as 0.84699…) do not lose a digit, then split date and sub-second part.
+  const totalMicros = Math.round(epochMs * 1000);
+  const d = new Date(Math.floor(totalMicros / 1000));
+  const micros = ((totalMicros % 1_000_000) + 1_000_000) % 1_000_000;
   const head =
     SEVERITY_LETTER[severity] +
     pad(d.getMonth() + 1, 2) +

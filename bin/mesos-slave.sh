@@ -1,0 +1,5 @@
+#!/bin/sh
+# Like Mesos's build-tree bin/mesos-slave.sh: runs mesos-slave (= meseta with the subcommand
+# taken from the program name).
+here=$(dirname "$(readlink -f "$0" 2>/dev/null || echo "$0")")
+exec "$here/mesos-slave" "$@"
