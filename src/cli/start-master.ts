@@ -53,35 +53,29 @@ export async function startMaster(flags: MasterFlags, logger: Logger, flagString
     minAllocatable: parseMinAllocatable(flags.minAllocatableResources),
   });
   logger.info(`Using '${flags.allocator}' allocator`);
-  // The port must be known before MasterInfo is built, so bind first.
-  let master!: Master;
-  const server = await listen(
-    () => createMasterServer(master),
-    bindIp,
-    flags.port,
-    (app) => {
-      const port = flags.advertisePort ?? (app.server.address() as { port: number }).port;
-      master = new Master({
-        ip,
-        port,
-        hostname: advertisedHostname(flags.hostname, ip, flags.hostnameLookup),
-        version: MESOS_COMPAT_VERSION,
-        cluster: flags.cluster,
-        clock: systemClock,
-        logger,
-        registry: new Registry(store),
-        allocator,
-        allocationIntervalMs: flags.allocationInterval,
-        offerTimeoutMs: flags.offerTimeout,
-        agentPingTimeoutMs: flags.agentPingTimeout,
-        maxAgentPingTimeouts: flags.maxAgentPingTimeouts,
-        maxCompletedFrameworks: flags.maxCompletedFrameworks,
-        maxCompletedTasksPerFramework: flags.maxCompletedTasksPerFramework,
-        roles: flags.roles,
-        flags: flagStrings,
-      });
-    },
-  );
+  const master = new Master({
+    ip,
+    port: flags.advertisePort ?? flags.port,
+    hostname: advertisedHostname(flags.hostname, ip, flags.hostnameLookup),
+    version: MESOS_COMPAT_VERSION,
+    cluster: flags.cluster,
+    clock: systemClock,
+    logger,
+    registry: new Registry(store),
+    allocator,
+    allocationIntervalMs: flags.allocationInterval,
+    offerTimeoutMs: flags.offerTimeout,
+    agentPingTimeoutMs: flags.agentPingTimeout,
+    maxAgentPingTimeouts: flags.maxAgentPingTimeouts,
+    maxCompletedFrameworks: flags.maxCompletedFrameworks,
+    maxCompletedTasksPerFramework: flags.maxCompletedTasksPerFramework,
+    roles: flags.roles,
+    flags: flagStrings,
+  });
+  const server = await listen(() => createMasterServer(master), bindIp, flags.port, (app) => {
+    // With --port=0 the advertised port is known only once bound.
+    if (flags.advertisePort === undefined) master.options.port = (app.server.address() as { port: number }).port;
+  });
   await master.start();
   return {
     master,

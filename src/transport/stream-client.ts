@@ -20,7 +20,7 @@ export class HttpCallError extends Error {
 }
 
 export interface StreamHandlers {
-  /** Called for each record, in order. */
+  /** Called for each record, in order; never before `openStream` has resolved. */
   onEvent(event: unknown): void;
   /** Called once when the stream ends for any reason (`error` undefined on a clean end). */
   onClose(error?: Error): void;
@@ -76,6 +76,9 @@ export function openStream(
       }
       const decoder = new RecordIODecoder();
       settled = true;
+      // Records can arrive in the same packet as the headers. Hold them until the
+      // caller has resumed from this promise, so no event precedes `openStream`'s result.
+      response.pause();
       resolve({
         headers: response.headers,
         close: () => {
@@ -83,20 +86,23 @@ export function openStream(
           finish();
         },
       });
-      response.on('data', (chunk: Buffer) => {
-        if (closed) return;
-        let events: unknown[];
-        try {
-          events = decoder.push(chunk);
-        } catch (error) {
-          request.destroy();
-          finish(error as Error);
-          return;
-        }
-        for (const event of events) {
+      setImmediate(() => {
+        response.on('data', (chunk: Buffer) => {
           if (closed) return;
-          handlers.onEvent(event);
-        }
+          let events: unknown[];
+          try {
+            events = decoder.push(chunk);
+          } catch (error) {
+            request.destroy();
+            finish(error as Error);
+            return;
+          }
+          for (const event of events) {
+            if (closed) return;
+            handlers.onEvent(event);
+          }
+        });
+        response.resume();
       });
       response.on('end', () => finish());
       response.on('close', () => finish(closed ? undefined : new Error('Stream closed')));

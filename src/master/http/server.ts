@@ -32,7 +32,7 @@ const KNOWN_CALLS = new Set([
 
 /** Builds (does not start) the master's fastify instance. */
 export function createMasterServer(master: Master): FastifyInstance {
-  const app = Fastify({ ignoreTrailingSlash: true, bodyLimit: 64 * 1024 * 1024, logger: false });
+  const app = Fastify({ routerOptions: { ignoreTrailingSlash: true }, bodyLimit: 64 * 1024 * 1024, logger: false });
   // API bodies are parsed here, not by fastify, so malformed input gets Mesos's messages.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
