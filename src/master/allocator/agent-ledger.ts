@@ -121,8 +121,10 @@ export class AgentLedger {
   /** Moves an {@link Offerable} (as just returned) into the allocation of `frameworkId`+`role`. */
   take(frameworkId: string, role: string, offer: Offerable): void {
     for (const k of offer.pools) this.pools.delete(k);
-    this.poolKeys = this.poolKeys.filter((k) => !offer.pools.includes(k));
-    this.allocate(frameworkId, role, offer.resources, offer.q);
+    this.poolKeys =
+      offer.pools.length === this.poolKeys.length ? [] : this.poolKeys.filter((k) => !offer.pools.includes(k));
+    // The pools are gone, so the allocation may adopt their arrays without copying.
+    this.allocate(frameworkId, role, offer.resources, offer.q, true);
   }
 
   /**
@@ -191,7 +193,7 @@ export class AgentLedger {
     return `${this.id}${this.active ? '' : ' (inactive)'} available=${brief(this.available())}${allocs ? ` allocated: ${allocs}` : ''}`;
   }
 
-  private allocate(frameworkId: string, role: string, resources: readonly Resource[], q: Quantities): void {
+  private allocate(frameworkId: string, role: string, resources: readonly Resource[], q: Quantities, adopt = false): void {
     if (resources.length === 0) return;
     const k = allocationKey(frameworkId, role);
     const a = this.allocations.get(k);
@@ -199,7 +201,12 @@ export class AgentLedger {
       a.resources = addResources(a.resources, resources);
       addQuantities(a.q, q);
     } else {
-      this.allocations.set(k, { frameworkId, role, resources: [...resources], q: Float64Array.from(q) });
+      this.allocations.set(k, {
+        frameworkId,
+        role,
+        resources: adopt ? (resources as Resource[]) : [...resources],
+        q: adopt ? q : Float64Array.from(q),
+      });
     }
   }
 

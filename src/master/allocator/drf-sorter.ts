@@ -200,25 +200,50 @@ export class DRFSorter<T> {
     this.dirty = false;
   }
 
-  /** Recomputes one client's share and slides it to its place in a clean order. */
+  /**
+   * Recomputes one client's share and moves it to its place in a clean order:
+   * binary search for the place among the others, then shift the clients in
+   * between by one (their cached indexes too).
+   */
   private reshare(c: Client<T>): void {
     if (this.dirty) return;
     c.share = this.computeShare(c);
     if (!c.active) return;
     const order = this.sorted;
-    let i = c.index;
-    while (i + 1 < order.length && compareClients(order[i + 1]!, c) < 0) {
-      order[i] = order[i + 1]!;
-      order[i]!.index = i;
-      i++;
+    const from = c.index;
+    if (from + 1 < order.length && compareClients(order[from + 1]!, c) < 0) {
+      // Moved up: first index in (from, n) whose client sorts after c.
+      let lo = from + 1;
+      let hi = order.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (compareClients(order[mid]!, c) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let i = from; i < lo - 1; i++) {
+        const next = order[i + 1]!;
+        order[i] = next;
+        next.index = i;
+      }
+      order[lo - 1] = c;
+      c.index = lo - 1;
+    } else if (from > 0 && compareClients(c, order[from - 1]!) < 0) {
+      // Moved down: first index in [0, from) whose client sorts after c.
+      let lo = 0;
+      let hi = from;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (compareClients(order[mid]!, c) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let i = from; i > lo; i--) {
+        const prev = order[i - 1]!;
+        order[i] = prev;
+        prev.index = i;
+      }
+      order[lo] = c;
+      c.index = lo;
     }
-    while (i > 0 && compareClients(c, order[i - 1]!) < 0) {
-      order[i] = order[i - 1]!;
-      order[i]!.index = i;
-      i--;
-    }
-    order[i] = c;
-    c.index = i;
   }
 
   private insert(c: Client<T>): void {

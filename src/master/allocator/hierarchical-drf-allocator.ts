@@ -15,7 +15,6 @@
  * Pure: no I/O, no timers; time comes in as `now` (ms since the epoch).
  */
 import type { Resource } from '../../mesos/types.js';
-import { withAllocationRole } from '../../mesos/resources.js';
 import type {
   AllocatedOnAgent,
   Allocation,
@@ -260,7 +259,7 @@ export class HierarchicalDRFAllocator implements Allocator {
             frameworkId: fw.id,
             role: role.name,
             agentId: agent.id,
-            resources: withAllocationRole(offer.resources, role.name),
+            resources: tagForRole(offer.resources, role.name),
           });
           agent.take(fw.id, role.name, offer);
           // Updated now, so the next agent already sees the new shares: that is
@@ -443,6 +442,21 @@ export class HierarchicalDRFAllocator implements Allocator {
     }
     return picked;
   }
+}
+
+/**
+ * Copies of `resources` with `allocation_info.role` set, like
+ * `withAllocationRole` of mesos/resources but built with `Object.assign`,
+ * which V8 runs several times faster than object spread on this hot path.
+ */
+function tagForRole(resources: readonly Resource[], role: string): Resource[] {
+  const out = new Array<Resource>(resources.length);
+  for (let i = 0; i < resources.length; i++) {
+    const tagged = Object.assign({}, resources[i]!);
+    tagged.allocation_info = { role };
+    out[i] = tagged;
+  }
+  return out;
 }
 
 function toRecord(q: Quantities): Record<string, number> {

@@ -17,8 +17,9 @@ export const DEFAULT_MIN_ALLOCATABLE: ReadonlyArray<Readonly<Record<string, numb
 ];
 
 interface CompiledSet {
-  /** Pairs (fair-kind index, minimum) checked against the quantity vector. */
-  kinds: Array<[number, number]>;
+  /** Fair-kind indexes and their minimums (parallel arrays: plain loops, no iterators, on the hot path). */
+  kindIndexes: number[];
+  kindMins: number[];
   /** Pairs (resource name, minimum) for other names, summed from the resources. */
   others: Array<[string, number]>;
 }
@@ -30,12 +31,16 @@ export class MinAllocatable {
   /** @param sets quantity sets by resource name (cpus, mem MB, disk MB, gpus, or custom). */
   constructor(sets: ReadonlyArray<Readonly<Record<string, number>>> = DEFAULT_MIN_ALLOCATABLE) {
     this.sets = sets.map((set) => {
-      const compiled: CompiledSet = { kinds: [], others: [] };
+      const compiled: CompiledSet = { kindIndexes: [], kindMins: [], others: [] };
       for (const name of Object.keys(set).sort()) {
         const min = set[name]!;
         const i = kindIndex(name);
-        if (i >= 0) compiled.kinds.push([i, min]);
-        else compiled.others.push([name, min]);
+        if (i >= 0) {
+          compiled.kindIndexes.push(i);
+          compiled.kindMins.push(min);
+        } else {
+          compiled.others.push([name, min]);
+        }
       }
       return compiled;
     });
@@ -43,26 +48,22 @@ export class MinAllocatable {
 
   /**
    * True if `resources` (whose fair-kind sums are `q`) hold at least one set.
-   * Custom names count scalar values, and the number of values for ranges.
+   * Custom names count scalar values, the number of values for ranges, and
+   * the number of items for sets.
    */
   passes(q: Quantities, resources: readonly Resource[]): boolean {
-    if (this.sets.length === 0) return true;
-    for (const set of this.sets) {
+    const sets = this.sets;
+    if (sets.length === 0) return true;
+    for (let s = 0; s < sets.length; s++) {
+      const set = sets[s]!;
       let ok = true;
-      for (const [i, min] of set.kinds) {
-        if (q[i]! < min) {
+      for (let j = 0; j < set.kindIndexes.length; j++) {
+        if (q[set.kindIndexes[j]!]! < set.kindMins[j]!) {
           ok = false;
           break;
         }
       }
-      if (ok) {
-        for (const [name, min] of set.others) {
-          if (amountOf(resources, name) < min) {
-            ok = false;
-            break;
-          }
-        }
-      }
+      if (ok && set.others.length > 0) ok = set.others.every(([name, min]) => amountOf(resources, name) >= min);
       if (ok) return true;
     }
     return false;
