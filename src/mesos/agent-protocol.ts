@@ -60,7 +60,12 @@ export type AgentCall =
       /** A status update from an executor (or the agent itself), to be forwarded reliably. */
       type: 'STATUS_UPDATE';
       agent_id: AgentID;
-      status_update: { framework_id: FrameworkID; status: TaskStatus };
+      /**
+       * `latest_state` (Mesos `StatusUpdate.latest_state`): the newest state the agent
+       * holds for the task when `status` is an older, still unacknowledged update, so
+       * the master can free a finished task's resources before the backlog drains.
+       */
+      status_update: { framework_id: FrameworkID; status: TaskStatus; latest_state?: TaskState };
     }
   | {
       /** Executor → scheduler message (base64 `data`), best effort. */
