@@ -479,7 +479,9 @@ export class Agent {
 
   private forwardStatusUpdate(update: StatusUpdate): void {
     if (this.agentId === undefined) return;
-    void this.link.send({ type: 'STATUS_UPDATE', agent_id: { value: this.agentId }, status_update: update });
+    const latest = this.statusUpdates.pending(update.framework_id.value, update.status.task_id.value).at(-1)?.status.state;
+    const status_update = latest !== undefined && latest !== update.status.state ? { ...update, latest_state: latest } : update;
+    void this.link.send({ type: 'STATUS_UPDATE', agent_id: { value: this.agentId }, status_update });
   }
 
   // ---------------------------------------------------------------------------
