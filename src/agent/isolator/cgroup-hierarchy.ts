@@ -10,7 +10,7 @@
  * restarted agent finds the cgroups of containers it did not create.
  */
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { mkdir, readFile, rmdir, writeFile, access } from 'node:fs/promises';
+import { mkdir, rmdir, writeFile, access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { CgroupWrite } from './cgroup-limits.js';
@@ -108,9 +108,18 @@ export class CgroupHierarchy {
     );
   }
 
-  /** Text of `file` in the container's cgroup, or undefined if the cgroup (or file) is gone. */
+  /**
+   * Text of `file` in the container's cgroup, or undefined if the cgroup (or file) is gone.
+   * Read synchronously on purpose: cgroupfs files are generated in memory by the kernel
+   * and never wait on a disk, and a direct read costs ~10 µs against ~100 µs through
+   * libuv's thread pool, which matters when hundreds of containers are polled each second.
+   */
   async read(controller: CgroupController, containerId: string, file: string): Promise<string | undefined> {
-    return readFile(join(this.dir(controller, containerId), file), 'utf8').catch(() => undefined);
+    try {
+      return readFileSync(join(this.dir(controller, containerId), file), 'utf8');
+    } catch {
+      return undefined;
+    }
   }
 
   /** Pids in the container's cgroup, or undefined if it does not exist. */

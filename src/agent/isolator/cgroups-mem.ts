@@ -43,26 +43,29 @@ export class CgroupsMemIsolator implements Isolator {
   }
 
   async limitation(containerId: string): Promise<ContainerLimitation | undefined> {
+    // Polled for every running container: the common case must cost one small read.
     const read = (file: string): Promise<string | undefined> => this.cgroups.read('memory', containerId, file);
-    const num = async (file: string): Promise<number | undefined> => {
-      const text = await read(file);
-      return text === undefined || !/^\d+/.test(text.trim()) ? undefined : Number(text.trim());
+    const num = async (file: string): Promise<number> => {
+      const text = (await read(file))?.trim() ?? '';
+      return /^\d+$/.test(text) ? Number(text) : 0;
     };
-    let limit: number | undefined;
-    let maxUsed: number | undefined;
+    let limit: number;
+    let maxUsed: number;
     if (this.cgroups.version === 1) {
       const oomControl = await read('memory.oom_control');
       if (oomControl === undefined) return undefined;
-      limit = (await num('memory.limit_in_bytes')) ?? 0;
-      maxUsed = (await num('memory.max_usage_in_bytes')) ?? 0;
-      const failcnt = (await num('memory.failcnt')) ?? 0;
+      const exact = parseFlatKeyed(oomControl).has('oom_kill');
+      if (exact && !oomKilledV1({ oomControl, failcnt: 0, maxUsageBytes: 0, limitBytes: 0 })) return undefined;
+      limit = await num('memory.limit_in_bytes');
+      maxUsed = await num('memory.max_usage_in_bytes');
+      const failcnt = await num('memory.failcnt');
       if (!oomKilledV1({ oomControl, failcnt, maxUsageBytes: maxUsed, limitBytes: limit })) return undefined;
     } else {
       const events = await read('memory.events');
       if (events === undefined || !oomKilledV2(events)) return undefined;
-      limit = (await num('memory.max')) ?? 0;
+      limit = await num('memory.max');
       // memory.peak exists from Linux 5.19; before that the current usage is the best we have.
-      maxUsed = (await num('memory.peak')) ?? (await num('memory.current')) ?? 0;
+      maxUsed = (await num('memory.peak')) || (await num('memory.current'));
     }
     const stat = (await read('memory.stat')) ?? '';
     return { reason: 'REASON_CONTAINER_LIMITATION_MEMORY', message: memoryLimitationMessage(limit, maxUsed, stat) };
