@@ -31,7 +31,6 @@ export class InvalidPathIdError extends Error {
  * @throws InvalidPathIdError
  */
 export function checkPathId(kind: string, id: string): string {
-  // eslint-disable-next-line no-control-regex
   if (id === '' || id === '.' || id === '..' || id === 'latest' || /[/\\\x00-\x1f]/.test(id)) {
     throw new InvalidPathIdError(kind, id);
   }

@@ -30,8 +30,9 @@ export class FakeMaster {
     this.server = http.createServer((request, response) => this.handle(request, response));
   }
 
-  async start(): Promise<number> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+  /** Listens on 127.0.0.1 (`port` 0 = any free port); returns the port. */
+  async start(port = 0): Promise<number> {
+    await new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', resolve));
     return (this.server.address() as AddressInfo).port;
   }
 
