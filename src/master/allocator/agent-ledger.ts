@@ -17,6 +17,7 @@ import {
   subtractResources,
 } from '../../mesos/resources.js';
 import type { Resource } from '../../mesos/types.js';
+import { fastEquals, withoutAllocationInfo } from './fast-contains.js';
 import { addQuantities, GPUS, quantitiesFromResources, zeroQuantities, type Quantities } from './quantities.js';
 
 /** Available resources reserved to one role (or unreserved), with their quantity vector. */
@@ -149,7 +150,15 @@ export class AgentLedger {
     const k = allocationKey(frameworkId, role);
     const a = this.allocations.get(k);
     if (!a) return undefined;
-    const back = normalizeResources(stripAllocationInfo(resources));
+    const given = withoutAllocationInfo(resources);
+    if (fastEquals(a.resources, given) === true) {
+      // The common case, a whole offer declined: no arithmetic, and our own
+      // (already normalized) array goes back to the pools.
+      this.allocations.delete(k);
+      this.addToPools(a.resources, true);
+      return a.q;
+    }
+    const back = normalizeResources(given);
     if (!containsResources(a.resources, back)) {
       throw new AllocatorInvariantError(
         `recoverResources: agent ${this.id} framework ${frameworkId} role ${role} holds ${JSON.stringify(a.resources)}, ` +
@@ -169,7 +178,7 @@ export class AgentLedger {
     for (const [k, a] of [...this.allocations]) {
       if (a.frameworkId !== frameworkId) continue;
       this.allocations.delete(k);
-      this.addToPools(a.resources);
+      this.addToPools(a.resources, true);
       out.push(a);
     }
     return out;
@@ -210,10 +219,11 @@ export class AgentLedger {
     }
   }
 
-  private addToPools(resources: readonly Resource[]): void {
+  /** @param normalized `resources` are known normalized (taken from our own books). */
+  private addToPools(resources: readonly Resource[], normalized = false): void {
     for (const [k, part] of byReservation(resources)) {
       const p = this.pools.get(k);
-      const merged = p ? addResources(p.resources, part) : normalizeResources(part);
+      const merged = p ? addResources(p.resources, part) : normalized ? part : normalizeResources(part);
       this.setPool(k, merged);
     }
   }

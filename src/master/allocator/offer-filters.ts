@@ -10,7 +10,8 @@
  * Expiry is checked against the caller's `now`; expired filters are dropped
  * on the next look-up or sweep (no timers here).
  */
-import { containsResources, stripAllocationInfo } from '../../mesos/resources.js';
+import { containsResources } from '../../mesos/resources.js';
+import { fastContains, withoutAllocationInfo } from './fast-contains.js';
 import type { Resource } from '../../mesos/types.js';
 
 /** Mesos caps `refuse_seconds` at 365 days. */
@@ -49,7 +50,7 @@ export class OfferFilters {
       frameworkId,
       role,
       agentId,
-      refused: stripAllocationInfo(refused),
+      refused: withoutAllocationInfo(refused),
       expiresAt: now + seconds * 1000,
     });
   }
@@ -73,7 +74,7 @@ export class OfferFilters {
       this.drop(frameworkId, filters, k);
       return false;
     }
-    return containsResources(f.refused, offer);
+    return fastContains(f.refused, offer) ?? containsResources(f.refused, offer);
   }
 
   /** REVIVE: removes the framework's filters for `roles` (all roles when undefined). */
