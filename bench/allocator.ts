@@ -46,6 +46,10 @@ export interface ScenarioResult {
   passCpuMs: number;
   /** One pass when everything is already allocated, median. */
   idlePassMs: number;
+  /** recoverResources of every offer of the full pass (declines with a 5 s filter), median. */
+  recoverAllMs: number;
+  /** The pass after those declines: a filter checked on every agent, offers to the next framework; median. */
+  declinedPassMs: number;
   /** Full pass, per 1,000 agents. */
   msPer1kAgents: number;
 }
@@ -85,6 +89,8 @@ function scenario(name: string, agents: number, frameworks: number, roles: numbe
   const passes: number[] = [];
   const idles: number[] = [];
   const cpus: number[] = [];
+  const recovers: number[] = [];
+  const declined: number[] = [];
   let allocations = 0;
   // Run 0 is the warm-up (JIT), not counted.
   for (let i = 0; i <= runs; i++) {
@@ -100,8 +106,19 @@ function scenario(name: string, agents: number, frameworks: number, roles: numbe
     const c2 = process.cpuUsage(c1);
     alloc.allocate(1_001_000);
     const t3 = performance.now();
+    // Every offer declined with the default 5 s filter: the next pass must
+    // check a filter on every agent and offer it to the next framework.
+    for (const a of out) alloc.recoverResources(a.frameworkId, a.agentId, a.role, a.resources, 5, 1_001_000);
+    const t4 = performance.now();
+    collectGarbage();
+    const t5 = performance.now();
+    const again = alloc.allocate(1_002_000);
+    const t6 = performance.now();
     allocations = out.length;
+    if (again.length !== out.length) throw new Error(`declined pass offered ${again.length} of ${out.length} agents`);
     if (i === 0) continue;
+    recovers.push(t4 - t3);
+    declined.push(t6 - t5);
     setups.push(t1 - t0);
     passes.push(t2 - t1);
     cpus.push((c2.user + c2.system) / 1000);
@@ -118,6 +135,8 @@ function scenario(name: string, agents: number, frameworks: number, roles: numbe
     passMs: { median: round(median), min: round(Math.min(...passes)), max: round(Math.max(...passes)) },
     passCpuMs: round(percentile(cpus, 0.5)),
     idlePassMs: round(percentile(idles, 0.5)),
+    recoverAllMs: round(percentile(recovers, 0.5)),
+    declinedPassMs: round(percentile(declined, 0.5)),
     msPer1kAgents: round((median / agents) * 1000),
   };
 }
@@ -153,7 +172,7 @@ export async function run(options: BenchOptions = {}): Promise<BenchResult> {
 }
 
 function table(r: BenchResult): string {
-  const head = ['scenario', 'agents', 'frameworks', 'roles', 'offers', 'setup ms', 'pass ms (median)', 'min', 'max', 'cpu ms', 'idle pass ms', 'ms/1k agents'];
+  const head = ['scenario', 'agents', 'frameworks', 'roles', 'offers', 'setup ms', 'pass ms (median)', 'min', 'max', 'cpu ms', 'idle pass ms', 'decline all ms', 'pass after declines ms', 'ms/1k agents'];
   const rows = r.scenarios.map((s) => [
     s.name,
     String(s.agents),
@@ -166,6 +185,8 @@ function table(r: BenchResult): string {
     s.passMs.max.toFixed(1),
     s.passCpuMs.toFixed(1),
     s.idlePassMs.toFixed(2),
+    s.recoverAllMs.toFixed(1),
+    s.declinedPassMs.toFixed(1),
     s.msPer1kAgents.toFixed(2),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
