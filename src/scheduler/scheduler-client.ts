@@ -32,6 +32,7 @@ import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.j
 import { SchedulerClosedError, SchedulerNotSubscribedError, SubscriptionRejectedError } from './errors.js';
 import { masterUrl, resolveLeaderLocation } from './leader-location.js';
 import { Listeners } from './listeners.js';
+import { ReadyGate } from './ready-gate.js';
 import type { MasterAddress, MasterDetector } from './master-detector.js';
 import {
   parseSchedulerEvent,
@@ -163,6 +164,7 @@ export class SchedulerClient {
   private failures = 0;
   /** Why we closed the stream ourselves (missed heartbeats), reported as the disconnect reason. */
   private closeReason?: Error;
+  private tearingDown = false;
   private subscribedOnce = false;
   private firstSubscription?: { resolve(info: SubscribedInfo): void; reject(error: Error): void };
 
@@ -344,6 +346,8 @@ export class SchedulerClient {
 
   /** TEARDOWN: the master kills every task of the framework and forgets it; the client closes. */
   async teardown(): Promise<void> {
+    // The master ends our stream as part of the teardown; that is no disconnection.
+    this.tearingDown = true;
     try {
       await this.call({ type: 'TEARDOWN' });
     } finally {
@@ -422,13 +426,14 @@ export class SchedulerClient {
     for (let hop = 0; ; hop++) {
       const generation = ++this.generation;
       const body = subscribeCall(this.frameworkInfo!, this.suppressedRoles);
+      const gate = new ReadyGate();
       try {
         const stream = await openStream(
           masterUrl(target, path),
           body,
           {
-            onEvent: (record) => this.onRecord(generation, record),
-            onClose: (error) => this.onStreamClosed(generation, error),
+            onEvent: (record) => gate.run(() => this.onRecord(generation, record)),
+            onClose: (error) => gate.run(() => this.onStreamClosed(generation, error)),
           },
           this.options.headers ?? {},
         );
@@ -443,6 +448,7 @@ export class SchedulerClient {
         this.leaderPath = path;
         // The first event must come soon; if the master hangs we reconnect.
         this.armHeartbeatTimer(generation);
+        gate.open();
         return;
       } catch (error) {
         if (error instanceof HttpCallError && error.status === 307 && error.location && hop < this.options.maxRedirects) {
@@ -560,6 +566,7 @@ export class SchedulerClient {
 
   private onStreamClosed(generation: number, error?: Error): void {
     if (generation !== this.generation || this.currentState === 'closed') return;
+    if (this.tearingDown) return this.close();
     this.clearHeartbeatTimer();
     this.stream = undefined;
     this.currentStreamId = undefined;

@@ -27,7 +27,9 @@ export interface PeerStream {
 }
 
 /** What to answer to a call: open a stream, or a status with optional headers and body. */
-export type PeerAnswer = { stream: true; headers?: Record<string, string> } | { status: number; headers?: Record<string, string>; body?: string };
+export type PeerAnswer =
+  | { stream: true; headers?: Record<string, string>; /** Written together with the headers (one packet). */ initial?: unknown[] }
+  | { status: number; headers?: Record<string, string>; body?: string };
 
 /** The HTTP peer. */
 export class HttpPeer {
@@ -75,7 +77,8 @@ export class HttpPeer {
       const answer = this.respond(call);
       if ('stream' in answer) {
         res.writeHead(200, { 'Content-Type': 'application/json', ...(answer.headers ?? {}) });
-        res.flushHeaders();
+        if (answer.initial && answer.initial.length > 0) res.write(Buffer.concat(answer.initial.map((e) => encodeRecord(e))));
+        else res.flushHeaders();
         let closed = false;
         res.on('close', () => (closed = true));
         this.streams.push({

@@ -3,12 +3,14 @@
  * parsing, calls with the stream id, redirects, reconnects (broken stream,
  * missed heartbeats, unreachable master) and ERROR handling.
  */
+import net from 'node:net';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SchedulerClient, type SchedulerClientOptions } from '../../../src/scheduler/scheduler-client.js';
 import { StandaloneMasterDetector } from '../../../src/scheduler/master-detector.js';
 import { SubscriptionRejectedError, SchedulerNotSubscribedError } from '../../../src/scheduler/errors.js';
 import { HttpPeer, waitFor, freePort } from './http-peer.js';
+import { encodeRecord } from '../../../src/transport/recordio.js';
 
 const FRAMEWORK = { user: 'tester', name: 'unit' };
 const SUBSCRIBED = (id: string, heartbeat = 15) => ({
@@ -59,6 +61,50 @@ test('subscribe resolves on SUBSCRIBED; calls carry Mesos-Stream-Id and framewor
   } finally {
     c.close();
     await peer.stop();
+  }
+});
+
+test('records sent in the same write as the 200 headers are handled once the stream is recorded', async () => {
+  // A raw socket peer, so the headers and the first records go out in one write.
+  const offer = { id: { value: 'o1' }, framework_id: { value: 'fw' }, agent_id: { value: 'a' }, hostname: 'h', resources: [] };
+  const records = Buffer.concat([SUBSCRIBED('fw'), { type: 'HEARTBEAT' }, { type: 'OFFERS', offers: { offers: [offer] } }].map((e) => encodeRecord(e)));
+  const bodies: string[] = [];
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    let text = '';
+    socket.on('data', (chunk) => {
+      text += chunk.toString('latin1');
+      const end = text.indexOf('\r\n\r\n');
+      const length = Number(/content-length: (\d+)/i.exec(text)?.[1] ?? -1);
+      if (end < 0 || text.length < end + 4 + length) return;
+      const body = text.slice(end + 4, end + 4 + length);
+      text = text.slice(end + 4 + length);
+      bodies.push(body);
+      if (body.includes('"SUBSCRIBE"')) {
+        const head = 'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nMesos-Stream-Id: same\r\nTransfer-Encoding: chunked\r\n\r\n';
+        socket.write(Buffer.concat([Buffer.from(head + records.length.toString(16) + '\r\n'), records, Buffer.from('\r\n')]));
+      } else {
+        socket.write('HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n');
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const c = client((server.address() as net.AddressInfo).port);
+  let offers = 0;
+  c.on('offers', (o) => (offers += o.length));
+  try {
+    const info = await c.subscribe(FRAMEWORK);
+    assert.equal(info.streamId, 'same');
+    await waitFor(() => offers === 1);
+    await c.decline([offer.id]);
+    assert.equal(c.state, 'subscribed');
+    assert.equal(bodies.filter((b) => b.includes('"SUBSCRIBE"')).length, 1);
+    assert.equal(bodies.filter((b) => b.includes('"DECLINE"')).length, 1);
+  } finally {
+    c.close();
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 });
 
