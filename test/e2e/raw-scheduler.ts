@@ -18,6 +18,8 @@ export class RawScheduler {
   streamId = '';
   frameworkId = '';
   closed = false;
+  /** Acknowledge updates as they arrive (turn off to test redelivery). */
+  autoAcknowledge = true;
 
   constructor(readonly masterUrl: string) {}
 
@@ -28,7 +30,14 @@ export class RawScheduler {
     const body: Record<string, unknown> = { type: 'SUBSCRIBE', subscribe: { framework_info: frameworkInfo } };
     if (info.id) body.framework_id = info.id;
     this.stream = await openStream(`${this.masterUrl}/api/v1/scheduler`, body, {
-      onEvent: (event) => this.events.push(event as SchedulerEvent),
+      onEvent: (event) => {
+        const e = event as SchedulerEvent;
+        this.events.push(e);
+        // Acknowledge every reliable update at once, as a driver does: the agent
+        // holds a task's next update until the previous one is acknowledged.
+        const status = e.type === 'UPDATE' ? (e.update as { status: TaskStatus }).status : undefined;
+        if (status?.uuid && this.autoAcknowledge) void this.acknowledge(status).catch(() => undefined);
+      },
       onClose: () => (this.closed = true),
     });
     this.streamId = String(this.stream.headers['mesos-stream-id']);
@@ -50,7 +59,7 @@ export class RawScheduler {
     return (event.offers as { offers: Offer[] }).offers;
   }
 
-  /** Waits for an UPDATE for `taskId` in `state`; acknowledges it if it has a uuid. */
+  /** Waits for an UPDATE for `taskId` in `state`. */
   async update(taskId: string, state: string, timeoutMs = 30_000): Promise<TaskStatus> {
     const event = await this.next(
       'UPDATE',
@@ -60,9 +69,7 @@ export class RawScheduler {
       },
       timeoutMs,
     );
-    const status = (event.update as { status: TaskStatus }).status;
-    if (status.uuid) await this.acknowledge(status);
-    return status;
+    return (event.update as { status: TaskStatus }).status;
   }
 
   async acknowledge(status: TaskStatus): Promise<void> {

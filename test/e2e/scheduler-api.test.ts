@@ -2,7 +2,7 @@
  * The scheduler API of a real `meseta local`, driven over raw HTTP: launches,
  * sandboxes, validation errors, bad calls, framework failover and the memory limit.
  */
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,6 +28,11 @@ describe('scheduler API on meseta local', () => {
     return s;
   };
 
+  // A framework holds the offers it neither used nor declined; with one agent the
+  // next test would get none, so each test's frameworks leave when it ends.
+  afterEach(() => {
+    for (const s of schedulers) s.close();
+  });
   before(async () => {
     cluster = await startLocal({ flags: ['--resources=cpus:4;mem:2048;disk:4096;ports:[31000-32000]'] });
   });
