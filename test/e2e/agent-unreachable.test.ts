@@ -49,7 +49,8 @@ describe('agent loss', () => {
     schedulers.push(aware, plain);
     await aware.subscribe({ name: 'aware', capabilities: [{ type: 'PARTITION_AWARE' }] });
     const [offerA] = await aware.offers();
-    await aware.launch(offerA, [commandTask(offerA, 'aware-task', 'sleep 60', 0.5, 64)], 0);
+    // The rest of the offer is refused for an hour, so it goes to the second framework.
+    await aware.launch(offerA, [commandTask(offerA, 'aware-task', 'sleep 60', 0.5, 64)], 3600);
     const runningA = await aware.update('aware-task', 'TASK_RUNNING');
     await plain.subscribe({ name: 'plain' });
     const [offerB] = await plain.offers();
