@@ -26,7 +26,7 @@ export interface CommandInfo {
 
 /** All subcommands, in `meseta help` order. */
 export const COMMANDS: readonly CommandInfo[] = [
-  { name: 'local', module: 'local', summary: 'master, agent(s), Marathon, Chronos and the web UI in one process', mesosProgram: 'mesos-local' },
+  { name: 'local', module: 'local', summary: 'a master and its agent(s) in one process', mesosProgram: 'mesos-local' },
   { name: 'master', module: 'master', summary: 'run a master (as mesos-master)', mesosProgram: 'mesos-master' },
   { name: 'agent', module: 'agent', summary: "run an agent (as mesos-agent; 'slave' also works)", mesosProgram: 'mesos-agent' },
   { name: 'execute', module: 'execute', summary: 'run one command as a task (as mesos-execute)', mesosProgram: 'mesos-execute' },

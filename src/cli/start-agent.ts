@@ -3,7 +3,6 @@
  * attributes, the Mesos containerizer and the Agent. Used by `meseta agent`
  * and `meseta local`.
  */
-import { accessSync, constants, mkdirSync } from 'node:fs';
 import { Agent } from '../agent/agent.js';
 import { MesosContainerizer } from '../agent/containerizer/mesos-containerizer.js';
 import { detectAgentResources } from '../agent/resource-detection.js';
@@ -14,6 +13,7 @@ import type { AgentFlags } from './flag-sets/agent.js';
 import { FlagError } from './flags.js';
 import { advertisedHostname, advertisedIp } from './network.js';
 import { launcherPath } from './paths.js';
+import { ensureWritableDir } from './work-dir.js';
 import type { Logger } from '../logging/logger.js';
 
 /**
@@ -32,18 +32,6 @@ export function masterUrl(master: string): string {
     return `http://${parsed.hostname}:${parsed.port || '5050'}`;
   } catch {
     throw new FlagError(`Failed to parse --master '${master}': expected host:port`, 'master');
-  }
-}
-
-/** Creates `dir` if needed and checks it is writable; throws a one-line Error. */
-export function ensureWritableDir(dir: string, what: string): void {
-  try {
-    mkdirSync(dir, { recursive: true });
-    accessSync(dir, constants.W_OK);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'EACCES' || code === 'EPERM' ? 'Permission denied' : (error as Error).message;
-    throw new Error(`Failed to create ${what} '${dir}': ${reason}`);
   }
 }
 

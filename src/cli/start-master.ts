@@ -2,7 +2,6 @@
  * Wires a master from its flags: store, registry, allocator, the Master and its
  * HTTP server. Used by `meseta master` and `meseta local`.
  */
-import { mkdirSync, accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { SqliteStore } from '../coordination/sqlite-store.js';
@@ -17,6 +16,7 @@ import { advertisedHostname, advertisedIp } from './network.js';
 import type { Logger } from '../logging/logger.js';
 import { parseMinAllocatable } from './min-allocatable.js';
 import { listen } from './listen.js';
+import { ensureWritableDir } from './work-dir.js';
 
 export interface RunningMaster {
   master: Master;
@@ -37,12 +37,7 @@ export async function startMaster(flags: MasterFlags, logger: Logger, flagString
   let dbPath = ':memory:';
   if (flags.registry === 'sqlite') {
     const workDir = flags.workDir!;
-    try {
-      mkdirSync(workDir, { recursive: true });
-      accessSync(workDir, constants.W_OK);
-    } catch (error) {
-      throw new Error(`Failed to create work directory '${workDir}': ${describeFsError(error)}`);
-    }
+    ensureWritableDir(workDir, 'work directory');
     dbPath = join(workDir, 'registry.db');
   }
   const store = new SqliteStore(dbPath);
@@ -87,11 +82,4 @@ export async function startMaster(flags: MasterFlags, logger: Logger, flagString
       await store.close();
     },
   };
-}
-
-function describeFsError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EACCES' || code === 'EPERM') return 'Permission denied';
-  if (code === 'EROFS') return 'Read-only file system';
-  return (error as Error).message;
 }
