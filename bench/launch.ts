@@ -1,0 +1,213 @@
+/**
+ * Launch throughput: N tasks running `true` through a real `meseta local`, from
+ * one framework (our scheduler client library), until every one is
+ * TASK_FINISHED. Baseline measured in the same run: the machine's floor, N ×
+ * `sh -c true` spawned directly, 2 at a time.
+ *
+ *   node dist/bench/launch.js [--smoke] [--tasks=N]
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { SchedulerClient } from '../src/scheduler/scheduler-client.js';
+import { createMasterDetector } from '../src/scheduler/master-detector.js';
+import { OfferMatcher } from '../src/scheduler/offer-matcher.js';
+import type { Resource, TaskInfo } from '../src/mesos/types.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export interface LaunchBenchOptions {
+  /** Tasks to run; default 1000 (100 with smoke). */
+  tasks?: number;
+  smoke?: boolean;
+  /** JSON output path; '' = none. Default bench/results/launch.json. */
+  outFile?: string;
+  print?: boolean;
+}
+
+export interface LaunchBenchResult {
+  bench: 'launch';
+  tasks: number;
+  node: string;
+  cpus: number;
+  date: string;
+  /** Subscribe → last TASK_FINISHED, seconds. */
+  mesetaSeconds: number;
+  mesetaTasksPerSecond: number;
+  /** Median latency from ACCEPT to TASK_FINISHED per task, ms. */
+  medianTaskLatencyMs: number;
+  /** N × `sh -c true`, 2 at a time, seconds. */
+  floorSeconds: number;
+  floorTasksPerSecond: number;
+  /** mesetaTasksPerSecond / floorTasksPerSecond (1.0 = as fast as spawning processes directly). */
+  ratioToFloor: number;
+}
+
+const PER_TASK: Resource[] = [
+  { name: 'cpus', type: 'SCALAR', scalar: { value: 0.01 } },
+  { name: 'mem', type: 'SCALAR', scalar: { value: 1 } },
+];
+
+/** Runs the benchmark and returns (and optionally prints/writes) its figures. */
+export async function run(options: LaunchBenchOptions = {}): Promise<LaunchBenchResult> {
+  const tasks = options.tasks ?? (options.smoke ? 100 : 1000);
+  const floorSeconds = await floor(tasks, 2);
+  const meseta = await throughMeseta(tasks);
+  const result: LaunchBenchResult = {
+    bench: 'launch',
+    tasks,
+    node: process.version,
+    cpus: os.cpus().length,
+    date: new Date().toISOString(),
+    mesetaSeconds: round(meseta.seconds),
+    mesetaTasksPerSecond: round(tasks / meseta.seconds),
+    medianTaskLatencyMs: round(meseta.medianLatencyMs),
+    floorSeconds: round(floorSeconds),
+    floorTasksPerSecond: round(tasks / floorSeconds),
+    ratioToFloor: round(floorSeconds / meseta.seconds),
+  };
+  if (options.print ?? true) {
+    process.stdout.write(
+      `launch: ${tasks} tasks running 'true'\n` +
+        `  meseta local : ${result.mesetaSeconds} s, ${result.mesetaTasksPerSecond} tasks/s, median accept→finished ${result.medianTaskLatencyMs} ms\n` +
+        `  floor (sh -c true, 2 at a time): ${result.floorSeconds} s, ${result.floorTasksPerSecond} tasks/s\n` +
+        `  ratio meseta/floor: ${result.ratioToFloor}\n`,
+    );
+  }
+  const outFile = options.outFile ?? join(ROOT, 'bench', 'results', 'launch.json');
+  if (outFile) {
+    mkdirSync(dirname(outFile), { recursive: true });
+    writeFileSync(outFile, `${JSON.stringify(result, null, 2)}\n`);
+  }
+  return result;
+}
+
+/** Seconds to spawn `count` × `sh -c true`, `parallel` at a time. */
+async function floor(count: number, parallel: number): Promise<number> {
+  const start = performance.now();
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < count) {
+      next++;
+      await new Promise<void>((done, fail) => {
+        const child = spawn('/bin/sh', ['-c', 'true'], { stdio: 'ignore' });
+        child.on('error', fail);
+        child.on('exit', () => done());
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
+  return (performance.now() - start) / 1000;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = net.createServer();
+    server.on('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => done(port));
+    });
+  });
+}
+
+/** Starts `meseta local`, runs `count` tasks from one framework, stops the cluster. */
+async function throughMeseta(count: number): Promise<{ seconds: number; medianLatencyMs: number }> {
+  const port = await freePort();
+  const agentPort = await freePort();
+  const workDir = mkdtempSync(join(os.tmpdir(), 'meseta-bench-launch-'));
+  const cluster = spawn(
+    process.execPath,
+    [
+      join(ROOT, 'bin', 'meseta'),
+      'local',
+      `--port=${port}`,
+      `--agent_port=${agentPort}`,
+      `--work_dir=${workDir}`,
+      `--runtime_dir=${join(workDir, 'run')}`,
+      '--resources=cpus:2;mem:4096;disk:4096;ports:[31000-32000]',
+      '--quiet',
+    ],
+    { stdio: 'ignore' },
+  );
+  try {
+    await waitForMaster(`http://127.0.0.1:${port}`);
+    return await driveTasks(`127.0.0.1:${port}`, count);
+  } finally {
+    cluster.kill('SIGTERM');
+    await new Promise((done) => cluster.once('exit', done));
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+async function waitForMaster(url: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      const state = (await (await fetch(`${url}/master/state`)).json()) as { slaves: unknown[] };
+      if (state.slaves.length > 0) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error('meseta local did not come up within 30 s');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** The framework: packs tasks into every offer until `count` are launched; resolves when all finished. */
+function driveTasks(master: string, count: number): Promise<{ seconds: number; medianLatencyMs: number }> {
+  const client = new SchedulerClient({ detector: createMasterDetector(master), autoAcknowledge: true });
+  let launched = 0;
+  let finished = 0;
+  const acceptedAt = new Map<string, number>();
+  const latencies: number[] = [];
+  const start = performance.now();
+  return new Promise((done, fail) => {
+    const timeout = setTimeout(() => fail(new Error(`only ${finished}/${count} tasks finished within 10 minutes`)), 600_000);
+    client.on('offers', (offers) => {
+      for (const offer of offers) {
+        const matcher = new OfferMatcher(offer);
+        const batch: TaskInfo[] = [];
+        for (let taken = matcher.tryTake(PER_TASK); taken && launched < count; taken = matcher.tryTake(PER_TASK)) {
+          const id = `true-${launched++}`;
+          batch.push({ name: id, task_id: { value: id }, agent_id: offer.agent_id, command: { value: 'true' }, resources: taken });
+        }
+        const now = performance.now();
+        for (const task of batch) acceptedAt.set(task.task_id.value, now);
+        // Refusing the rest briefly keeps this framework from hoarding what it cannot use.
+        void client.launch([offer.id], batch, { refuse_seconds: batch.length > 0 ? 0 : 1 }).catch(fail);
+      }
+    });
+    client.on('update', (status) => {
+      if (status.state === 'TASK_FINISHED') {
+        finished++;
+        latencies.push(performance.now() - (acceptedAt.get(status.task_id.value) ?? start));
+        if (finished === count) {
+          clearTimeout(timeout);
+          const seconds = (performance.now() - start) / 1000;
+          void client.teardown().catch(() => undefined).finally(() => client.close());
+          latencies.sort((a, b) => a - b);
+          done({ seconds, medianLatencyMs: latencies[Math.floor(latencies.length / 2)]! });
+        }
+      } else if (['TASK_FAILED', 'TASK_LOST', 'TASK_ERROR', 'TASK_KILLED', 'TASK_DROPPED'].includes(status.state)) {
+        clearTimeout(timeout);
+        client.close();
+        fail(new Error(`task ${status.task_id.value} ended ${status.state}: ${status.message ?? ''}`));
+      }
+    });
+    client.subscribe({ user: os.userInfo().username, name: 'launch-bench' }).catch(fail);
+  });
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const args = process.argv.slice(2);
+  const tasksArg = args.find((a) => a.startsWith('--tasks='));
+  await run({ smoke: args.includes('--smoke'), ...(tasksArg ? { tasks: Number(tasksArg.slice(8)) } : {}) });
+}
