@@ -1,7 +1,6 @@
 // Lint rules that keep the architecture (DESIGN.md, "Who may import whom") true
 // without anyone remembering it, plus TypeScript hygiene.
 import tseslint from 'typescript-eslint';
-import importX from 'eslint-plugin-import-x';
 
 const banImports = (patterns, message) => ['error', { patterns: patterns.map((group) => ({ group: [group], message })) }];
 
@@ -9,11 +8,9 @@ export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'build/**'] },
   ...tseslint.configs.recommended,
   {
-    plugins: { 'import-x': importX },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'error',
-      'import-x/no-cycle': 'off',
     },
   },
   {
