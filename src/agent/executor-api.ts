@@ -10,54 +10,9 @@
  *   400 invalid call, unknown framework or executor; 403 not subscribed;
  *   405 not POST; 406 not acceptable; 415 media type.
  */
-import type {
-  AgentInfo,
-  ContainerID,
-  ExecutorID,
-  ExecutorInfo,
-  FrameworkID,
-  FrameworkInfo,
-  KillPolicy,
-  TaskGroupInfo,
-  TaskID,
-  TaskInfo,
-  TaskStatus,
-} from '../mesos/types.js';
+import type { ExecutorCall } from '../mesos/executor-protocol.js';
 
-/** `mesos.v1.executor.Call`. */
-export type ExecutorCall =
-  | (CallIds & {
-      type: 'SUBSCRIBE';
-      subscribe: { unacknowledged_tasks?: TaskInfo[]; unacknowledged_updates?: Array<{ status: TaskStatus }> };
-    })
-  | (CallIds & { type: 'UPDATE'; update: { status: TaskStatus } })
-  | (CallIds & { type: 'MESSAGE'; message: { data: string } })
-  | (CallIds & { type: 'HEARTBEAT' });
-
-interface CallIds {
-  framework_id: FrameworkID;
-  executor_id: ExecutorID;
-}
-
-/** `mesos.v1.executor.Event`. */
-export type ExecutorEvent =
-  | {
-      type: 'SUBSCRIBED';
-      subscribed: {
-        executor_info: ExecutorInfo;
-        framework_info: FrameworkInfo & { id: FrameworkID };
-        agent_info: AgentInfo;
-        container_id: ContainerID;
-      };
-    }
-  | { type: 'LAUNCH'; launch: { task: TaskInfo } }
-  | { type: 'LAUNCH_GROUP'; launch_group: { task_group: TaskGroupInfo } }
-  | { type: 'KILL'; kill: { task_id: TaskID; kill_policy?: KillPolicy } }
-  | { type: 'ACKNOWLEDGED'; acknowledged: { task_id: TaskID; uuid: string } }
-  | { type: 'MESSAGE'; message: { data: string } }
-  | { type: 'ERROR'; error: { message: string } }
-  | { type: 'SHUTDOWN' }
-  | { type: 'HEARTBEAT' };
+export type { ExecutorCall, ExecutorEvent } from '../mesos/executor-protocol.js';
 
 /** An HTTP rejection: status and plain-text body, as Mesos answers. */
 export interface Rejection {

@@ -16,7 +16,6 @@ import { openStream, postJson, HttpCallError, type OpenStream } from '../transpo
 import type { AgentInfo, ContainerID, ExecutorInfo, FrameworkInfo, KillPolicy, TaskGroupInfo, TaskID, TaskInfo, TaskStatus } from '../mesos/types.js';
 import { backoffDelayMs } from '../scheduler/backoff.js';
 import { Listeners } from '../scheduler/listeners.js';
-import { ReadyGate } from '../scheduler/ready-gate.js';
 import { newTaskStatusUuid } from '../scheduler/status-uuid.js';
 import type { ExecutorEnvironment } from './executor-env.js';
 import { parseExecutorEvent, type ExecutorCall } from './executor-protocol.js';
@@ -226,13 +225,12 @@ export class ExecutorClient {
         unacknowledged_updates: this.unacknowledgedUpdates.map((status) => ({ status })),
       },
     };
-    const gate = new ReadyGate();
     const stream = await openStream(
       this.env.apiUrl,
       call,
       {
-        onEvent: (record) => gate.run(() => this.onRecord(generation, record)),
-        onClose: (error) => gate.run(() => this.onStreamClosed(generation, error)),
+        onEvent: (record) => this.onRecord(generation, record),
+        onClose: (error) => this.onStreamClosed(generation, error),
       },
       this.headers(),
     );
@@ -241,7 +239,6 @@ export class ExecutorClient {
       return;
     }
     this.stream = stream;
-    gate.open();
   }
 
   private onRecord(generation: number, record: unknown): void {

@@ -1,36 +1,9 @@
 /**
- * The v1 executor API's Call and Event shapes (`mesos.v1.executor.Call` /
- * `Event`, JSON form; reference §3) and a tolerant event parser.
- * Every Call carries `framework_id` and `executor_id` at top level.
+ * The executor library's view of the v1 executor API: the shared Call/Event
+ * shapes (src/mesos/executor-protocol.ts) and a tolerant event parser.
  */
-import type {
-  AgentInfo,
-  ContainerID,
-  ExecutorID,
-  ExecutorInfo,
-  FrameworkID,
-  FrameworkInfo,
-  KillPolicy,
-  TaskGroupInfo,
-  TaskID,
-  TaskInfo,
-  TaskStatus,
-} from '../mesos/types.js';
-
-/** One executor event as it arrives on the SUBSCRIBE stream. */
-export type ExecutorEvent =
-  | {
-      type: 'SUBSCRIBED';
-      subscribed: { executor_info: ExecutorInfo; framework_info: FrameworkInfo; agent_info: AgentInfo; container_id?: ContainerID };
-    }
-  | { type: 'LAUNCH'; launch: { task: TaskInfo } }
-  | { type: 'LAUNCH_GROUP'; launch_group: { task_group: TaskGroupInfo } }
-  | { type: 'KILL'; kill: { task_id: TaskID; kill_policy?: KillPolicy } }
-  | { type: 'ACKNOWLEDGED'; acknowledged: { task_id: TaskID; uuid: string } }
-  | { type: 'MESSAGE'; message: { data?: string } }
-  | { type: 'ERROR'; error: { message: string } }
-  | { type: 'SHUTDOWN' }
-  | { type: 'HEARTBEAT' };
+export type { ExecutorCall, ExecutorEvent } from '../mesos/executor-protocol.js';
+import type { ExecutorEvent } from '../mesos/executor-protocol.js';
 
 /** The event type names this client understands. */
 export type ExecutorEventType = ExecutorEvent['type'];
@@ -62,14 +35,4 @@ export function parseExecutorEvent(record: unknown): ParsedExecutorEvent {
     if (typeof nested !== 'object' || nested === null) return { ok: false, reason: `${type} event without '${field}'` };
   }
   return { ok: true, event: record as ExecutorEvent };
-}
-
-/** An executor Call body. */
-export interface ExecutorCall {
-  type: 'SUBSCRIBE' | 'UPDATE' | 'MESSAGE' | 'HEARTBEAT';
-  framework_id: FrameworkID;
-  executor_id: ExecutorID;
-  subscribe?: { unacknowledged_tasks?: TaskInfo[]; unacknowledged_updates?: Array<{ status: TaskStatus }> };
-  update?: { status: TaskStatus };
-  message?: { data: string };
 }

@@ -32,7 +32,6 @@ import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.j
 import { SchedulerClosedError, SchedulerNotSubscribedError, SubscriptionRejectedError } from './errors.js';
 import { masterUrl, resolveLeaderLocation } from './leader-location.js';
 import { Listeners } from './listeners.js';
-import { ReadyGate } from './ready-gate.js';
 import type { MasterAddress, MasterDetector } from './master-detector.js';
 import {
   parseSchedulerEvent,
@@ -426,14 +425,13 @@ export class SchedulerClient {
     for (let hop = 0; ; hop++) {
       const generation = ++this.generation;
       const body = subscribeCall(this.frameworkInfo!, this.suppressedRoles);
-      const gate = new ReadyGate();
       try {
         const stream = await openStream(
           masterUrl(target, path),
           body,
           {
-            onEvent: (record) => gate.run(() => this.onRecord(generation, record)),
-            onClose: (error) => gate.run(() => this.onStreamClosed(generation, error)),
+            onEvent: (record) => this.onRecord(generation, record),
+            onClose: (error) => this.onStreamClosed(generation, error),
           },
           this.options.headers ?? {},
         );
@@ -448,7 +446,6 @@ export class SchedulerClient {
         this.leaderPath = path;
         // The first event must come soon; if the master hangs we reconnect.
         this.armHeartbeatTimer(generation);
-        gate.open();
         return;
       } catch (error) {
         if (error instanceof HttpCallError && error.status === 307 && error.location && hop < this.options.maxRedirects) {

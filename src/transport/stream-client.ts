@@ -22,7 +22,7 @@ export class HttpCallError extends Error {
 export interface StreamHandlers {
   /** Called for each record, in order; never before `openStream` has resolved. */
   onEvent(event: unknown): void;
-  /** Called once when the stream ends for any reason (`error` undefined on a clean end). */
+  /** Called once when the stream ends for any reason (`error` undefined on a clean end); never before `openStream` has resolved. */
   onClose(error?: Error): void;
 }
 
@@ -48,10 +48,14 @@ export function openStream(
     const payload = Buffer.from(JSON.stringify(body));
     let settled = false;
     let closed = false;
+    // Until the caller has resumed from this promise, a close is held back too.
+    let delivering = false;
+    let heldClose: { error?: Error } | undefined;
     const finish = (error?: Error): void => {
       if (closed) return;
       closed = true;
-      handlers.onClose(error);
+      if (delivering) handlers.onClose(error);
+      else heldClose = { error };
     };
     const request = http.request(url, {
       method: 'POST',
@@ -87,6 +91,11 @@ export function openStream(
         },
       });
       setImmediate(() => {
+        delivering = true;
+        if (heldClose) {
+          handlers.onClose(heldClose.error);
+          return;
+        }
         response.on('data', (chunk: Buffer) => {
           if (closed) return;
           let events: unknown[];
