@@ -43,6 +43,18 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': banImports(['**/master/**', '**/scheduler/**', '**/cli/**'], 'The master and agent meet over the wire only.') },
   },
   {
+    files: ['src/marathon/**/*.ts'],
+    rules: { 'no-restricted-imports': banImports(['**/master/**', '**/agent/**', '**/chronos/**', '**/cli/**'], 'Marathon is an ordinary framework: scheduler/, mesos/, coordination/ only.') },
+  },
+  {
+    files: ['src/chronos/**/*.ts'],
+    rules: { 'no-restricted-imports': banImports(['**/master/**', '**/agent/**', '**/marathon/**', '**/cli/**'], 'Chronos is an ordinary framework: scheduler/, mesos/, coordination/ only.') },
+  },
+  {
+    files: ['src/files/**/*.ts'],
+    rules: { 'no-restricted-imports': banImports(['**/master/**', '**/agent/**', '**/cli/**'], 'Sandbox file serving is shared by master and agent and imports neither.') },
+  },
+  {
     files: ['src/scheduler/**/*.ts', 'src/executor/**/*.ts'],
     rules: { 'no-restricted-imports': banImports(['**/master/**', '**/agent/**', '**/cli/**'], 'Client libraries speak HTTP; they never import daemon internals.') },
   },
