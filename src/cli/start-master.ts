@@ -65,6 +65,7 @@ export async function startMaster(flags: MasterFlags, logger: Logger, flagString
     maxCompletedFrameworks: flags.maxCompletedFrameworks,
     maxCompletedTasksPerFramework: flags.maxCompletedTasksPerFramework,
     roles: flags.roles,
+    weights: flags.weights,
     flags: flagStrings,
   });
   const server = await listen(() => createMasterServer(master), bindIp, flags.port, (app) => {

@@ -28,6 +28,7 @@ export function registerAgent(master: Master, call: RegisterCall, response: Serv
   master.agents.set(id, agent);
   attach(master, agent, stream);
   master.allocator.addAgent(id, { hostname: info.hostname, total: info.resources ?? [], attributes: info.attributes }, []);
+  master.observers.agentAdded(agent);
   master.logger.info(
     `Registered agent ${id} at ${pid} (${info.hostname}) with ${formatResources(info.resources ?? [])}`,
   );
@@ -50,6 +51,12 @@ export function reregisterAgent(master: Master, call: ReregisterCall, response: 
   const body = call.reregister;
   const id = body.agent_info.id.value;
   const stream = new EventStream(response, randomUUID());
+  if (master.goneAgents.has(id)) {
+    master.logger.warn(`Refusing agent ${id} at ${body.pid}: it was marked gone; telling it to shut down`);
+    stream.send({ type: 'SHUTDOWN', shutdown: { message: 'Agent was marked gone by the operator' } });
+    stream.close();
+    return;
+  }
   let agent = master.agents.get(id);
   const wasUnreachable = agent?.state === 'unreachable';
   if (agent) {
@@ -110,6 +117,7 @@ export function reregisterAgent(master: Master, call: ReregisterCall, response: 
   }
   master.allocator.addAgent(id, { hostname: agent.info.hostname, total: agent.info.resources ?? [], attributes: agent.info.attributes }, allocated);
   master.logger.info(`Reregistered agent ${id} at ${agent.pid} (${agent.info.hostname}) with ${body.tasks.length} tasks`);
+  master.observers.agentAdded(agent);
   stream.send({
     type: 'REREGISTERED',
     reregistered: { agent_id: { value: id }, master_id: master.id, ping_interval_seconds: master.options.agentPingTimeoutMs / 1000 },
@@ -275,5 +283,6 @@ function removeAgent(master: Master, agent: AgentRecord): void {
   agent.stream?.close();
   master.agents.delete(agent.id);
   master.allocator.removeAgent(agent.id);
+  master.observers.agentRemoved(agent.id);
   void master.registry.removeAgent(agent.id);
 }

@@ -14,6 +14,7 @@ import type { AgentRecord } from './agent-record.js';
 import { IdGenerator } from './ids.js';
 import type { MasterTask } from './task.js';
 import { MasterMetrics } from './metrics.js';
+import { ObserverSet } from './observers.js';
 import type { Registry } from './registry/registry.js';
 import type { Clock } from '../mesos/clock.js';
 import { isTerminalState, stateForFramework } from '../mesos/task-states.js';
@@ -57,6 +58,8 @@ export interface MasterOptions {
   maxCompletedTasksPerFramework: number;
   /** `--roles` whitelist; undefined = any role. */
   roles?: string[];
+  /** `--weights` by role (default 1); also given to the allocator. */
+  weights?: Record<string, number>;
   /** Flags as strings, for `/master/flags` and `/master/state`. */
   flags: Record<string, string>;
   /** Heartbeat period for scheduler streams (Mesos: 15 s). */
@@ -76,6 +79,10 @@ export class Master {
   /** Offer id → offer, across frameworks. */
   readonly offers = new Map<string, Offer>();
   readonly metrics = new MasterMetrics();
+  /** Operator-API subscribers and other watchers of state changes. */
+  readonly observers = new ObserverSet();
+  /** Agents an operator marked gone (MARK_AGENT_GONE): told to shut down if they return. */
+  readonly goneAgents = new Set<string>();
   readonly startTime: number;
   electedTime?: number;
   readonly heartbeatIntervalMs: number;
@@ -85,12 +92,18 @@ export class Master {
   private pingTimer?: NodeJS.Timeout;
   private readonly offerTimers = new Map<string, NodeJS.Timeout>();
   private stopped = false;
+  /** Role weights (`--weights`, UPDATE_WEIGHTS). */
+  weights: Record<string, number>;
+  /** glog verbosity (GET/SET_LOGGING_LEVEL); reverts when `verbosityTimer` fires. */
+  verbosity = 0;
+  verbosityTimer?: NodeJS.Timeout;
   /** Frameworks the allocator has been told about (added and not yet removed). */
   private readonly inAllocator = new Set<string>();
 
   constructor(readonly options: MasterOptions) {
     this.startTime = options.clock.now() / 1000;
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 15_000;
+    this.weights = { ...(options.weights ?? {}) };
   }
 
   get clock(): Clock {
@@ -153,6 +166,7 @@ export class Master {
     clearInterval(this.allocationTimer);
     clearInterval(this.pingTimer);
     clearTimeout(this.filterTimer);
+    clearTimeout(this.verbosityTimer);
     for (const timer of this.offerTimers.values()) clearTimeout(timer);
     for (const framework of this.frameworks.values()) {
       clearTimeout(framework.failoverTimer);
@@ -305,6 +319,7 @@ export class Master {
     const wasTerminal = isTerminalState(task.state);
     task.record(status);
     if (!wasTerminal) this.metrics.countTransition(status.state);
+    this.observers.taskUpdated(task, status);
     if (!wasTerminal && isTerminalState(status.state)) this.releaseTaskResources(task);
   }
 
@@ -376,6 +391,7 @@ export class Master {
     for (const offerId of [...framework.offers.keys()]) this.rescindOffer(offerId, 0, false);
     const timeout = framework.failoverTimeoutMs;
     this.logger.info(`Giving framework ${framework.id} (${framework.info.name}) ${timeout / 1000}secs to failover`);
+    this.observers.frameworkUpdated(framework);
     framework.failoverTimer = setTimeout(() => {
       this.logger.info(`Framework failover timeout, removing framework ${framework.id} (${framework.info.name})`);
       void this.removeFramework(framework);
@@ -416,6 +432,7 @@ export class Master {
     framework.stream?.close();
     framework.stream = undefined;
     this.frameworks.delete(framework.id);
+    this.observers.frameworkRemoved(framework);
     this.allocator.removeFramework(framework.id);
     this.inAllocator.delete(framework.id);
     this.completedFrameworks.push(framework);
@@ -472,10 +489,51 @@ export class Master {
     this.logger.warn(
       `Marking agent ${agent.id} at ${agent.pid} (${agent.info.hostname}) unreachable: missed ${agent.missedPings} pings`,
     );
+    this.evictAgent(agent, 'TASK_UNREACHABLE', 'REASON_AGENT_REMOVED', `Agent ${agent.info.hostname} is unreachable`);
     agent.state = 'unreachable';
+    this.metrics.agentsUnreachable++;
+    void this.registry.markAgentUnreachable(agent.id, this.clock.now()).catch((error: Error) => {
+      this.logger.error(`Failed to mark agent ${agent.id} unreachable in the registry: ${error.message}`);
+    });
+  }
+
+  /**
+   * MARK_AGENT_GONE: the operator says the agent will not come back. Its tasks
+   * (live or unreachable) become TASK_GONE_BY_OPERATOR (PARTITION_AWARE) or
+   * TASK_LOST, reason REASON_AGENT_REMOVED_BY_OPERATOR; if it returns it is told
+   * to shut down. Idempotent.
+   */
+  markAgentGone(agent: AgentRecord): void {
+    if (this.goneAgents.has(agent.id)) return;
+    this.logger.warn(`Marking agent ${agent.id} at ${agent.pid} (${agent.info.hostname}) gone, as the operator asked`);
+    this.goneAgents.add(agent.id);
+    const message = `Agent ${agent.info.hostname} was marked gone by the operator`;
+    agent.send({ type: 'SHUTDOWN', shutdown: { message } });
+    this.evictAgent(agent, 'TASK_GONE_BY_OPERATOR', 'REASON_AGENT_REMOVED_BY_OPERATOR', message);
+    for (const framework of this.frameworks.values()) {
+      for (const task of [...framework.unreachableTasks.values()]) {
+        if (task.agentId !== agent.id) continue;
+        this.transitionTask(task, framework.partitionAware ? 'TASK_GONE_BY_OPERATOR' : 'TASK_LOST', 'REASON_AGENT_REMOVED_BY_OPERATOR', message);
+      }
+    }
+    this.agents.delete(agent.id);
+    void this.registry.removeAgent(agent.id).catch((error: Error) => {
+      this.logger.error(`Failed to remove agent ${agent.id} from the registry: ${error.message}`);
+    });
+  }
+
+  /**
+   * Takes an agent out of service: closes its channel, withdraws its offers,
+   * moves its live tasks to `awareState` (PARTITION_AWARE frameworks) or
+   * TASK_LOST, and sends every framework FAILURE for it.
+   */
+  private evictAgent(agent: AgentRecord, awareState: TaskState, reason: TaskStatusReason, message: string): void {
     agent.stream?.close();
     agent.stream = undefined;
-    this.allocator.removeAgent(agent.id);
+    if (agent.state !== 'unreachable') {
+      this.allocator.removeAgent(agent.id);
+      this.observers.agentRemoved(agent.id);
+    }
     for (const offer of [...this.offers.values()]) {
       if (offer.agent_id.value === agent.id) {
         this.takeOffer(offer.id.value);
@@ -485,19 +543,14 @@ export class Master {
     for (const task of [...agent.tasks.values()]) {
       if (isTerminalState(task.state)) continue;
       const framework = this.frameworks.get(task.frameworkId);
-      const state: TaskState = framework?.partitionAware ? 'TASK_UNREACHABLE' : 'TASK_LOST';
       task.acknowledgedTerminal = true;
-      this.transitionTask(task, state, 'REASON_AGENT_REMOVED', `Agent ${agent.info.hostname} is unreachable`);
+      this.transitionTask(task, framework?.partitionAware ? awareState : 'TASK_LOST', reason, message);
     }
     for (const framework of this.frameworks.values()) {
       framework.executors.delete(agent.id);
       framework.send({ type: 'FAILURE', failure: { agent_id: { value: agent.id } } });
     }
     agent.executors.clear();
-    this.metrics.agentsUnreachable++;
-    void this.registry.markAgentUnreachable(agent.id, this.clock.now()).catch((error: Error) => {
-      this.logger.error(`Failed to mark agent ${agent.id} unreachable in the registry: ${error.message}`);
-    });
   }
 
   /** Resources in use on an agent: its live tasks and custom executors. */

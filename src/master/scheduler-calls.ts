@@ -138,10 +138,12 @@ export function subscribe(master: Master, call: SchedulerCall, response: ServerR
     framework.reregisteredTime = master.nowSecs();
     framework.recovered = false;
     master.logger.info(`Framework ${framework.id} (${info.name}) failed over`);
+    master.observers.frameworkUpdated(framework);
   } else {
     const id = requestedId ?? master.ids.nextFrameworkId();
     framework = new FrameworkRecord(id, { ...info, id: { value: id } }, master.nowSecs());
     master.frameworks.set(id, framework);
+    master.observers.frameworkAdded(framework);
     master.logger.info(`Registered framework ${id} (${info.name}) with roles ${JSON.stringify(roles)}`);
   }
   framework.suppressedRoles = new Set(suppressed);
@@ -393,6 +395,7 @@ function launchOne(
     framework.executors.set(agentId, perAgent);
   }
   master.metrics.countTransition('TASK_STAGING');
+  master.observers.taskAdded(record);
   master.logger.info(`Launching task ${taskId} of framework ${framework.id} (${framework.info.name}) on agent ${agentId} (${agent.info.hostname})`);
   const wireTask: TaskInfo = { ...task, resources: taskResources, executor: executor ?? task.executor };
   agent.send({ type: 'RUN_TASK', run_task: { framework: framework.info, task: wireTask } });
@@ -523,6 +526,7 @@ function updateFramework(
   }
   master.allocator.updateFramework(framework.id, { roles, suppressedRoles: suppressed, gpuAware: hasCapability(info, 'GPU_RESOURCES') });
   void master.registry.addFramework({ info: framework.info });
+  master.observers.frameworkUpdated(framework);
   master.scheduleAllocation();
   return { status: 200 };
 }

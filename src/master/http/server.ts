@@ -11,6 +11,10 @@ import { handleAgentCall, registerAgent, reregisterAgent } from '../agent-channe
 import { BUILD, masterStateJson } from './state-json.js';
 import { masterMetricsJson } from './metrics-json.js';
 import type { AgentCall } from '../../mesos/agent-protocol.js';
+import { json, text } from './reply.js';
+import { prometheusText, registerClassicEndpoints } from './classic-endpoints.js';
+import { handleOperatorCall, operatorSubscriberCount, subscribeOperator } from '../operator/operator-api.js';
+import { parseDuration } from '../../mesos/durations.js';
 
 /** Calls whose nested body is required (Mesos: "Expecting 'accept' to be present"). */
 const REQUIRED_BODY: Record<string, string> = {
@@ -53,15 +57,46 @@ export function createMasterServer(master: Master): FastifyInstance {
   app.get('/version', (request, reply) =>
     json(request, reply, { version: master.options.version, ...BUILD }),
   );
-  app.get('/metrics/snapshot', (request, reply) =>
-    json(request, reply, {
-      ...masterMetricsJson(master),
-      'system/cpus_total': os.cpus().length,
-      'system/mem_total_bytes': os.totalmem(),
-      'system/mem_free_bytes': os.freemem(),
-      'system/load_1min': os.loadavg()[0],
-    }),
-  );
+  const snapshot = (): Record<string, number> => ({
+    ...masterMetricsJson(master),
+    'master/operator_event_stream_subscribers': operatorSubscriberCount(master),
+    'system/cpus_total': os.cpus().length,
+    'system/mem_total_bytes': os.totalmem(),
+    'system/mem_free_bytes': os.freemem(),
+    'system/load_1min': os.loadavg()[0],
+    'system/load_5min': os.loadavg()[1],
+    'system/load_15min': os.loadavg()[2],
+  });
+  app.get('/metrics/snapshot', (request, reply) => json(request, reply, snapshot()));
+  app.get('/metrics/prometheus', (_request, reply) => reply.type('text/plain; version=0.0.4').send(prometheusText(snapshot())));
+
+  for (const url of both('/api/v1')) {
+    app.post(url, (request, reply) => operatorEndpoint(master, request, reply));
+    app.route({ method: ['GET', 'PUT', 'DELETE', 'PATCH'], url, handler: methodNotAllowed });
+  }
+  registerClassicEndpoints(app, master);
+  // libprocess's /logging/toggle: temporary glog verbosity.
+  app.route({
+    method: ['GET', 'POST'],
+    url: '/logging/toggle',
+    handler: (request, reply) => {
+      const query = request.query as Record<string, string | undefined>;
+      if (query.level === undefined && query.duration === undefined) return text(reply, 200, `${master.verbosity}`);
+      const level = Number(query.level);
+      if (!Number.isInteger(level) || level < 0) return text(reply, 400, `Invalid level '${query.level ?? ''}'`);
+      let durationMs: number;
+      try {
+        durationMs = parseDuration(query.duration ?? '');
+      } catch (error) {
+        return text(reply, 400, (error as Error).message);
+      }
+      const outcome = handleOperatorCall(master, {
+        type: 'SET_LOGGING_LEVEL',
+        set_logging_level: { level, duration: { nanoseconds: durationMs * 1e6 } },
+      });
+      return text(reply, outcome.status, outcome.text ?? '');
+    },
+  });
   for (const url of both('/redirect')) {
     // Standalone: this master is the leader, so the redirect points at itself.
     app.get(url, (_request, reply) =>
@@ -84,13 +119,6 @@ export function createMasterServer(master: Master): FastifyInstance {
 
 function methodNotAllowed(_request: FastifyRequest, reply: FastifyReply): void {
   void reply.code(405).header('Allow', 'POST').type('text/plain').send('Expecting one of { \'POST\' }');
-}
-
-/** Sends JSON, or JSONP when `?jsonp=<callback>` is given (the Mesos UI relies on it). */
-function json(request: FastifyRequest, reply: FastifyReply, body: unknown): FastifyReply {
-  const callback = (request.query as Record<string, string | undefined>).jsonp;
-  if (callback) return reply.type('text/javascript').send(`${callback}(${JSON.stringify(body)})`);
-  return reply.type('application/json').send(JSON.stringify(body));
 }
 
 /**
@@ -179,6 +207,20 @@ function schedulerEndpoint(master: Master, request: FastifyRequest, reply: Fasti
   }
   const outcome = handleCall(master, framework, call);
   return reply.code(outcome.status).type('text/plain').send(outcome.body ?? '');
+}
+
+/** POST /master/api/v1: the operator API. */
+function operatorEndpoint(master: Master, request: FastifyRequest, reply: FastifyReply): FastifyReply | void {
+  const body = parseApiCall(request, reply);
+  if (!body) return reply;
+  if (body.type === 'SUBSCRIBE') {
+    reply.hijack();
+    subscribeOperator(master, reply.raw);
+    return;
+  }
+  const outcome = handleOperatorCall(master, body);
+  if (outcome.json !== undefined) return reply.code(outcome.status).type('application/json').send(JSON.stringify(outcome.json));
+  return text(reply, outcome.status, outcome.text ?? '');
 }
 
 /** POST /master/api/v1/agent: the agent channel. */
