@@ -188,6 +188,8 @@ export class Agent {
    * tasks keep running, as when a Mesos agent process exits.
    */
   async stop({ killTasks }: { killTasks: boolean }): Promise<void> {
+    if (this.stopping) return this.stopped;
+    this.stopping = true;
     if (killTasks) {
       await Promise.all([this.commandTasks.destroyAll(), this.sessions.destroyAll()]);
     }
@@ -196,7 +198,13 @@ export class Agent {
     this.statusUpdates.stop();
     await this.app?.close();
     this.app = undefined;
+    this.markStopped();
   }
+
+  private stopping = false;
+  private markStopped: () => void = () => undefined;
+  /** Resolves once the agent has stopped, whoever stopped it (a signal, or the master's SHUTDOWN). */
+  readonly stopped: Promise<void> = new Promise((resolve) => (this.markStopped = resolve));
 
   // ---------------------------------------------------------------------------
   // Master channel

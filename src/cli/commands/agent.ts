@@ -38,8 +38,11 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
     logger.error((error as Error).message);
     return 1;
   }
-  const signal = await waitForStopSignal();
-  logger.info(`Received ${signal}, shutting down`);
-  await agent.stop({ killTasks: false });
+  // The master may tell the agent to shut down (e.g. it was marked gone); the process then exits too.
+  const signal = await Promise.race([waitForStopSignal(), agent.stopped.then(() => undefined)]);
+  if (signal) {
+    logger.info(`Received ${signal}, shutting down`);
+    await agent.stop({ killTasks: false });
+  }
   return 0;
 }
