@@ -32,6 +32,14 @@ export const COMMANDS: readonly CommandInfo[] = [
   { name: 'execute', module: 'execute', summary: 'run one command as a task (as mesos-execute)', mesosProgram: 'mesos-execute' },
   { name: 'test-framework', module: 'test-framework', summary: "run Mesos's example framework", mesosProgram: 'test-framework' },
   { name: 'test-executor', module: 'test-executor', summary: "the example framework's custom executor", mesosProgram: 'test-executor' },
+  { name: 'simulate-agents', module: 'simulate-agents', summary: 'N simulated agents in one process, running tasks without processes' },
+  // Operator commands: they ask a running cluster over its public HTTP endpoints.
+  { name: 'state', module: 'state', summary: "print the master's /master/state" },
+  { name: 'agents', module: 'agents', summary: 'list the agents' },
+  { name: 'frameworks', module: 'frameworks', summary: 'list the frameworks' },
+  { name: 'tasks', module: 'tasks', summary: 'list tasks (--all, --state, --framework, --agent)' },
+  { name: 'logs', module: 'logs', summary: "print a task's stdout/stderr (--follow)" },
+  { name: 'top', module: 'top', summary: 'live cpu and memory per executor' },
 ];
 
 /** Other names accepted as the subcommand argument. */
