@@ -12,6 +12,8 @@ export interface AgentLogger {
   info(message: string): void;
   warn(message: string): void;
   error(message: string): void;
+  /** Path of the file the lines go to (`--log_dir`), if any: served as `/slave/log`. */
+  readonly logFile?: string;
 }
 
 export interface AgentOptions {

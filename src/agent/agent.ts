@@ -23,6 +23,11 @@ import { MESOS_COMPAT_VERSION } from '../version.js';
 import { type AgentLogger, type AgentOptions, silentLogger } from './agent-options.js';
 import { AgentModel, type ExecutorRecord, type FrameworkRecord } from './agent-model.js';
 import { buildAgentHttp } from './agent-http.js';
+import { FilesService } from '../files/files-service.js';
+import { containersJson, getContainersJson, monitorStatisticsJson, sampleExecutors } from './monitor.js';
+import type { OperatorHost } from './operator-api.js';
+import { sandboxAttachments } from './sandbox-attachments.js';
+import { Verbosity } from './verbosity.js';
 import { DEFAULT_KILL_GRACE_MS, type DriverStatus } from './command-executor.js';
 import { CommandTasks } from './command-tasks.js';
 import { ExecutorSessions } from './executor-sessions.js';
@@ -84,7 +89,16 @@ export class Agent {
   private masterPid: string | undefined;
   private startTime = 0;
   private readonly version: string;
-  private readonly counters = { validStatusUpdates: 0, invalidStatusUpdates: 0, validFrameworkMessages: 0, invalidFrameworkMessages: 0 };
+  private readonly counters = {
+    validStatusUpdates: 0,
+    invalidStatusUpdates: 0,
+    validFrameworkMessages: 0,
+    invalidFrameworkMessages: 0,
+    containerLaunchErrors: 0,
+  };
+  /** Sandboxes of known executors and the agent log, for `/files/*` and the operator API. */
+  private readonly files: FilesService;
+  private readonly verbosity = new Verbosity();
 
   constructor(private readonly options: AgentOptions) {
     this.logger = options.logger ?? silentLogger;
@@ -122,6 +136,11 @@ export class Agent {
       acceptExecutorStatus: (executor, status) => this.acceptExecutorStatus(executor, status),
       sendToMaster: (call) => void this.link.send(call),
     };
+    this.files = new FilesService({
+      attachments: () =>
+        sandboxAttachments(this.model, { workDir: this.options.workDir, agentId: this.agentId, logFile: this.logger.logFile }),
+      logger: this.logger,
+    });
     this.commandTasks = new CommandTasks(this.context, (executor) => this.executorTerminated(executor));
     this.sessions = new ExecutorSessions(this.context, {
       agentInfo: () => this.agentInfo(),
@@ -163,6 +182,10 @@ export class Agent {
       lookupExecutor: (fw, ex) => this.sessions.lookup(fw, ex),
       subscribeExecutor: (call, stream) => this.sessions.subscribe(call, stream),
       executorCall: (call) => this.sessions.call(call),
+      files: this.files,
+      monitorStatistics: async () => monitorStatisticsJson(await this.sample()),
+      containers: async () => containersJson(await this.sample()),
+      operator: this.operatorHost(),
     });
     try {
       await app.listen({ host: this.options.ip, port: this.options.port });
@@ -452,6 +475,7 @@ export class Agent {
     if (spec.reason !== undefined) status.reason = spec.reason;
     if (executor) status.executor_id = executor.info.executor_id;
     if (spec.containerStatus) status.container_status = spec.containerStatus;
+    if (spec.reason === 'REASON_CONTAINER_LAUNCH_FAILED') this.counters.containerLaunchErrors++;
     if (executor) this.model.applyStatus(executor, status);
     else if (isTerminalState(status.state)) this.model.countTerminal(status.state);
     if (this.terminatingFrameworks.has(framework.info.id.value)) return;
@@ -495,6 +519,26 @@ export class Agent {
   // ---------------------------------------------------------------------------
   // HTTP views
 
+  /** Usage of every running executor's container, now. */
+  private sample(): ReturnType<typeof sampleExecutors> {
+    return sampleExecutors(this.model, this.options.containerizer, this.clock.now() / 1000);
+  }
+
+  private operatorHost(): OperatorHost {
+    return {
+      model: this.model,
+      files: this.files,
+      verbosity: this.verbosity,
+      agentId: () => this.agentId,
+      agentInfo: () => this.agentInfo(),
+      flags: () => this.flags(),
+      version: () => this.versionJson(),
+      metrics: async () => this.metrics(),
+      containers: async () => getContainersJson(await this.sample()),
+      logger: this.logger,
+    };
+  }
+
   private state(): Record<string, unknown> {
     const build = this.options.build ?? {};
     return renderAgentState(
@@ -511,6 +555,8 @@ export class Agent {
         startTime: this.startTime,
         masterHostname: this.masterPid ? new URL(`http://${this.masterPid.slice('master@'.length)}`).hostname : undefined,
         flags: this.flags(),
+        logDir: this.flags()['log_dir'] || undefined,
+        externalLogFile: this.flags()['external_log_file'] || undefined,
       },
       this.model,
     );
@@ -571,6 +617,22 @@ export class Agent {
     out['slave/executors_running'] = executorStates.RUNNING;
     out['slave/executors_terminating'] = executorStates.TERMINATING;
     out['slave/executors_terminated'] = executorStates.TERMINATED;
+    // Mesos keys we have nothing behind yet (no revocable resources, preemption,
+    // recovery or sandbox GC): reported as zeros so dashboards find them.
+    for (const name of ['cpus', 'gpus', 'mem', 'disk']) {
+      out[`slave/${name}_revocable_total`] = 0;
+      out[`slave/${name}_revocable_used`] = 0;
+      out[`slave/${name}_revocable_percent`] = 0;
+    }
+    out['slave/executors_preempted'] = 0;
+    out['slave/tasks_error'] = this.model.counters.error;
+    out['slave/tasks_dropped'] = this.model.counters.dropped;
+    out['slave/container_launch_errors'] = this.counters.containerLaunchErrors;
+    out['slave/recovery_errors'] = 0;
+    out['containerizer/mesos/container_destroy_errors'] = 0;
+    out['gc/path_removals_pending'] = 0;
+    out['gc/path_removals_succeeded'] = 0;
+    out['gc/path_removals_failed'] = 0;
     return out;
   }
 

@@ -25,13 +25,21 @@ export interface AgentFacts {
   startTime: number;
   masterHostname?: string;
   flags: Record<string, string>;
+  /** `--log_dir`: the web UI shows the agent's LOG link when set. */
   logDir?: string;
+  /** `--external_log_file`, reported when set (as Mesos). */
+  externalLogFile?: string;
 }
 
 type Json = Record<string, unknown>;
 
 function taskResources(task: TaskInfo): Resource[] {
   return task.resources ?? [];
+}
+
+/** Allocation role of a task or executor: the first resource's `allocation_info.role` (Mesos `Task.role`). */
+function allocationRole(resources: Resource[]): string | undefined {
+  return resources.find((r) => r.allocation_info?.role)?.allocation_info?.role;
 }
 
 function renderTask(task: TaskRecord, agentId: string | undefined, commandTask: boolean): Json {
@@ -45,6 +53,9 @@ function renderTask(task: TaskRecord, agentId: string | undefined, commandTask: 
     resources: summarizeResources(taskResources(task.info)),
     statuses: task.statuses.map((s) => ({ ...s })),
   };
+  const role = allocationRole(taskResources(task.info));
+  if (role) out['role'] = role;
+  if (task.info.command?.user) out['user'] = task.info.command.user;
   if (task.info.labels?.labels) out['labels'] = task.info.labels.labels;
   if (task.info.discovery) out['discovery'] = task.info.discovery;
   if (task.info.container) out['container'] = task.info.container;
@@ -59,6 +70,8 @@ function renderQueuedTask(task: TaskInfo, agentId: string | undefined): Json {
     slave_id: agentId ?? '',
     resources: summarizeResources(taskResources(task)),
   };
+  const role = allocationRole(taskResources(task));
+  if (role) out['role'] = role;
   if (task.executor) out['executor_id'] = task.executor.executor_id.value;
   if (task.command) out['command'] = task.command;
   if (task.discovery) out['discovery'] = task.discovery;
@@ -79,7 +92,7 @@ function renderExecutor(executor: ExecutorRecord, agentId: string | undefined): 
     completed_tasks: executor.completedTasks.map((t) => renderTask(t, agentId, command)),
   };
   if (executor.kind !== 'command') out['type'] = executor.kind === 'default' ? 'DEFAULT' : 'CUSTOM';
-  const role = executor.resources.find((r) => r.allocation_info?.role)?.allocation_info?.role;
+  const role = allocationRole(executor.resources);
   if (role) out['role'] = role;
   if (executor.info.labels?.labels) out['labels'] = executor.info.labels.labels;
   return out;
@@ -122,6 +135,14 @@ export function renderAgentState(facts: AgentFacts, model: AgentModel): Json {
     const role = r.reservations?.at(-1)?.role ?? r.role ?? '*';
     if (role !== '*') (reserved[role] ??= []).push(r);
   }
+  // Allocated resources split the same way: by the reservation they come from.
+  const reservedAllocated: Record<string, Resource[]> = {};
+  const unreservedAllocated: Resource[] = [];
+  for (const r of allocatedResources(model)) {
+    const role = r.reservations?.at(-1)?.role ?? r.role ?? '*';
+    if (role === '*') unreservedAllocated.push(r);
+    else (reservedAllocated[role] ??= []).push(r);
+  }
   const out: Json = {
     version: facts.version,
     build_user: facts.buildUser ?? '',
@@ -137,8 +158,10 @@ export function renderAgentState(facts: AgentFacts, model: AgentModel): Json {
     unreserved_resources: summarizeResources(unreserved),
     reserved_resources_full: reserved,
     unreserved_resources_full: unreserved,
-    reserved_resources_allocated: {},
-    unreserved_resources_allocated: summarizeResources(allocatedResources(model)),
+    reserved_resources_allocated: Object.fromEntries(
+      Object.entries(reservedAllocated).map(([role, rs]) => [role, summarizeResources(rs)]),
+    ),
+    unreserved_resources_allocated: summarizeResources(unreservedAllocated),
     resource_providers: [],
     attributes: summarizeAttributes(facts.attributes),
     flags: facts.flags,
@@ -148,5 +171,6 @@ export function renderAgentState(facts: AgentFacts, model: AgentModel): Json {
   if (facts.gitSha) out['git_sha'] = facts.gitSha;
   if (facts.masterHostname) out['master_hostname'] = facts.masterHostname;
   if (facts.logDir) out['log_dir'] = facts.logDir;
+  if (facts.externalLogFile) out['external_log_file'] = facts.externalLogFile;
   return out;
 }

@@ -13,6 +13,8 @@
  *   running, and `recover` re-adopts them from what `launch` checkpointed.
  */
 
+import type { CommandInfo, ContainerInfo, NetworkInfo, Resource } from '../../mesos/types.js';
+
 /** What to run. Resources are the task's own: cpus in cores, mem in MB. */
 export interface ContainerConfig {
   /** ContainerID value (a UUID). */
@@ -32,6 +34,21 @@ export interface ContainerConfig {
   memMB: number;
   /** Unix user to run as; undefined = the agent's user. */
   user?: string;
+  /**
+   * The task's (or executor's) ContainerInfo (Mesos `ContainerConfig.container_info`):
+   * its `type` picks the containerizer (DOCKER → Docker), the rest configures it.
+   */
+  container?: ContainerInfo;
+  /**
+   * The CommandInfo as the framework gave it (Mesos `ContainerConfig.command_info`),
+   * for containerizers whose command rules differ from `command` (Docker: an unset
+   * `value` keeps the image's CMD).
+   */
+  commandInfo?: CommandInfo;
+  /** The resources with their ranges (Mesos `ContainerConfig.resources`); Docker port mappings must lie in `ports`. */
+  resources?: Resource[];
+  /** The agent's id, for names seen outside the agent (Docker: `mesos-<agent-id>.<container-id>`). */
+  agentId?: string;
 }
 
 /** How a container ended. */
@@ -48,9 +65,31 @@ export interface ContainerTermination {
   message: string;
 }
 
+/**
+ * A container's resource usage (Mesos `ResourceStatistics`, the part a
+ * containerizer measures). Fields it cannot measure stay undefined.
+ */
+export interface ContainerUsage {
+  /** Resident memory in bytes (`mem_rss_bytes`). */
+  memRssBytes?: number;
+  /** User + system CPU time in seconds. */
+  cpuTimeSecs?: number;
+  /** User CPU time in seconds (`cpus_user_time_secs`); with `cpusSystemTimeSecs` sums to `cpuTimeSecs`. */
+  cpusUserTimeSecs?: number;
+  /** System CPU time in seconds (`cpus_system_time_secs`). */
+  cpusSystemTimeSecs?: number;
+  /** Live processes of the container (`processes`). */
+  processes?: number;
+}
+
 export interface ContainerInfoRuntime {
   containerId: string;
   pid: number;
+  /**
+   * The container's own addresses when it has a network of its own (Docker BRIDGE/USER),
+   * for `TaskStatus.container_status.network_infos`; undefined on the host's network.
+   */
+  networkInfos?: NetworkInfo[];
 }
 
 /** The containerizer interface the agent depends on. */
@@ -67,7 +106,7 @@ export interface Containerizer {
   /** Re-adopts containers launched by an earlier agent process from their checkpoints. */
   recover(containerIds: string[]): Promise<ContainerInfoRuntime[]>;
   /** Resource usage, for `/monitor/statistics`. */
-  usage(containerId: string): Promise<{ memRssBytes?: number; cpuTimeSecs?: number }>;
+  usage(containerId: string): Promise<ContainerUsage>;
   /** Names of the isolators in use, e.g. `cgroups/cpu,cgroups/mem`. */
   readonly isolation: string;
 }

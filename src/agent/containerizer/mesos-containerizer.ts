@@ -32,12 +32,13 @@ import {
   type ContainerConfig,
   type ContainerInfoRuntime,
   type ContainerTermination,
+  type ContainerUsage,
   type Containerizer,
 } from './containerizer.js';
 import { decodeWaitStatus, signalName, spawnLauncher, terminationMessage } from './launcher.js';
 import { createIsolators } from '../isolator/create-isolators.js';
 import type { ContainerLimitation, Isolator } from '../isolator/isolator.js';
-import { isAlive, readProcStat, sessionMembers } from '../isolator/procfs.js';
+import { type ProcStat, isAlive, readProcStat, sessionMembers } from '../isolator/procfs.js';
 
 /** Constructor options; flag names are the Mesos agent's. */
 export interface MesosContainerizerOptions {
@@ -111,6 +112,20 @@ export function toTermination(status: number | undefined, limitation?: Container
   }
   if (limitation) t.limitation = limitation;
   return t;
+}
+
+/**
+ * Splits a container's CPU time (as its isolator measured it, e.g. from the
+ * cgroup) into user and system time in the proportion its processes' `/proc`
+ * times show (Mesos reads `cpuacct.stat`/`cpu.stat` for the same split). Pure.
+ * All user time when the processes show none.
+ */
+export function splitCpuTime(totalSecs: number, stats: ProcStat[]): { cpusUserTimeSecs: number; cpusSystemTimeSecs: number } {
+  const user = stats.reduce((sum, s) => sum + s.utime + s.cutime, 0);
+  const system = stats.reduce((sum, s) => sum + s.stime + s.cstime, 0);
+  if (user + system === 0) return { cpusUserTimeSecs: totalSecs, cpusSystemTimeSecs: 0 };
+  const userSecs = (totalSecs * user) / (user + system);
+  return { cpusUserTimeSecs: userSecs, cpusSystemTimeSecs: totalSecs - userSecs };
 }
 
 /** See the module comment. Implements the `Containerizer` seam. */
@@ -260,17 +275,20 @@ export class MesosContainerizer implements Containerizer {
     return recovered;
   }
 
-  async usage(containerId: string): Promise<{ memRssBytes?: number; cpuTimeSecs?: number }> {
+  async usage(containerId: string): Promise<ContainerUsage> {
     const c = this.containers.get(containerId);
     if (!c) throw new UnknownContainerError(`Unknown container '${containerId}'`);
     if (c.termination) return {};
     const pids = await this.pidsOf(c);
-    const out: { memRssBytes?: number; cpuTimeSecs?: number } = {};
+    const out: ContainerUsage = {};
     for (const isolator of this.isolators) {
       const u = await isolator.usage(containerId, pids);
       out.memRssBytes ??= u.memRssBytes;
       out.cpuTimeSecs ??= u.cpuTimeSecs;
     }
+    const stats = (await Promise.all(pids.map((p) => readProcStat(p)))).filter((s) => s !== undefined);
+    out.processes = stats.length;
+    if (out.cpuTimeSecs !== undefined) Object.assign(out, splitCpuTime(out.cpuTimeSecs, stats));
     return out;
   }
 
