@@ -32,6 +32,7 @@ export const COMMANDS: readonly CommandInfo[] = [
   { name: 'execute', module: 'execute', summary: 'run one command as a task (as mesos-execute)', mesosProgram: 'mesos-execute' },
   { name: 'test-framework', module: 'test-framework', summary: "run Mesos's example framework", mesosProgram: 'test-framework' },
   { name: 'test-executor', module: 'test-executor', summary: "the example framework's custom executor", mesosProgram: 'test-executor' },
+  { name: 'chronos', module: 'chronos', summary: 'a Chronos-compatible job scheduler (a framework)', mesosProgram: 'chronos' },
   { name: 'simulate-agents', module: 'simulate-agents', summary: 'N simulated agents in one process, running tasks without processes' },
   // Operator commands: they ask a running cluster over its public HTTP endpoints.
   { name: 'state', module: 'state', summary: "print the master's /master/state" },
@@ -59,6 +60,7 @@ export const PROGRAM_ALIASES: Readonly<Record<string, string>> = {
   'mesos-execute': 'execute',
   'test-framework': 'test-framework',
   'test-executor': 'test-executor',
+  chronos: 'chronos',
 };
 
 /** The command for a subcommand argument (`slave` → agent), or undefined. */
