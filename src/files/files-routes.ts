@@ -43,7 +43,8 @@ export function sendJsonOrJsonp(request: FastifyRequest, reply: FastifyReply, bo
   return reply.type('application/json').send(JSON.stringify(body));
 }
 
-function sendText(reply: FastifyReply, status: number, text: string): FastifyReply {
+/** Plain-text reply (Mesos error bodies). */
+export function sendText(reply: FastifyReply, status: number, text: string): FastifyReply {
   return reply.code(status).type('text/plain; charset=utf-8').send(text);
 }
 
@@ -60,7 +61,8 @@ export function contentDisposition(name: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
-function requirePath(request: FastifyRequest, reply: FastifyReply): string | undefined {
+/** The `path` parameter, or undefined after answering Mesos's 400. */
+export function requirePath(request: FastifyRequest, reply: FastifyReply): string | undefined {
   const path = queryValue(request.query, 'path');
   if (path === undefined || path === '') {
     void sendText(reply, 400, "Expecting 'path=value' in query.\n");
@@ -69,12 +71,13 @@ function requirePath(request: FastifyRequest, reply: FastifyReply): string | und
   return path;
 }
 
-/** Adds the four routes (and their `.json` aliases if asked) to `app`. */
-export function registerFilesRoutes(app: FastifyInstance, service: FilesService, options: FilesRoutesOptions = {}): void {
-  const urls = (name: string): string[] => (options.jsonAliases ? [`/files/${name}`, `/files/${name}.json`] : [`/files/${name}`]);
+/** A fastify GET handler. */
+export type FilesHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>;
 
-  for (const url of urls('browse')) {
-    app.get(url, async (request, reply) => {
+/** The four endpoints' handlers over `service`, for apps that route them themselves (the master's proxy). */
+export function filesHandlers(service: FilesService): Record<'browse' | 'read' | 'download' | 'debug', FilesHandler> {
+  return {
+    async browse(request, reply) {
       const path = requirePath(request, reply);
       if (path === undefined) return reply;
       try {
@@ -83,11 +86,9 @@ export function registerFilesRoutes(app: FastifyInstance, service: FilesService,
       } catch (error) {
         return sendFilesError(reply, error);
       }
-    });
-  }
+    },
 
-  for (const url of urls('read')) {
-    app.get(url, async (request, reply) => {
+    async read(request, reply) {
       const path = requirePath(request, reply);
       if (path === undefined) return reply;
       const parsed = parseReadRequest(queryValue(request.query, 'offset'), queryValue(request.query, 'length'));
@@ -100,11 +101,9 @@ export function registerFilesRoutes(app: FastifyInstance, service: FilesService,
       } catch (error) {
         return sendFilesError(reply, error);
       }
-    });
-  }
+    },
 
-  for (const url of urls('download')) {
-    app.get(url, async (request, reply) => {
+    async download(request, reply) {
       const path = requirePath(request, reply);
       if (path === undefined) return reply;
       try {
@@ -119,10 +118,22 @@ export function registerFilesRoutes(app: FastifyInstance, service: FilesService,
       } catch (error) {
         return sendFilesError(reply, error);
       }
-    });
-  }
+    },
 
-  for (const url of urls('debug')) {
-    app.get(url, async (request, reply) => sendJsonOrJsonp(request, reply, service.debug()));
+    async debug(request, reply) {
+      return sendJsonOrJsonp(request, reply, service.debug());
+    },
+  };
+}
+
+/** The endpoint names, in the order Mesos lists them. */
+export const FILES_ENDPOINTS = ['browse', 'read', 'download', 'debug'] as const;
+
+/** Adds the four routes (and their `.json` aliases if asked) to `app`. */
+export function registerFilesRoutes(app: FastifyInstance, service: FilesService, options: FilesRoutesOptions = {}): void {
+  const handlers = filesHandlers(service);
+  for (const name of FILES_ENDPOINTS) {
+    app.get(`/files/${name}`, handlers[name]);
+    if (options.jsonAliases) app.get(`/files/${name}.json`, handlers[name]);
   }
 }
