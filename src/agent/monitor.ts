@@ -52,7 +52,7 @@ export function renderStatistics(executor: ExecutorRecord, usage: ContainerUsage
  * Samples every executor that is not TERMINATED, in framework then executor
  * order. `nowSecs` is the sample time (seconds since the epoch).
  */
-export async function sampleExecutors(model: AgentModel, containerizer: Containerizer, nowSecs: number): Promise<ExecutorSample[]> {
+export async function sampleExecutors(model: AgentModel, containerizer: Pick<Containerizer, 'usage'>, nowSecs: number): Promise<ExecutorSample[]> {
   const executors: ExecutorRecord[] = [];
   for (const framework of model.frameworks.values()) {
     for (const executor of framework.executors.values()) {
