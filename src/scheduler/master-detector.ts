@@ -8,6 +8,9 @@
  * ZooKeeper one plugs in behind the same interface.
  */
 
+import { ZooKeeperMasterDetector } from '../coordination/zookeeper/zookeeper-master-detector.js';
+import { parseZooKeeperUrl, ZooKeeperUrlError } from '../coordination/zookeeper/zk-url.js';
+
 /** A master's HTTP address. `host` is a hostname or IPv4 literal; `port` defaults to 5050. */
 export interface MasterAddress {
   host: string;
@@ -101,17 +104,21 @@ export class StandaloneMasterDetector implements MasterDetector {
 }
 
 /**
- * Creates the detector for a `--master` value. `zk://…` and `file://…` (a file
- * holding the value) are recognised but not supported yet: they throw
- * MasterSpecError saying so, rather than being mistaken for a host name.
+ * Creates the detector for a `--master` value: `zk://[user:pass@]h1:p1,…/path`
+ * gives a ZooKeeperMasterDetector following the leader's `json.info_*` znode
+ * (MasterSpecError for a malformed URL); `host:port` a standalone one.
+ * `file://…` (a file holding the value) is recognised but not supported here:
+ * it throws MasterSpecError saying so, rather than being mistaken for a host name.
  */
 export function createMasterDetector(spec: string): MasterDetector {
   const text = spec.trim();
   if (/^zk:\/\//i.test(text)) {
-    throw new MasterSpecError(
-      `ZooKeeper master detection ('${text}') is not supported yet; pass --master=host:port`,
-      spec,
-    );
+    try {
+      return new ZooKeeperMasterDetector(parseZooKeeperUrl(text));
+    } catch (error) {
+      if (error instanceof ZooKeeperUrlError) throw new MasterSpecError(error.message, spec);
+      throw error;
+    }
   }
   if (/^file:\/\//i.test(text)) {
     throw new MasterSpecError(`'file://' master values are not supported yet; pass --master=host:port`, spec);

@@ -24,8 +24,12 @@ test('master addresses: host:port, bare host, http:// URL, libprocess pid, IPv6'
   assert.throws(() => parseMasterAddress('h:99999'), MasterSpecError);
 });
 
-test('zk:// masters are recognised and refused clearly (for now)', () => {
-  assert.throws(() => createMasterDetector('zk://a:2181,b:2181/mesos'), (e: unknown) => e instanceof MasterSpecError && /not supported yet/.test(e.message));
+test('zk:// masters get a ZooKeeper detector; a malformed zk:// URL is a MasterSpecError', () => {
+  // Port 1 on loopback: the detector's background connection is refused, and closed at once.
+  const detector = createMasterDetector('zk://127.0.0.1:1/mesos');
+  assert.equal(detector.constructor.name, 'ZooKeeperMasterDetector');
+  detector.close();
+  assert.throws(() => createMasterDetector('zk://a:99999/mesos'), (e: unknown) => e instanceof MasterSpecError && /invalid port/.test(e.message));
 });
 
 test('standalone detector resolves the fixed address', async () => {
