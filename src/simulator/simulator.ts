@@ -1,0 +1,240 @@
+/**
+ * A fleet of simulated agents in one process (`meseta simulate-agents`, and the
+ * benches through `startSimulatedAgents`):
+ *
+ *   one tick timer ──► registration pacer ──► agent.connect() ──► REGISTER stream (one per agent)
+ *        │                                                            │
+ *        ├──► shared TimerWheel ──► task steps, update retries, reconnects
+ *        └──► ping sweep (once a second) ──► agents silent too long reconnect
+ *   STATUS_UPDATE / PONG ──► keep-alive connection pool (the transport's postJson)
+ *
+ * Registration is paced (`registrationRate` per second, at most
+ * `maxConnecting` streams being opened at once) so that thousands of agents
+ * neither stampede the master nor exhaust its accept queue.
+ */
+import { type Attribute, type Resource } from '../mesos/types.js';
+import { parseResourcesFlag } from '../mesos/resources.js';
+import { parseAttributes } from '../mesos/attributes.js';
+import { systemClock, type Clock } from '../mesos/clock.js';
+import { AGENT_API_PATH, type AgentCall } from '../mesos/agent-protocol.js';
+import { openStream, postJson } from '../transport/stream-client.js';
+import { TimerWheel } from './timer-wheel.js';
+import { DEFAULT_TIMING, type LifecycleTiming } from './task-lifecycle.js';
+import { MESOS_RETRY_POLICY, type RetryPolicy } from './update-backlog.js';
+import { SimulatedAgent, type FleetContext, type SimulatorCounters, type SimulatorLogger, type Timed } from './simulated-agent.js';
+import { agentAttributes } from './attribute-template.js';
+
+/** Resources of each simulated agent when none are given. */
+export const DEFAULT_SIM_RESOURCES = 'cpus:4;mem:8192;disk:40960;ports:[31000-32000]';
+
+/** Options of {@link startSimulatedAgents}; durations in ms. */
+export interface SimulatorOptions {
+  /** Master as `host:port` or `http://host:port`. */
+  master: string;
+  /** Number of agents. */
+  count: number;
+  /** Resources of every agent: Mesos `--resources` text or a list. Default {@link DEFAULT_SIM_RESOURCES}. */
+  resources?: string | Resource[];
+  /**
+   * Attributes (`rack:r{i%10};zone:z{i%3}`): `{i}` is the agent's number
+   * (after `idOffset`), `{i%N}` that number modulo N. Default none.
+   */
+  attributes?: string;
+  /** Run time of tasks without a `duration`/`sim_duration` label. Default 10 s. */
+  taskDurationMs?: number;
+  /** Hostnames are `<prefix>-<n>`. Default `sim`. */
+  hostnamePrefix?: string;
+  /** First agent number (so several processes get distinct hostnames). Default 0. */
+  idOffset?: number;
+  /** Registrations started per second. Default 1000. */
+  registrationRate?: number;
+  /** Streams being opened at once, at most. Default 256. */
+  maxConnecting?: number;
+  /** Status update retry bounds. Default Mesos's 10 s → 10 min. */
+  statusUpdateRetry?: RetryPolicy;
+  /** Delays of TASK_STARTING and TASK_RUNNING. Default both 0. */
+  timing?: LifecycleTiming;
+  /** Initial reconnection backoff bound (Mesos `--registration_backoff_factor`). Default 1 s. */
+  registrationBackoffFactorMs?: number;
+  /** Resolution of the shared wheel. Default 10 ms. */
+  tickMs?: number;
+  logger?: SimulatorLogger;
+  clock?: Clock;
+  /** Uniform [0, 1) for backoff jitter. Default Math.random. */
+  random?: () => number;
+}
+
+/** Snapshot of a fleet. */
+export interface SimulatorStats extends SimulatorCounters {
+  count: number;
+  /** Agents waiting in the registration queue. */
+  queued: number;
+  /** Streams being opened. */
+  connecting: number;
+  /** Entries in the shared wheel (stale ones included). */
+  timers: number;
+}
+
+/** A running fleet. */
+export interface SimulatedAgents {
+  readonly agents: readonly SimulatedAgent[];
+  stats(): SimulatorStats;
+  /** Resolves once `n` (default all) agents are registered; rejects after `timeoutMs` (default 5 min). */
+  waitRegistered(n?: number, timeoutMs?: number): Promise<void>;
+  /** Closes every stream and the timer; the master sees the agents disconnect. Idempotent. */
+  stop(): void;
+}
+
+const silent: SimulatorLogger = { info: () => undefined, warn: () => undefined };
+
+/**
+ * Starts `options.count` simulated agents against `options.master` and returns
+ * at once; registrations proceed in the background at the configured rate.
+ * Throws ResourcesParseError / AttributesParseError for bad `resources` /
+ * `attributes`, Error for a count below 1.
+ */
+export function startSimulatedAgents(options: SimulatorOptions): SimulatedAgents {
+  if (!Number.isInteger(options.count) || options.count < 1) throw new Error(`count must be a positive integer, got ${options.count}`);
+  const clock = options.clock ?? systemClock;
+  const tickMs = options.tickMs ?? 10;
+  const resources = typeof options.resources === 'string' || options.resources === undefined
+    ? parseResourcesFlag(options.resources ?? DEFAULT_SIM_RESOURCES)
+    : options.resources;
+  const attributesFor = attributeFactory(options.attributes);
+  const masterUrl = normalizeUrl(options.master);
+  const callUrl = `${masterUrl}${AGENT_API_PATH}`;
+  const counters: SimulatorCounters = {
+    registrations: 0, reregistrations: 0, disconnects: 0, registered: 0,
+    tasksLaunched: 0, tasksActive: 0, tasksFinished: 0, tasksKilled: 0,
+    statusUpdatesSent: 0, statusUpdateRetries: 0, statusUpdateFailures: 0, acknowledgements: 0, pongs: 0,
+  };
+  const queue: SimulatedAgent[] = [];
+  let queueHead = 0;
+  let connecting = 0;
+  const wheel = new TimerWheel<Timed>(tickMs, 4096, clock.now());
+  const context: FleetContext = {
+    masterUrl,
+    wheel,
+    policy: options.statusUpdateRetry ?? MESOS_RETRY_POLICY,
+    timing: options.timing ?? DEFAULT_TIMING,
+    defaultDurationMs: options.taskDurationMs ?? 10_000,
+    backoffFactorMs: options.registrationBackoffFactorMs ?? 1000,
+    counters,
+    logger: options.logger ?? silent,
+    now: () => clock.now(),
+    random: options.random ?? Math.random,
+    post: (call: AgentCall, streamId: string) =>
+      postJson(callUrl, call, { 'Mesos-Stream-Id': streamId }).then(
+        () => true,
+        () => false,
+      ),
+    open: (call, handlers) => {
+      connecting++;
+      const settled = (): void => {
+        connecting--;
+      };
+      const opening = openStream(callUrl, call, handlers);
+      opening.then(settled, settled);
+      return opening;
+    },
+    requestConnect: (agent) => {
+      if (agent.state === 'stopped' || agent.state === 'queued') return;
+      agent.state = 'queued';
+      queue.push(agent);
+    },
+  };
+
+  const prefix = options.hostnamePrefix ?? 'sim';
+  const offset = options.idOffset ?? 0;
+  const agents: SimulatedAgent[] = [];
+  for (let i = 0; i < options.count; i++) {
+    const n = offset + i;
+    const agent = new SimulatedAgent(context, n, `${prefix}-${n}`, resources, attributesFor(n));
+    agents.push(agent);
+    context.requestConnect(agent);
+  }
+
+  const rate = options.registrationRate ?? 1000;
+  const maxConnecting = options.maxConnecting ?? 256;
+  let allowance = Math.min(rate, maxConnecting);
+  let lastTick = clock.now();
+  let lastSweep = lastTick;
+  let stopped = false;
+
+  const tick = (): void => {
+    const now = clock.now();
+    allowance = Math.min(allowance + ((now - lastTick) * rate) / 1000, Math.max(1, rate));
+    lastTick = now;
+    while (queueHead < queue.length && allowance >= 1 && connecting < maxConnecting) {
+      const agent = queue[queueHead++]!;
+      if (agent.state !== 'queued') continue;
+      allowance--;
+      agent.connect();
+    }
+    if (queueHead > 1024 && queueHead * 2 > queue.length) {
+      queue.splice(0, queueHead);
+      queueHead = 0;
+    }
+    for (const item of wheel.advance(now)) {
+      if (item.kind === 'agent') item.onTimer(now);
+      else item.agent.onTaskTimer(item, now);
+    }
+    if (now - lastSweep >= 1000) {
+      lastSweep = now;
+      for (const agent of agents) agent.checkPings(now);
+    }
+  };
+  // Not unref'd: a running fleet keeps its process alive while the master is away.
+  const timer = setInterval(tick, tickMs);
+  // The first batch goes out now rather than one tick later.
+  setImmediate(tick);
+
+  const stats = (): SimulatorStats => ({
+    ...counters,
+    count: agents.length,
+    queued: queue.length - queueHead,
+    connecting,
+    timers: wheel.size,
+  });
+
+  return {
+    agents,
+    stats,
+    waitRegistered(n = agents.length, timeoutMs = 300_000): Promise<void> {
+      const deadline = clock.now() + timeoutMs;
+      return new Promise((resolve, reject) => {
+        const poll = (): void => {
+          if (counters.registered >= n) return resolve();
+          if (stopped) return reject(new Error('simulator stopped'));
+          if (clock.now() > deadline) return reject(new Error(`only ${counters.registered}/${n} simulated agents registered within ${timeoutMs} ms`));
+          setTimeout(poll, 20);
+        };
+        poll();
+      });
+    },
+    stop(): void {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(timer);
+      for (const agent of agents) agent.stop();
+    },
+  };
+}
+
+/** Per-agent attributes: parsed once when the template has no `{i…}` placeholder. */
+function attributeFactory(template: string | undefined): (n: number) => Attribute[] {
+  if (template === undefined || template.trim() === '') return () => [];
+  if (!/\{i(%\d+)?\}/.test(template)) {
+    const shared = parseAttributes(template);
+    return () => shared;
+  }
+  // Validate once up front so a bad template fails at start, not per agent.
+  parseAttributes(agentAttributes(template, 0));
+  return (n) => parseAttributes(agentAttributes(template, n));
+}
+
+function normalizeUrl(text: string): string {
+  const withScheme = /^[a-z]+:\/\//i.test(text) ? text : `http://${text}`;
+  const url = new URL(withScheme);
+  return `${url.protocol}//${url.host}`;
+}
