@@ -58,6 +58,8 @@ export class CommandTaskDriver {
   private killedDuringLaunch = false;
   private killGraceMs = DEFAULT_KILL_GRACE_MS;
   private pid: number | undefined;
+  /** The container's own addresses (Docker BRIDGE/USER), reported in `container_status`. */
+  private networkInfos: NonNullable<TaskStatus['container_status']>['network_infos'];
 
   constructor(private readonly options: CommandTaskDriverOptions) {}
 
@@ -87,6 +89,7 @@ export class CommandTaskDriver {
     try {
       const started = await containerizer.launch(config);
       this.pid = started.pid;
+      this.networkInfos = started.networkInfos;
     } catch (error) {
       this.failLaunch(`Failed to launch container: ${(error as Error).message}`);
       return;
@@ -169,6 +172,7 @@ export class CommandTaskDriver {
   private containerStatus(): TaskStatus['container_status'] {
     const status: NonNullable<TaskStatus['container_status']> = { container_id: { value: this.options.containerId } };
     if (this.pid !== undefined) status.executor_pid = this.pid;
+    if (this.networkInfos?.length) status.network_infos = this.networkInfos;
     return status;
   }
 }

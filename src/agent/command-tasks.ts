@@ -127,6 +127,8 @@ export class CommandTasks {
         };
         const user = runAsUser(command, framework.info);
         if (user !== undefined) config.user = user;
+        // What a containerizer other than the Mesos one needs (Docker: image, ports, naming).
+        if (task.container) Object.assign(config, { container: task.container, commandInfo: command, resources: executor.resources, agentId } satisfies Partial<ContainerConfig>);
         return config;
       },
       emit: (status) => {

@@ -303,6 +303,8 @@ export class ExecutorSessions {
       };
       const user = runAsUser(command, framework.info);
       if (user !== undefined) config.user = user;
+      const container = executor.info.container;
+      if (container) Object.assign(config, { container, commandInfo: command, resources: executor.resources, agentId: run.agentId } satisfies Partial<ContainerConfig>);
       const started = await options.containerizer.launch(config);
       executor.pid = started.pid;
       session.started = true;

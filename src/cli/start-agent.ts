@@ -1,9 +1,12 @@
 /**
  * Wires an agent from its flags: work_dir checks, resource detection,
- * attributes, the Mesos containerizer and the Agent. Used by `meseta agent`
+ * attributes, the containerizers (`--containerizers`) and the Agent. Used by `meseta agent`
  * and `meseta local`.
  */
 import { Agent } from '../agent/agent.js';
+import { resolve } from 'node:path';
+import { ComposingContainerizer, parseContainerizers } from '../agent/containerizer/composing-containerizer.js';
+import { DockerContainerizer } from '../agent/containerizer/docker-containerizer.js';
 import { MesosContainerizer } from '../agent/containerizer/mesos-containerizer.js';
 import { detectAgentResources } from '../agent/resource-detection.js';
 import { parseAttributes } from '../mesos/attributes.js';
@@ -46,15 +49,37 @@ export async function startAgent(flags: AgentFlags, logger: Logger, flagStrings:
   const parsed = parseResourcesFlag(flags.resources ?? '', flags.defaultRole);
   const resources = await detectAgentResources(parsed, flags.workDir, flags.defaultRole);
   const attributes = parseAttributes(flags.attributes ?? '');
-  const containerizer = new MesosContainerizer({
-    isolation: flags.isolation.join(','),
-    runtimeDir: flags.runtimeDir,
-    cgroupsRoot: flags.cgroupsRoot,
-    cgroupsHierarchy: flags.cgroupsHierarchy,
-    launcherPath: launcherPath(),
-    logger,
-  });
-  logger.info(`Using isolation: ${containerizer.isolation}`);
+  const kinds = parseContainerizers(flags.containerizers);
+  const containerizer = new ComposingContainerizer(
+    kinds.map((kind) => ({
+      kind,
+      containerizer:
+        kind === 'docker'
+          ? new DockerContainerizer({
+              socketPath: flags.dockerSocket,
+              owner: resolve(flags.workDir),
+              sandboxDirectory: flags.sandboxDirectory,
+              removeDelayMs: flags.dockerRemoveDelay,
+              logger,
+            })
+          : new MesosContainerizer({
+              isolation: flags.isolation.join(','),
+              runtimeDir: flags.runtimeDir,
+              cgroupsRoot: flags.cgroupsRoot,
+              cgroupsHierarchy: flags.cgroupsHierarchy,
+              launcherPath: launcherPath(),
+              logger,
+            }),
+    })),
+  );
+  const docker = containerizer.member('docker');
+  if (docker instanceof DockerContainerizer) {
+    const version = await docker.probe().catch((error: Error) => {
+      throw new Error(`Failed to create a containerizer: Could not create DockerContainerizer: ${error.message}`);
+    });
+    logger.info(`Docker engine ${version} at ${flags.dockerSocket}`);
+  }
+  logger.info(`Using containerizers: ${kinds.join(',')}; isolation: ${containerizer.isolation}`);
   logger.info('Starting Mesos agent');
   const ip = advertisedIp(flags.advertiseIp ?? flags.ip);
   const agent = new Agent({
