@@ -1,0 +1,96 @@
+/**
+ * Small helpers shared by the cluster benches (start, placement, master-scale):
+ * free ports, spawning `bin/meseta` processes, waiting with a bound, reading a
+ * process's memory from /proc, percentiles, writing results.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Repository root (dist/bench/x.js → two levels up). */
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const MESETA = join(ROOT, 'bin', 'meseta');
+
+/** A TCP port free on 127.0.0.1 right now. */
+export function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = net.createServer();
+    server.on('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => done(port));
+    });
+  });
+}
+
+/** Spawns `node [nodeArgs] bin/meseta <args>` with output ignored (or to `stdio`). */
+export function spawnMeseta(args: string[], nodeArgs: string[] = [], stdio: 'ignore' | 'inherit' = 'ignore'): ChildProcess {
+  return spawn(process.execPath, [...nodeArgs, MESETA, ...args], { stdio });
+}
+
+/** Sends SIGTERM and waits for exit (SIGKILL after `graceMs`). */
+export async function stopProcess(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((done) => child.once('exit', done));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Polls `probe` every `intervalMs` until it returns a value (not undefined/false); throws after `timeoutMs`. */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number, intervalMs = 20): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+    } catch {
+      // not ready yet
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/** GETs JSON. */
+export async function getJson<T>(url: string): Promise<T> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`GET ${url}: ${response.status}`);
+  return (await response.json()) as T;
+}
+
+/** Resident set size of a process in kB (VmRSS of /proc/<pid>/status). */
+export function rssKb(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  return Number(line?.replace(/\D+/g, '') ?? 0);
+}
+
+/** Soft RLIMIT_NOFILE of this process (children inherit it), or undefined. */
+export function openFilesLimit(): number | undefined {
+  const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+  const n = Number(line?.split(/\s{2,}/)[1]);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** The `p` quantile (0..1) of `xs`, nearest-rank; NaN for an empty list. */
+export function percentile(xs: readonly number[], p: number): number {
+  if (xs.length === 0) return NaN;
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+}
+
+/** Rounds to 2 decimals. */
+export function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+/** Writes `result` as JSON to `outFile` (default `bench/results/<name>.json`; '' = nowhere). */
+export function writeResult(name: string, result: unknown, outFile?: string): void {
+  const file = outFile ?? join(ROOT, 'bench', 'results', `${name}.json`);
+  if (file === '') return;
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+}
