@@ -152,6 +152,10 @@ export async function startLocal(options: { numAgents?: number; flags?: string[]
   const port = await freePort();
   const agentPort = await freePort();
   const workDir = tempDir('local');
+  // The built-in frameworks stay off unless a test asks for them (their fixed ports would clash).
+  const services = ['chronos_port']
+    .filter((name) => !(options.flags ?? []).some((f) => f.startsWith(`--${name}=`)))
+    .map((name) => `--${name}=0`);
   const proc = meseta([
     'local',
     `--port=${port}`,
@@ -159,6 +163,7 @@ export async function startLocal(options: { numAgents?: number; flags?: string[]
     `--num_agents=${numAgents}`,
     `--work_dir=${workDir}`,
     `--runtime_dir=${join(workDir, 'run')}`,
+    ...services,
     ...(options.flags ?? []),
   ]);
   const url = `http://127.0.0.1:${port}`;

@@ -7,12 +7,15 @@ import { formatHelp, loadFlags } from '../flags.js';
 import { LOCAL_FLAGS, LOCAL_USAGE, parseLocalFlags } from '../flag-sets/local.js';
 import { MASTER_FLAGS } from '../flag-sets/master.js';
 import { AGENT_FLAGS } from '../flag-sets/agent.js';
-import { createLogger } from '../../logging/logger.js';
+import { createLogger, type Logger } from '../../logging/logger.js';
 import { flagStrings } from '../flag-strings.js';
 import { logBanner, waitForStopSignal } from '../daemon.js';
 import { startMaster, type RunningMaster } from '../start-master.js';
 import { startAgent } from '../start-agent.js';
 import type { Agent } from '../../agent/agent.js';
+import { SqliteStore } from '../../coordination/sqlite-store.js';
+import { ensureWritableDir } from '../work-dir.js';
+import { join } from 'node:path';
 import { MESOS_COMPAT_VERSION } from '../../version.js';
 
 /**
@@ -39,7 +42,10 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
   logBanner(logger);
   let master: RunningMaster | undefined;
   const agents: Agent[] = [];
+  // Frameworks started here (Chronos, Marathon), stopped before the cluster.
+  const services: Array<{ name: string; url: string; stop(): Promise<void> }> = [];
   const stopAll = async (): Promise<void> => {
+    for (const service of services.reverse()) await service.stop().catch(() => undefined);
     await Promise.all(agents.map((a) => a.stop({ killTasks: true }).catch(() => undefined)));
     await master?.stop().catch(() => undefined);
   };
@@ -54,6 +60,9 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
       const strings = { ...flagStrings(AGENT_FLAGS, loaded.values), master: agentFlags.master, port: String(agentFlags.port), work_dir: agentFlags.workDir };
       agents.push(await startAgent(agentFlags, logger.child(`agent${i}`), strings));
     }
+    if (flags.chronosPort !== 0) {
+      services.push(await startLocalChronos(flags.ip, master.port, flags.chronosPort, join(flags.workDir, 'chronos'), logger));
+    }
   } catch (error) {
     logger.error((error as Error).message);
     await stopAll();
@@ -63,6 +72,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
   process.stdout.write(
     `Meseta local cluster: master and ${agents.length} agent(s) running.\n` +
       `  Master API and UI: ${url}/  (state: ${url}/master/state)\n` +
+      services.map((s) => `  ${s.name}: ${s.url}\n`).join('') +
       `  Try: bin/meseta test-framework --master=${flags.ip}:${master.port}\n` +
       `  Work directory: ${flags.workDir}\n` +
       `Press Ctrl-C to stop.\n`,
@@ -71,4 +81,36 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
   logger.info(`Received ${signal}, stopping the local cluster`);
   await stopAll();
   return 0;
+}
+
+/** Chronos as a framework of the local master, its state in `<work_dir>/chronos`. */
+async function startLocalChronos(
+  ip: string,
+  masterPort: number,
+  port: number,
+  dir: string,
+  logger: Logger,
+): Promise<{ name: string; url: string; stop(): Promise<void> }> {
+  const { startChronos } = await import('../../chronos/start-chronos.js');
+  ensureWritableDir(dir, 'Chronos state directory');
+  const store = new SqliteStore(join(dir, 'chronos.sqlite'));
+  const chronos = await startChronos({
+    master: `${ip}:${masterPort}`,
+    httpPort: port,
+    httpAddress: ip,
+    hostname: ip,
+    store,
+    logger: logger.child('chronos'),
+  }).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
+  return {
+    name: 'Chronos API',
+    url: `http://${ip}:${chronos.port}/`,
+    stop: async () => {
+      await chronos.stop();
+      await store.close();
+    },
+  };
 }

@@ -10,6 +10,7 @@
  * <work_dir>/master            master registry (SQLite)
  * <work_dir>/agents/<i>        agent i's work_dir
  * <runtime_dir>/agents/<i>     agent i's runtime_dir
+ * <work_dir>/chronos           Chronos's state (on --chronos_port, 0 = off)
  * ```
  */
 import { tmpdir } from 'node:os';
@@ -27,6 +28,7 @@ const LOCAL_ONLY: FlagDef[] = [
   { name: 'port', type: 'int', help: 'Port the master listens on.', default: 5050 },
   { name: 'agent_port', type: 'int', help: 'Port of the first agent; agent i listens on agent_port + i.', default: 5051 },
   { name: 'num_agents', type: 'int', help: 'Number of agents to launch.', default: 1, aliases: ['num_slaves'] },
+  { name: 'chronos_port', type: 'int', help: 'Port of the built-in Chronos-compatible job scheduler; 0 turns it off.', default: 4400 },
   { name: 'work_dir', type: 'path', help: 'Directory under which the master and each agent keep their state.', default: join(tmpdir(), 'mesos', 'local') },
 ];
 
@@ -56,6 +58,8 @@ export interface LocalFlags extends CommonFlags, LoggingFlags {
   agentPort: number;
   numAgents: number;
   workDir: string;
+  /** Chronos's HTTP port; 0 = off. */
+  chronosPort: number;
   /** The embedded master's flags (ip, port and work_dir filled in). */
   master: MasterFlags;
   /** One entry per agent, `master` pointing at the embedded master. */
@@ -89,5 +93,6 @@ export function parseLocalFlags(argv: string[], env: NodeJS.ProcessEnv = process
     };
     agents.push(readAgentFlags(values, common));
   }
-  return { ...common, ...readLoggingFlags(v), ip, port, agentPort, numAgents, workDir, master, agents };
+  const chronosPort = getNumber(v, 'chronos_port');
+  return { ...common, ...readLoggingFlags(v), ip, port, agentPort, numAgents, workDir, chronosPort, master, agents };
 }
