@@ -215,21 +215,26 @@ export class TcpProxy {
   private cutOff = false;
   private readonly sockets = new Set<net.Socket>();
 
-  private constructor(
-    private readonly server: net.Server,
-    /** The proxy's port (connect clients here). */
-    readonly port: number,
-  ) {}
+  private readonly server: net.Server;
+  private portValue = 0;
+
+  private constructor(private readonly targetPort: number) {
+    this.server = net.createServer((client) => this.pipe(client));
+  }
+
+  /** The proxy's port (connect clients here). */
+  get port(): number {
+    return this.portValue;
+  }
 
   /** Starts a proxy to `127.0.0.1:targetPort` on a free port. */
   static async start(targetPort: number): Promise<TcpProxy> {
-    let proxy: TcpProxy | undefined;
-    const server = net.createServer((client) => proxy!.pipe(client, targetPort));
+    const proxy = new TcpProxy(targetPort);
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
+      proxy.server.once('error', reject);
+      proxy.server.listen(0, '127.0.0.1', () => resolve());
     });
-    proxy = new TcpProxy(server, (server.address() as net.AddressInfo).port);
+    proxy.portValue = (proxy.server.address() as net.AddressInfo).port;
     return proxy;
   }
 
@@ -249,8 +254,8 @@ export class TcpProxy {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  private pipe(client: net.Socket, targetPort: number): void {
-    const upstream = net.connect(targetPort, '127.0.0.1');
+  private pipe(client: net.Socket): void {
+    const upstream = net.connect(this.targetPort, '127.0.0.1');
     for (const socket of [client, upstream]) {
       this.sockets.add(socket);
       socket.on('close', () => {

@@ -63,7 +63,6 @@ export function childKey(directory: string, name: string): string {
 
 function validateKeySegments(key: string, shown: string): void {
   if (key === '') throw new StoreKeyError(shown, 'empty');
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(key)) throw new StoreKeyError(shown, 'control characters');
   for (const segment of key.split('/')) {
     if (segment === '' || segment === '.' || segment === '..') throw new StoreKeyError(shown, "empty, '.' or '..' segment (or a leading/trailing '/')");

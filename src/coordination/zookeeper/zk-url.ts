@@ -94,7 +94,6 @@ function parseServer(entry: string, fail: (why: string) => never): ZooKeeperServ
 
 function validatePath(path: string, fail: (why: string) => never): void {
   if (path === '/') return;
-  // eslint-disable-next-line no-control-regex
   if (/[\s\u0000-\u001f\u007f?#]/.test(path)) fail(`path '${path}' contains whitespace, control characters, '?' or '#'`);
   if (path.endsWith('/')) fail(`path '${path}' must not end with '/'`);
   for (const segment of path.slice(1).split('/')) {
