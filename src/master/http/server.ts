@@ -15,6 +15,7 @@ import { json, text } from './reply.js';
 import { prometheusText, registerClassicEndpoints } from './classic-endpoints.js';
 import { handleOperatorCall, operatorSubscriberCount, subscribeOperator } from '../operator/operator-api.js';
 import { parseDuration } from '../../mesos/durations.js';
+import { registerFilesProxy } from './files-proxy.js';
 
 /** Calls whose nested body is required (Mesos: "Expecting 'accept' to be present"). */
 const REQUIRED_BODY: Record<string, string> = {
@@ -113,6 +114,8 @@ export function createMasterServer(master: Master): FastifyInstance {
       return reply.code(200).send('');
     });
   }
+  // Sandboxes live on the agents: the master forwards /files/* to the owning one.
+  registerFilesProxy(app, master);
   app.get('/', (_request, reply) => reply.type('text/html').send(indexPage(master)));
   return app;
 }
