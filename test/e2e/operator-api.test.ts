@@ -111,6 +111,16 @@ describe('operator surface', () => {
     assert.ok(flags.get_flags.flags.some((f) => f.name === 'allocation_interval'));
     assert.equal((await operator(cluster.url, { type: 'SET_LOGGING_LEVEL', set_logging_level: { level: 1, duration: { nanoseconds: 60e9 } } })).status, 200);
     assert.match((await operator(cluster.url, { type: 'GET_LOGGING_LEVEL' })).body, /"level":1/);
+    // Files go through the master to the agent that holds the sandbox.
+    const sandbox = `/frameworks/${scheduler.frameworkId}/executors/long/runs/latest`;
+    const listed = await operator(cluster.url, { type: 'LIST_FILES', list_files: { path: sandbox } });
+    assert.equal(listed.status, 200, listed.body);
+    const names = (JSON.parse(listed.body) as { list_files: { file_infos: Array<{ path: string }> } }).list_files.file_infos.map((f) => f.path);
+    assert.ok(names.some((p) => p.endsWith('/stdout')), `stdout listed in ${names.join(', ')}`);
+    const read = await operator(cluster.url, { type: 'READ_FILE', read_file: { path: `${sandbox}/stdout`, offset: 0 } });
+    assert.equal(read.status, 200, read.body);
+    assert.ok('size' in (JSON.parse(read.body) as { read_file: Json }).read_file);
+    assert.equal((await operator(cluster.url, { type: 'READ_FILE', read_file: { path: '/nowhere/stdout', offset: 0 } })).status, 404);
     const bogus = await operator(cluster.url, { type: 'NO_SUCH_CALL' });
     assert.equal(bogus.status, 400);
     assert.match(bogus.body, /Unknown call type 'NO_SUCH_CALL'/);

@@ -13,7 +13,7 @@ import { masterMetricsJson } from './metrics-json.js';
 import type { AgentCall } from '../../mesos/agent-protocol.js';
 import { json, text } from './reply.js';
 import { prometheusText, registerClassicEndpoints } from './classic-endpoints.js';
-import { handleOperatorCall, operatorSubscriberCount, subscribeOperator } from '../operator/operator-api.js';
+import { forwardFileCall, handleOperatorCall, operatorSubscriberCount, subscribeOperator } from '../operator/operator-api.js';
 import { parseDuration } from '../../mesos/durations.js';
 import { registerFilesProxy } from './files-proxy.js';
 
@@ -213,7 +213,7 @@ function schedulerEndpoint(master: Master, request: FastifyRequest, reply: Fasti
 }
 
 /** POST /master/api/v1: the operator API. */
-function operatorEndpoint(master: Master, request: FastifyRequest, reply: FastifyReply): FastifyReply | void {
+async function operatorEndpoint(master: Master, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | void> {
   const body = parseApiCall(request, reply);
   if (!body) return reply;
   if (body.type === 'SUBSCRIBE') {
@@ -221,7 +221,8 @@ function operatorEndpoint(master: Master, request: FastifyRequest, reply: Fastif
     subscribeOperator(master, reply.raw);
     return;
   }
-  const outcome = handleOperatorCall(master, body);
+  const outcome =
+    body.type === 'LIST_FILES' || body.type === 'READ_FILE' ? await forwardFileCall(master, body) : handleOperatorCall(master, body);
   if (outcome.json !== undefined) return reply.code(outcome.status).type('application/json').send(JSON.stringify(outcome.json));
   return text(reply, outcome.status, outcome.text ?? '');
 }

@@ -13,6 +13,7 @@ import { listRoles } from '../roles.js';
 import { getAgents, getExecutors, getFrameworks, getState, getTasks, v1Agent, v1Framework, v1Task } from '../http/v1-json.js';
 import { masterMetricsJson } from '../http/metrics-json.js';
 import { BUILD } from '../http/state-json.js';
+import { ownerByPath } from '../http/files-proxy.js';
 
 /** A response: HTTP status and either a JSON body or plain text (errors). */
 export interface OperatorOutcome {
@@ -132,11 +133,39 @@ export function handleOperatorCall(master: Master, call: Record<string, unknown>
     case 'DRAIN_AGENT':
     case 'DEACTIVATE_AGENT':
     case 'REACTIVATE_AGENT':
+      return { status: 501, text: `${type} is not implemented by this master yet` };
     case 'LIST_FILES':
     case 'READ_FILE':
-      return { status: 501, text: `${type} is not implemented by this master yet` };
+      return invalid(`${type} must go through forwardFileCall`);
     default:
       return invalid(`Unknown call type '${type}'`);
+  }
+}
+
+/**
+ * LIST_FILES / READ_FILE: sandboxes live on agents, so the call goes, unchanged,
+ * to the operator API of the agent owning the path (the agent answers with the
+ * same v1 shapes). 404 when no agent owns it, 503 when that agent is unreachable.
+ */
+export async function forwardFileCall(master: Master, call: Record<string, unknown>): Promise<OperatorOutcome> {
+  const type = String(call.type);
+  const path = (call[field(type)] as { path?: unknown } | undefined)?.path;
+  if (typeof path !== 'string' || path === '') return invalid(`Expecting '${field(type)}.path' to be present`);
+  const agent = ownerByPath(master, path);
+  if (!agent) return { status: 404, text: `No agent holds '${path}'` };
+  try {
+    const response = await fetch(`http://${agent.endpoint}/api/v1`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify(call),
+      signal: AbortSignal.timeout(10_000),
+    });
+    const body = await response.text();
+    return response.headers.get('content-type')?.startsWith('application/json')
+      ? { status: response.status, json: JSON.parse(body) as unknown }
+      : { status: response.status, text: body };
+  } catch (error) {
+    return { status: 503, text: `Agent ${agent.id} at ${agent.endpoint} is unreachable: ${(error as Error).message}` };
   }
 }
 
