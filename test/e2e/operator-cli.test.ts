@@ -6,7 +6,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cleanupDirs, freePort, meseta, startLocal, stopAll, type LocalCluster } from './harness.js';
+import { cleanupDirs, freePort, meseta, startLocal, stopAll, type LocalCluster, type Proc } from './harness.js';
 import { RawScheduler, commandTask } from './raw-scheduler.js';
 import type { Offer, TaskStatus } from '../../src/mesos/types.js';
 
@@ -16,10 +16,20 @@ interface Result {
   stderr: string;
 }
 
-/** Runs `meseta <args>` to completion (bounded). */
+/** Resolves when `proc`'s stdio streams are drained ('exit' can come before the last output). */
+function closed(proc: Proc): Promise<void> {
+  return new Promise((resolve) => {
+    if (proc.child.stdout?.closed && proc.child.stderr?.closed) resolve();
+    else proc.child.once('close', () => resolve());
+  });
+}
+
+/** Runs `meseta <args>` to completion (bounded), with all of its output. */
 async function cli(args: string[], timeoutMs = 30_000): Promise<Result> {
   const proc = meseta(args);
+  const drained = closed(proc);
   const { code } = await proc.waitExit(timeoutMs);
+  await drained;
   return { code, stdout: proc.stdout, stderr: proc.stderr };
 }
 
@@ -121,11 +131,13 @@ describe('operator CLI', () => {
     await launch([['counter', 'for i in 1 2 3 4 5; do echo line-$i; sleep 0.3; done']]);
     await sched.update('counter', 'TASK_RUNNING');
     const follow = meseta(['logs', 'counter', '--follow', master]);
+    const drained = closed(follow);
     await follow.waitForOutput(/line-1\n/, 10_000);
     // Seen before the task ended, and before its last line was written.
     assert.equal(finished('counter'), false, 'line-1 arrived only after TASK_FINISHED');
     assert.doesNotMatch(follow.stdout, /line-5/);
     const { code } = await follow.waitExit(20_000);
+    await drained;
     assert.equal(code, 0, follow.stderr);
     assert.ok(finished('counter'));
     assert.match(follow.stdout, /line-1\nline-2\nline-3\nline-4\nline-5\n$/);
