@@ -33,6 +33,7 @@ export const COMMANDS: readonly CommandInfo[] = [
   { name: 'test-framework', module: 'test-framework', summary: "run Mesos's example framework", mesosProgram: 'test-framework' },
   { name: 'test-executor', module: 'test-executor', summary: "the example framework's custom executor", mesosProgram: 'test-executor' },
   { name: 'chronos', module: 'chronos', summary: 'a Chronos-compatible job scheduler (a framework)', mesosProgram: 'chronos' },
+  { name: 'marathon', module: 'marathon', summary: 'a Marathon-compatible service scheduler (a framework; REST v2 on :8080)', mesosProgram: 'marathon' },
   { name: 'simulate-agents', module: 'simulate-agents', summary: 'N simulated agents in one process, running tasks without processes' },
   // Operator commands: they ask a running cluster over its public HTTP endpoints.
   { name: 'state', module: 'state', summary: "print the master's /master/state" },
@@ -61,6 +62,7 @@ export const PROGRAM_ALIASES: Readonly<Record<string, string>> = {
   'test-framework': 'test-framework',
   'test-executor': 'test-executor',
   chronos: 'chronos',
+  marathon: 'marathon',
 };
 
 /** The command for a subcommand argument (`slave` → agent), or undefined. */

@@ -1,0 +1,72 @@
+/**
+ * `meseta marathon` (`marathon`): a Marathon-compatible service scheduler
+ * registering with a Mesos master, REST API on `--http_port` (8080), state in
+ * SQLite under `--work_dir`. Runs until SIGINT/SIGTERM; its tasks keep running
+ * for the framework failover timeout after it stops.
+ */
+import { join } from 'node:path';
+import { formatHelp } from '../flags.js';
+import { MARATHON_FLAGS, MARATHON_USAGE, parseMarathonFlags } from '../flag-sets/marathon.js';
+import { createLogger } from '../../logging/logger.js';
+import { SqliteStore } from '../../coordination/sqlite-store.js';
+import { waitForStopSignal } from '../daemon.js';
+import { ensureWritableDir } from '../work-dir.js';
+import { MARATHON_COMPAT_VERSION, startMarathon } from '../../marathon/start-marathon.js';
+
+/** Runs until a stop signal; returns the exit code. Throws FlagError on bad flags. */
+export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const flags = parseMarathonFlags(argv, env);
+  if (flags.help) {
+    process.stdout.write(formatHelp(MARATHON_USAGE, MARATHON_FLAGS));
+    return 0;
+  }
+  if (flags.version) {
+    process.stdout.write(`marathon ${MARATHON_COMPAT_VERSION}\n`);
+    return 0;
+  }
+  const logger = createLogger('marathon', { level: flags.loggingLevel, quiet: flags.quiet, logDir: flags.logDir, program: 'marathon' });
+  logger.info(`Starting Marathon ${MARATHON_COMPAT_VERSION} with --master=${flags.master}`);
+  let store: SqliteStore;
+  let running;
+  try {
+    ensureWritableDir(flags.workDir, 'work directory');
+    store = new SqliteStore(join(flags.workDir, 'marathon.db'));
+  } catch (error) {
+    logger.error((error as Error).message);
+    return 1;
+  }
+  try {
+    running = await startMarathon({
+      master: flags.master,
+      httpPort: flags.httpPort,
+      httpAddress: flags.httpAddress,
+      ...(flags.hostname ? { hostname: flags.hostname } : {}),
+      frameworkName: flags.frameworkName,
+      mesosRole: flags.mesosRole,
+      ...(flags.mesosUser ? { mesosUser: flags.mesosUser } : {}),
+      taskLaunchTimeoutMs: flags.taskLaunchTimeoutMs,
+      failoverTimeoutSeconds: flags.failoverTimeoutSeconds,
+      features: flags.features,
+      defaultAcceptedRoles: flags.defaultAcceptedRoles,
+      ...(flags.envVarsPrefix !== undefined ? { envVarsPrefix: flags.envVarsPrefix } : {}),
+      localPortMin: flags.localPortMin,
+      localPortMax: flags.localPortMax,
+      maxInstancesPerOffer: flags.maxInstancesPerOffer,
+      declineOfferDurationMs: flags.declineOfferDurationMs,
+      reconciliationIntervalMs: flags.reconciliationIntervalMs,
+      killRetryTimeoutMs: flags.killRetryTimeoutMs,
+      ...(flags.defaultNetworkName ? { defaultNetworkName: flags.defaultNetworkName } : {}),
+      store,
+      logger,
+    });
+  } catch (error) {
+    logger.error(`Failed to start Marathon: ${(error as Error).message}`);
+    await store.close();
+    return 1;
+  }
+  const signal = await waitForStopSignal();
+  logger.info(`Received ${signal}, shutting down`);
+  await running.stop();
+  await store.close();
+  return 0;
+}

@@ -1,0 +1,207 @@
+/**
+ * Wires a Marathon from parsed options: state from the Store, the framework
+ * subscription, deployments, health checks and the REST server. Used by
+ * `meseta marathon` and (through the lead's wiring) by `meseta local`.
+ *
+ * ```ts
+ * const marathon = await startMarathon({ master: '127.0.0.1:5050', httpPort: 8080, store, logger });
+ * …
+ * await marathon.stop();   // the Store stays open: its owner closes it
+ * ```
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname as osHostname, userInfo } from 'node:os';
+import type { Store } from '../coordination/store.js';
+import type { Logger } from '../logging/logger.js';
+import { systemClock, type Clock } from '../mesos/clock.js';
+import { SERVICE_PORT_RANGE } from './app-definition.js';
+import { AppService } from './app-service.js';
+import { DeploymentManager } from './deployment-manager.js';
+import { EventBus } from './event-bus.js';
+import { GroupService } from './group-service.js';
+import { HealthCheckManager } from './health-checks.js';
+import { InstanceTracker } from './instance-tracker.js';
+import { Launcher } from './launcher.js';
+import { MarathonState } from './marathon-state.js';
+import { MarathonStore } from './marathon-store.js';
+import { buildMarathonServer } from './http/server.js';
+
+/** The Marathon version we present (`/v2/info`). */
+export const MARATHON_COMPAT_VERSION = '1.10.0';
+
+/** Options of `startMarathon`; durations in ms unless named `…Seconds`. Marathon's flag names in brackets. */
+export interface MarathonOptions {
+  /** Mesos master, `host:port` or `http://host:port` [`--master`]. */
+  master: string;
+  /** HTTP port; 0 picks a free one [`--http_port`, default 8080 in the CLI]. */
+  httpPort: number;
+  /** Listen address [`--http_address`]; default all interfaces. */
+  httpAddress?: string;
+  /** Advertised host [`--hostname`]; default the machine's hostname. */
+  hostname?: string;
+  /** [`--framework_name`] default `marathon`. */
+  frameworkName?: string;
+  /** [`--mesos_role`] default `*`. */
+  mesosRole?: string;
+  /** [`--mesos_user`] default the current user. */
+  mesosUser?: string;
+  /** [`--task_launch_timeout`] default 300000. */
+  taskLaunchTimeoutMs?: number;
+  /** [`--failover_timeout`] default 604800 (one week). */
+  failoverTimeoutSeconds?: number;
+  /** [`--enable_features`] e.g. `secrets`, `gpu_resources`, `external_volumes`. */
+  features?: string[];
+  /** [`--default_accepted_resource_roles`]. */
+  defaultAcceptedRoles?: string[];
+  /** [`--env_vars_prefix`]. */
+  envVarsPrefix?: string;
+  /** [`--local_port_min`, `--local_port_max`] service ports, default 10000–20000. */
+  localPortMin?: number;
+  localPortMax?: number;
+  /** [`--max_instances_per_offer`] default 5. */
+  maxInstancesPerOffer?: number;
+  /** [`--decline_offer_duration`] default 120000. */
+  declineOfferDurationMs?: number;
+  /** [`--reconciliation_interval`] default 600000. */
+  reconciliationIntervalMs?: number;
+  /** [`--kill_retry_timeout`] default 30000. */
+  killRetryTimeoutMs?: number;
+  /** [`--default_network_name`]. */
+  defaultNetworkName?: string;
+  /** Where state lives (SqliteStore in the CLI); not closed by `stop()`. */
+  store: Store;
+  logger: Logger;
+  clock?: Clock;
+  /** Randomness for host port choice and reconnect jitter; default Math.random. */
+  random?: () => number;
+  /** Shown as `zookeeper_config.zk` in `/v2/info`. */
+  zk?: string;
+}
+
+/** A running Marathon. */
+export interface RunningMarathon {
+  /** The HTTP port actually bound. */
+  port: number;
+  /** Stops HTTP, health checks and deployments, closes the subscription (tasks keep running), flushes state. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts Marathon: loads state, listens on HTTP (throws if the port is taken
+ * or the Store cannot be read), and subscribes to the master in the
+ * background (retried until `stop()`).
+ */
+export async function startMarathon(options: MarathonOptions): Promise<RunningMarathon> {
+  const clock = options.clock ?? systemClock;
+  const now = (): number => clock.now();
+  const logger = options.logger;
+  const random = options.random ?? Math.random;
+  const state = new MarathonState(new MarathonStore(options.store), (error) => logger.warn(`Failed to persist Marathon state: ${error.message}`));
+  const storedDeployments = await state.load();
+  logger.info(`Loaded ${state.apps.size} app(s) and ${state.instances.size} instance(s) from the state store`);
+
+  const events = new EventBus(now);
+  const tracker = new InstanceTracker(state, events, now, randomUUID);
+  const hostname = options.hostname ?? osHostname();
+  const frameworkName = options.frameworkName ?? 'marathon';
+  const role = options.mesosRole ?? '*';
+  const failoverTimeoutSeconds = options.failoverTimeoutSeconds ?? 604800;
+  const taskLaunchTimeoutMs = options.taskLaunchTimeoutMs ?? 300_000;
+  let user = options.mesosUser;
+  if (user === undefined) {
+    try {
+      user = userInfo().username;
+    } catch {
+      user = 'root';
+    }
+  }
+
+  // The HTTP port is known only after listening; the launcher's webui_url is set then.
+  const launcherOptions = {
+    master: options.master,
+    frameworkName,
+    role,
+    user,
+    hostname,
+    failoverTimeoutSeconds,
+    taskLaunchTimeoutMs,
+    maxInstancesPerOffer: options.maxInstancesPerOffer ?? 5,
+    declineOfferDurationMs: options.declineOfferDurationMs ?? 120_000,
+    reconciliationIntervalMs: options.reconciliationIntervalMs ?? 600_000,
+    killRetryTimeoutMs: options.killRetryTimeoutMs ?? 30_000,
+    ...(options.envVarsPrefix !== undefined ? { envVarsPrefix: options.envVarsPrefix } : {}),
+    ...(options.defaultAcceptedRoles ? { defaultAcceptedRoles: options.defaultAcceptedRoles } : {}),
+    logger: logger.child('marathon-launcher'),
+    random,
+    webuiUrl: undefined as string | undefined,
+  };
+  const launcher = new Launcher(state, tracker, events, launcherOptions, now);
+  const health = new HealthCheckManager(state, events, (i) => launcher.killInstance(i), now, logger.child('marathon-health'));
+  const deployments = new DeploymentManager(state, tracker, launcher, events, (i) => health.healthy(i), logger.child('marathon-deployments'));
+  deployments.resume(storedDeployments);
+  const apps = new AppService(state, deployments, tracker, launcher, now, randomUUID, {
+    mesosRole: role,
+    features: new Set(options.features ?? []),
+    ...(options.defaultNetworkName ? { defaultNetworkName: options.defaultNetworkName } : {}),
+    servicePortRange: { min: options.localPortMin ?? SERVICE_PORT_RANGE.min, max: options.localPortMax ?? SERVICE_PORT_RANGE.max },
+  });
+  const groups = new GroupService(state, apps, now);
+  launcher.on('instance', () => {
+    health.sync();
+    deployments.scheduleTick();
+  });
+
+  const info = {
+    leader: '',
+    httpPort: 0,
+    version: MARATHON_COMPAT_VERSION,
+    marathonConfig: {} as Record<string, unknown>,
+    zookeeperConfig: { zk: options.zk ?? null, zk_max_versions: 50, zk_session_timeout: 10000, zk_timeout: 10000, zk_compression: true, zk_compression_threshold: 65536, zk_connection_timeout: 10000, zk_max_node_size: 1024000 },
+  };
+  const { server, closeStreams } = buildMarathonServer({ state, apps, groups, deployments, tracker, launcher, health, events, now, info });
+  await server.listen({ host: options.httpAddress ?? '0.0.0.0', port: options.httpPort });
+  const address = server.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.httpPort;
+  info.httpPort = port;
+  info.leader = `${hostname}:${port}`;
+  launcherOptions.webuiUrl = `http://${hostname}:${port}`;
+  info.marathonConfig = {
+    master: options.master,
+    framework_name: frameworkName,
+    mesos_role: role,
+    mesos_user: user,
+    hostname,
+    failover_timeout: failoverTimeoutSeconds,
+    task_launch_timeout: taskLaunchTimeoutMs,
+    checkpoint: true,
+    executor: '//cmd',
+    ha: false,
+    local_port_min: options.localPortMin ?? SERVICE_PORT_RANGE.min,
+    local_port_max: options.localPortMax ?? SERVICE_PORT_RANGE.max,
+    max_instances_per_offer: launcherOptions.maxInstancesPerOffer,
+    decline_offer_duration: launcherOptions.declineOfferDurationMs,
+    reconciliation_interval: launcherOptions.reconciliationIntervalMs,
+    env_vars_prefix: options.envVarsPrefix ?? null,
+    features: options.features ?? [],
+    webui_url: null,
+  };
+  logger.info(`Marathon listening on ${options.httpAddress ?? '0.0.0.0'}:${port}`);
+
+  launcher.start();
+  deployments.start();
+  const healthSync = setInterval(() => health.sync(), 1000);
+  healthSync.unref();
+
+  return {
+    port,
+    async stop(): Promise<void> {
+      clearInterval(healthSync);
+      health.stop();
+      deployments.stop();
+      launcher.stop();
+      closeStreams();
+      await server.close();
+      await state.flush();
+    },
+  };
+}
