@@ -72,7 +72,9 @@ export class Proc {
     this.child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout!.on('data', (c: Buffer) => (this.stdout += c.toString()));
     this.child.stderr!.on('data', (c: Buffer) => (this.stderr += c.toString()));
-    this.exited = new Promise((r) => this.child.on('exit', (code, signal) => r({ code, signal })));
+    // 'close', not 'exit': it comes after the process's output streams are drained, so a
+    // test reading stdout/stderr once the process ended never sees them cut short.
+    this.exited = new Promise((r) => this.child.on('close', (code, signal) => r({ code, signal })));
     running.add(this);
     void this.exited.then(() => running.delete(this));
   }
@@ -89,7 +91,11 @@ export class Proc {
   /** Sends `signal` to the pid and waits for exit; SIGKILL after `timeoutMs`. */
   async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 15_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return this.exited;
-    process.kill(this.pid, signal);
+    try {
+      process.kill(this.pid, signal);
+    } catch {
+      // exited between the check and the kill
+    }
     const timer = setTimeout(() => {
       try {
         process.kill(this.pid, 'SIGKILL');
