@@ -94,3 +94,46 @@ export function writeResult(name: string, result: unknown, outFile?: string): vo
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
 }
+
+/** One line of a CPU profile summary. */
+export interface ProfileEntry {
+  /** `function file:line` or a file/package name. */
+  name: string;
+  ms: number;
+  percent: number;
+}
+
+/**
+ * Self time of a `.cpuprofile` (from `node --cpu-prof`) by function and by
+ * source (file under the repository, package under node_modules, or node
+ * internal), top `n` of each.
+ */
+export function summarizeCpuProfile(path: string, n = 12): { totalMs: number; functions: ProfileEntry[]; sources: ProfileEntry[] } {
+  interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }
+  const profile = JSON.parse(readFileSync(path, 'utf8')) as { nodes: Node[]; samples: number[]; timeDeltas: number[] };
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const self = new Map<number, number>();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const dt = profile.timeDeltas[i] ?? 0;
+    total += dt;
+    self.set(id, (self.get(id) ?? 0) + dt);
+  });
+  const functions = new Map<string, number>();
+  const sources = new Map<string, number>();
+  for (const [id, us] of self) {
+    const frame = byId.get(id)!.callFrame;
+    const pkg = frame.url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1];
+    const url = pkg ? `npm:${pkg}` : frame.url.replace(`file://${ROOT}/`, '');
+    const fn = `${frame.functionName || '(anonymous)'} ${url}${url ? `:${frame.lineNumber + 1}` : ''}`;
+    functions.set(fn, (functions.get(fn) ?? 0) + us);
+    const source = url === '' ? frame.functionName : url;
+    sources.set(source, (sources.get(source) ?? 0) + us);
+  }
+  const top = (m: Map<string, number>): ProfileEntry[] =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([name, us]) => ({ name, ms: round(us / 1000), percent: round((100 * us) / total) }));
+  return { totalMs: round(total / 1000), functions: top(functions), sources: top(sources) };
+}

@@ -5,6 +5,9 @@
  */
 import { run as allocator } from './allocator.js';
 import { run as launch } from './launch.js';
+import { run as start, START_TARGET_MS } from './start.js';
+import { run as placement, NOMAD_C1M_PER_SECOND } from './placement.js';
+import { run as masterScale, MESOS_PAPER_OVERHEAD_MS } from './master-scale.js';
 
 const smoke = process.argv.includes('--smoke');
 const rows: Array<[string, string, string]> = [];
@@ -15,6 +18,12 @@ for (const s of alloc.scenarios) {
 }
 const l = await launch({ smoke, print: false });
 rows.push([`launch: ${l.tasks} × 'true' via meseta local`, `${l.mesetaTasksPerSecond} tasks/s`, `${l.ratioToFloor} × floor (${l.floorTasksPerSecond}/s sh -c true, 2 at a time)`]);
+const st = await start({ smoke, print: false });
+rows.push(['start: meseta local, spawn → first offer accepted', `${st.medianMs} ms`, `target ≤ ${START_TARGET_MS} ms (${st.medianMs <= START_TARGET_MS ? 'met' : 'missed'})`]);
+const pl = await placement({ smoke, print: false });
+rows.push([`placement: ${pl.tasks} tasks, 1 framework, ${pl.agents} simulated agents`, `${pl.runningPerSecond} tasks/s`, `${pl.ratioToNomad} × Nomad C1M (${NOMAD_C1M_PER_SECOND}/s), ACCEPT→RUNNING; placed at agents ${pl.placedPerSecond}/s`]);
+const ms = await masterScale({ smoke, print: false });
+rows.push([`master-scale: ${ms.agents} agents, ${ms.frameworks} frameworks, ACCEPT→RUNNING p50/p99`, `${ms.latencyMs.p50}/${ms.latencyMs.p99} ms`, `Mesos paper < ${MESOS_PAPER_OVERHEAD_MS} ms; ${ms.kbPerAgent} kB/agent, ${ms.kbPerTask} kB/task in the master`]);
 
 const width = Math.max(...rows.map((r) => r[0].length));
 process.stdout.write(`\nbenchmark${' '.repeat(width - 9)}  figure            ratio / note\n`);

@@ -1,0 +1,221 @@
+/**
+ * Master at scale: N simulated agents (`meseta simulate-agents` processes, at
+ * most 10,000 agents each) and 200 frameworks (our scheduler client) that
+ * launch 10 s tasks at a steady total rate. Figures: ACCEPT → TASK_RUNNING
+ * latency p50/p99 (at the framework), agent registration rate, and the master
+ * process's memory per agent and per task (VmRSS deltas from /proc).
+ * Anchor: Mesos paper (NSDI'11), under 1 s of launch overhead at 50,000
+ * emulated agents; target p99 ≤ 100 ms, ≤ 20 KB per agent, ≤ 2 KB per task.
+ *
+ * Size: smoke 1,000 agents; full 50,000 if the file-descriptor limit allows
+ * (the master holds one stream per agent), else the largest that fits, stated.
+ *
+ *   node dist/bench/master-scale.js [--smoke] [--agents=N] [--rate=TASKS_PER_S] [--seconds=S]
+ */
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { SchedulerClient } from '../src/scheduler/scheduler-client.js';
+import { createMasterDetector } from '../src/scheduler/master-detector.js';
+import { OfferMatcher } from '../src/scheduler/offer-matcher.js';
+import type { Offer, Resource } from '../src/mesos/types.js';
+import { freePort, getJson, openFilesLimit, percentile, round, rssKb, spawnMeseta, stopProcess, waitFor, writeResult } from './bench-util.js';
+
+export const MESOS_PAPER_OVERHEAD_MS = 1000;
+export const TARGET_P99_MS = 100;
+export const TARGET_KB_PER_AGENT = 20;
+export const TARGET_KB_PER_TASK = 2;
+const WANTED_AGENTS = 50_000;
+const PER_SIMULATOR = 10_000;
+const FRAMEWORKS = 200;
+const TASK_SECONDS = 10;
+/** Offers each framework keeps at hand. */
+const HELD_OFFERS = 5;
+
+export interface MasterScaleOptions {
+  smoke?: boolean;
+  /** Agents; default 1,000 with smoke, else 50,000 capped by RLIMIT_NOFILE. */
+  agents?: number;
+  /** Total launch rate, tasks/s; default 1,000 (200 with smoke). */
+  rate?: number;
+  /** Launch window, s (< the 10 s task duration, so all launched tasks run at once at its end); default 8 (5 with smoke). */
+  seconds?: number;
+  outFile?: string;
+  print?: boolean;
+}
+
+export interface MasterScaleResult {
+  bench: 'master-scale';
+  node: string;
+  cpus: number;
+  date: string;
+  agents: number;
+  /** Why not 50,000, when fewer. */
+  agentsNote?: string;
+  frameworks: number;
+  tasks: number;
+  registrationSeconds: number;
+  agentsRegisteredPerSecond: number;
+  latencyMs: { p50: number; p99: number; max: number };
+  masterRssKb: { idle: number; withAgents: number; withFrameworks: number; withTasks: number };
+  kbPerAgent: number;
+  kbPerTask: number;
+}
+
+const TASK: Resource[] = [
+  { name: 'cpus', type: 'SCALAR', scalar: { value: 0.1 } },
+  { name: 'mem', type: 'SCALAR', scalar: { value: 32 } },
+];
+
+/** Runs the benchmark; returns (and optionally prints and writes) its figures. */
+export async function run(options: MasterScaleOptions = {}): Promise<MasterScaleResult> {
+  const limit = openFilesLimit() ?? Infinity;
+  // The master needs one descriptor per agent stream, per framework stream, and some spare.
+  const fits = Math.max(1000, Math.floor(limit - FRAMEWORKS * 2 - 300));
+  const agents = options.agents ?? (options.smoke ? 1000 : Math.min(WANTED_AGENTS, fits));
+  const agentsNote = agents < WANTED_AGENTS && !options.smoke && options.agents === undefined
+    ? `RLIMIT_NOFILE is ${limit} (hard limit, not raisable here): the master holds one stream per agent, so ${agents} is the most that fits`
+    : undefined;
+  const rate = options.rate ?? (options.smoke ? 200 : 1000);
+  const seconds = options.seconds ?? (options.smoke ? 5 : 8);
+  const port = await freePort();
+  const workDir = mkdtempSync(join(os.tmpdir(), 'meseta-bench-scale-'));
+  const url = `http://127.0.0.1:${port}`;
+  const master = spawnMeseta(['master', '--ip=127.0.0.1', `--port=${port}`, `--work_dir=${join(workDir, 'master')}`, '--quiet']);
+  const simulators: ChildProcess[] = [];
+  const clients: SchedulerClient[] = [];
+  try {
+    await waitFor('master', async () => (await fetch(`${url}/health`)).ok, 30_000);
+    await new Promise((r) => setTimeout(r, 500));
+    const idle = rssKb(master.pid!);
+    const t0 = performance.now();
+    for (let offset = 0; offset < agents; offset += PER_SIMULATOR) {
+      simulators.push(
+        spawnMeseta([
+          'simulate-agents',
+          `--master=127.0.0.1:${port}`,
+          `--count=${Math.min(PER_SIMULATOR, agents - offset)}`,
+          `--id_offset=${offset}`,
+          '--resources=cpus:8;mem:32768;disk:100000;ports:[31000-32000]',
+          `--task_duration=${TASK_SECONDS}secs`,
+          '--registration_rate=5000',
+          '--quiet',
+        ]),
+      );
+    }
+    await waitFor(
+      `${agents} agents connected`,
+      async () => (await getJson<Record<string, number>>(`${url}/metrics/snapshot`))['master/slaves_connected'] === agents,
+      600_000,
+      250,
+    );
+    const registrationSeconds = (performance.now() - t0) / 1000;
+    const withAgents = rssKb(master.pid!);
+
+    const pools = new Map<SchedulerClient, Offer[]>();
+    for (let i = 0; i < FRAMEWORKS; i++) {
+      const client = new SchedulerClient({ detector: createMasterDetector(`127.0.0.1:${port}`), autoAcknowledge: true });
+      clients.push(client);
+      pools.set(client, []);
+      client.on('offers', (offers) => {
+        // Hold a few offers, decline the rest at once so DRF spreads the agents over every framework.
+        const pool = pools.get(client)!;
+        const extra = offers.splice(Math.max(0, HELD_OFFERS - pool.length));
+        pool.push(...offers);
+        if (extra.length > 0) void client.decline(extra.map((o) => o.id), { refuse_seconds: 1 }).catch(() => undefined);
+      });
+      client.on('rescind', (id) => {
+        const pool = pools.get(client)!;
+        const at = pool.findIndex((o) => o.id.value === id.value);
+        if (at >= 0) pool.splice(at, 1);
+      });
+    }
+    await Promise.all(clients.map((c, i) => c.subscribe({ user: os.userInfo().username, name: `scale-${i}` })));
+    await waitFor('offers to every framework', () => [...pools.values()].every((p) => p.length > 0), 30_000, 50);
+    const withFrameworks = rssKb(master.pid!);
+
+    const acceptedAt = new Map<string, number>();
+    const latencies: number[] = [];
+    for (const client of clients) {
+      client.on('update', (status) => {
+        if (status.state !== 'TASK_RUNNING') return;
+        const at = acceptedAt.get(status.task_id.value);
+        if (at !== undefined) latencies.push(performance.now() - at);
+      });
+    }
+    // Steady launches: every 10 ms, the tasks due so far, one per offer, frameworks in turn.
+    let launched = 0;
+    let turn = 0;
+    const start = performance.now();
+    const total = Math.round(rate * seconds);
+    await new Promise<void>((done) => {
+      const pace = setInterval(() => {
+        const due = Math.min(total, Math.floor(((performance.now() - start) * rate) / 1000));
+        for (let tries = 0; launched < due && tries < FRAMEWORKS * 2; tries++) {
+          const client = clients[turn++ % FRAMEWORKS]!;
+          const offer = pools.get(client)!.shift();
+          if (!offer) continue;
+          const taken = new OfferMatcher(offer).tryTake(TASK);
+          if (!taken) continue;
+          const id = `t-${launched++}`;
+          acceptedAt.set(id, performance.now());
+          void client
+            .launch([offer.id], [{ name: id, task_id: { value: id }, agent_id: offer.agent_id, command: { value: 'true' }, resources: taken }], { refuse_seconds: 0 })
+            .catch(() => undefined);
+        }
+        if (launched >= total) {
+          clearInterval(pace);
+          done();
+        }
+      }, 10);
+    });
+    await waitFor(`${launched} tasks running`, () => latencies.length >= launched, 60_000, 20).catch(() => undefined);
+    const withTasks = rssKb(master.pid!);
+    const result: MasterScaleResult = {
+      bench: 'master-scale',
+      node: process.version,
+      cpus: os.cpus().length,
+      date: new Date().toISOString(),
+      agents,
+      ...(agentsNote ? { agentsNote } : {}),
+      frameworks: FRAMEWORKS,
+      tasks: latencies.length,
+      registrationSeconds: round(registrationSeconds),
+      agentsRegisteredPerSecond: round(agents / registrationSeconds),
+      latencyMs: { p50: round(percentile(latencies, 0.5)), p99: round(percentile(latencies, 0.99)), max: round(Math.max(...latencies)) },
+      masterRssKb: { idle, withAgents, withFrameworks, withTasks },
+      kbPerAgent: round((withAgents - idle) / agents),
+      kbPerTask: round((withTasks - withFrameworks) / Math.max(1, latencies.length)),
+    };
+    if (options.print ?? true) print(result, launched);
+    writeResult('master-scale', result, options.outFile);
+    return result;
+  } finally {
+    for (const client of clients) client.close();
+    await Promise.all(simulators.map((s) => stopProcess(s)));
+    await stopProcess(master);
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+function print(r: MasterScaleResult, launched: number): void {
+  process.stdout.write(
+    `master-scale: ${r.agents} simulated agents${r.agentsNote ? ` (${r.agentsNote})` : ''}, ${r.frameworks} frameworks, ${launched} × ${TASK_SECONDS} s tasks\n` +
+      `  registration: ${r.registrationSeconds} s (${r.agentsRegisteredPerSecond} agents/s)\n` +
+      `  ACCEPT → TASK_RUNNING: p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, max ${r.latencyMs.max} ms (${r.tasks} tasks; Mesos paper < ${MESOS_PAPER_OVERHEAD_MS} ms, target p99 ≤ ${TARGET_P99_MS} ms)\n` +
+      `  master RSS: idle ${r.masterRssKb.idle} kB, +agents ${r.masterRssKb.withAgents} kB, +frameworks ${r.masterRssKb.withFrameworks} kB, +tasks ${r.masterRssKb.withTasks} kB\n` +
+      `  per agent ${r.kbPerAgent} kB (target ≤ ${TARGET_KB_PER_AGENT}), per task ${r.kbPerTask} kB (target ≤ ${TARGET_KB_PER_TASK})\n`,
+  );
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const args = process.argv.slice(2);
+  const num = (name: string): number | undefined => {
+    const arg = args.find((a) => a.startsWith(`--${name}=`));
+    return arg ? Number(arg.slice(name.length + 3)) : undefined;
+  };
+  const [agents, rate, seconds] = [num('agents'), num('rate'), num('seconds')];
+  await run({ smoke: args.includes('--smoke'), ...(agents ? { agents } : {}), ...(rate ? { rate } : {}), ...(seconds ? { seconds } : {}) });
+}

@@ -1,0 +1,203 @@
+/**
+ * Placement throughput: one busy framework launching short tasks on simulated
+ * agents as fast as offers allow. Figures:
+ *  - placed/s: tasks reaching their agent (RUN_TASK) per second from the first ACCEPT;
+ *  - running/s: tasks reaching TASK_RUNNING at the framework per second (the
+ *    issue's measure: ACCEPT → TASK_RUNNING, two acknowledged updates per task).
+ * Anchor: Nomad C1M ≈ 3,750 placements/s; target ≥ 10,000/s.
+ *
+ * The master is its own `meseta master` process (with `--profile`, under
+ * `node --cpu-prof`, summarised after the run); the simulated agents
+ * (`startSimulatedAgents`) and the framework share this process.
+ *
+ *   node dist/bench/placement.js [--smoke] [--agents=N] [--tasks=N] [--profile]
+ */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { SchedulerClient } from '../src/scheduler/scheduler-client.js';
+import { createMasterDetector } from '../src/scheduler/master-detector.js';
+import { OfferMatcher } from '../src/scheduler/offer-matcher.js';
+import type { Resource, TaskInfo } from '../src/mesos/types.js';
+import { startSimulatedAgents } from '../src/simulator/simulator.js';
+import { freePort, percentile, round, spawnMeseta, stopProcess, summarizeCpuProfile, writeResult, type ProfileEntry } from './bench-util.js';
+
+/** Nomad's C1M placement rate, tasks/s. */
+export const NOMAD_C1M_PER_SECOND = 3750;
+/** Target from issue 9, tasks/s. */
+export const PLACEMENT_TARGET_PER_SECOND = 10_000;
+
+export interface PlacementBenchOptions {
+  smoke?: boolean;
+  /** Simulated agents; default 1,000 (200 with smoke). */
+  agents?: number;
+  /** Tasks to launch; default 20,000 (2,000 with smoke). */
+  tasks?: number;
+  /** Run the master under `node --cpu-prof` and summarise where its time went. */
+  profile?: boolean;
+  outFile?: string;
+  print?: boolean;
+}
+
+export interface PlacementBenchResult {
+  bench: 'placement';
+  node: string;
+  cpus: number;
+  date: string;
+  agents: number;
+  tasks: number;
+  /** Tasks at their agents per second, first ACCEPT → last RUN_TASK. */
+  placedPerSecond: number;
+  /** Tasks TASK_RUNNING at the framework per second, first ACCEPT → last TASK_RUNNING. */
+  runningPerSecond: number;
+  /** ACCEPT → TASK_RUNNING per task, ms. */
+  latencyMs: { p50: number; p99: number };
+  acceptCalls: number;
+  ratioToNomad: number;
+  ratioToTarget: number;
+  /** Master CPU profile summary (with `profile`). */
+  masterProfile?: { totalMs: number; functions: ProfileEntry[]; sources: ProfileEntry[] };
+}
+
+const AGENT_RESOURCES = 'cpus:8;mem:32768;disk:100000;ports:[31000-32000]';
+const TASK: Resource[] = [
+  { name: 'cpus', type: 'SCALAR', scalar: { value: 0.1 } },
+  { name: 'mem', type: 'SCALAR', scalar: { value: 32 } },
+];
+
+/** Runs the benchmark; returns (and optionally prints and writes) its figures. */
+export async function run(options: PlacementBenchOptions = {}): Promise<PlacementBenchResult> {
+  const agents = options.agents ?? (options.smoke ? 200 : 1000);
+  const tasks = options.tasks ?? (options.smoke ? 2000 : 20_000);
+  const port = await freePort();
+  const workDir = mkdtempSync(join(os.tmpdir(), 'meseta-bench-placement-'));
+  const profileDir = join(workDir, 'profile');
+  const master = spawnMeseta(
+    ['master', '--ip=127.0.0.1', `--port=${port}`, `--work_dir=${join(workDir, 'master')}`, '--quiet'],
+    options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const fleet = startSimulatedAgents({ master: url, count: agents, resources: AGENT_RESOURCES, registrationRate: 5000 });
+  let client: SchedulerClient | undefined;
+  try {
+    await fleet.waitRegistered(agents, 120_000);
+    client = new SchedulerClient({ detector: createMasterDetector(`127.0.0.1:${port}`), autoAcknowledge: true });
+    const figures = await drive(client, fleet, tasks);
+    await client.teardown().catch(() => undefined);
+    fleet.stop();
+    await stopProcess(master);
+    const result: PlacementBenchResult = {
+      bench: 'placement',
+      node: process.version,
+      cpus: os.cpus().length,
+      date: new Date().toISOString(),
+      agents,
+      tasks,
+      ...figures,
+      ratioToNomad: round(figures.runningPerSecond / NOMAD_C1M_PER_SECOND),
+      ratioToTarget: round(figures.runningPerSecond / PLACEMENT_TARGET_PER_SECOND),
+    };
+    if (options.profile) {
+      const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+      if (file) result.masterProfile = summarizeCpuProfile(join(profileDir, file), 25);
+    }
+    if (options.print ?? true) print(result);
+    writeResult('placement', result, options.outFile);
+    return result;
+  } finally {
+    client?.close();
+    fleet.stop();
+    await stopProcess(master);
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+/** The busy framework: packs every offer with tasks until `count` are launched. */
+function drive(
+  client: SchedulerClient,
+  fleet: ReturnType<typeof startSimulatedAgents>,
+  count: number,
+): Promise<Pick<PlacementBenchResult, 'placedPerSecond' | 'runningPerSecond' | 'latencyMs' | 'acceptCalls'>> {
+  let launched = 0;
+  let running = 0;
+  let acceptCalls = 0;
+  let firstAccept = 0;
+  let placedAt = 0;
+  const acceptedAt = new Map<string, number>();
+  const latencies: number[] = [];
+  const launchedBefore = fleet.stats().tasksLaunched;
+  return new Promise((done, fail) => {
+    const timeout = setTimeout(() => fail(new Error(`only ${running}/${count} tasks running after 5 minutes`)), 300_000);
+    // Poll the simulator for the moment the last task reached its agent.
+    const placedPoll = setInterval(() => {
+      if (placedAt === 0 && fleet.stats().tasksLaunched - launchedBefore >= count) placedAt = performance.now();
+    }, 2);
+    client.on('offers', (offers) => {
+      for (const offer of offers) {
+        const matcher = new OfferMatcher(offer);
+        const batch: TaskInfo[] = [];
+        for (let taken = launched < count ? matcher.tryTake(TASK) : undefined; taken; taken = launched < count ? matcher.tryTake(TASK) : undefined) {
+          const id = `p-${launched++}`;
+          batch.push({ name: id, task_id: { value: id }, agent_id: offer.agent_id, command: { value: 'true' }, resources: taken, labels: { labels: [{ key: 'duration', value: '1' }] } });
+        }
+        const now = performance.now();
+        if (batch.length > 0 && firstAccept === 0) firstAccept = now;
+        for (const task of batch) acceptedAt.set(task.task_id.value, now);
+        acceptCalls++;
+        void client.launch([offer.id], batch, { refuse_seconds: batch.length > 0 ? 0 : 60 }).catch(fail);
+      }
+    });
+    client.on('update', (status) => {
+      if (status.state === 'TASK_RUNNING') {
+        const at = acceptedAt.get(status.task_id.value);
+        if (at === undefined) return;
+        latencies.push(performance.now() - at);
+        running++;
+        if (running === count) {
+          const end = performance.now();
+          clearTimeout(timeout);
+          clearInterval(placedPoll);
+          if (placedAt === 0) placedAt = end;
+          done({
+            placedPerSecond: round((count * 1000) / (placedAt - firstAccept)),
+            runningPerSecond: round((count * 1000) / (end - firstAccept)),
+            latencyMs: { p50: round(percentile(latencies, 0.5)), p99: round(percentile(latencies, 0.99)) },
+            acceptCalls,
+          });
+        }
+      } else if (['TASK_FAILED', 'TASK_LOST', 'TASK_ERROR', 'TASK_DROPPED'].includes(status.state)) {
+        clearTimeout(timeout);
+        clearInterval(placedPoll);
+        fail(new Error(`task ${status.task_id.value} ended ${status.state}: ${status.message ?? ''}`));
+      }
+    });
+    client.subscribe({ user: os.userInfo().username, name: 'placement-bench' }).catch(fail);
+  });
+}
+
+function print(r: PlacementBenchResult): void {
+  process.stdout.write(
+    `placement: ${r.tasks} tasks from one framework on ${r.agents} simulated agents (${r.acceptCalls} ACCEPT calls)\n` +
+      `  placed (ACCEPT → RUN_TASK at the agent): ${r.placedPerSecond} tasks/s\n` +
+      `  running (ACCEPT → TASK_RUNNING at the framework): ${r.runningPerSecond} tasks/s; latency p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms\n` +
+      `  vs Nomad C1M ${NOMAD_C1M_PER_SECOND}/s: ${r.ratioToNomad}×; vs target ${PLACEMENT_TARGET_PER_SECOND}/s: ${r.ratioToTarget}×\n`,
+  );
+  if (r.masterProfile) {
+    process.stdout.write(`  master CPU profile (${r.masterProfile.totalMs} ms sampled), self time by source:\n`);
+    for (const e of r.masterProfile.sources.slice(0, 15)) process.stdout.write(`    ${String(e.percent).padStart(5)}%  ${e.name}\n`);
+    process.stdout.write('  by function:\n');
+    for (const e of r.masterProfile.functions.slice(0, 25)) process.stdout.write(`    ${String(e.percent).padStart(5)}%  ${e.name}\n`);
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const args = process.argv.slice(2);
+  const num = (name: string): number | undefined => {
+    const arg = args.find((a) => a.startsWith(`--${name}=`));
+    return arg ? Number(arg.slice(name.length + 3)) : undefined;
+  };
+  const agents = num('agents');
+  const tasks = num('tasks');
+  await run({ smoke: args.includes('--smoke'), profile: args.includes('--profile'), ...(agents ? { agents } : {}), ...(tasks ? { tasks } : {}) });
+}
