@@ -95,6 +95,7 @@ export class ZooKeeperSession {
   private watchdog: NodeJS.Timeout | undefined;
   private readonly acls: zookeeper.ACL[];
   private readonly operationTimeoutMs: number;
+  private readonly wrapped = new WeakMap<ZnodeWatcher, (event: zookeeper.Event) => void>();
 
   private constructor(
     /** Where this session connects. */
@@ -319,12 +320,22 @@ export class ZooKeeperSession {
     });
   }
 
+  /**
+   * The library keeps one listener per distinct function and path, so the same
+   * watcher passed again (a re-read before the watch fired) must map to the
+   * same function, or listeners would pile up.
+   */
   private wrap(watcher: ZnodeWatcher): (event: zookeeper.Event) => void {
-    return (event) => {
-      if (this.stateValue === 'closed' || this.stateValue === 'expired') return;
-      const type = eventType(event.getType());
-      if (type) watcher({ type, path: event.getPath() });
-    };
+    let wrapped = this.wrapped.get(watcher);
+    if (!wrapped) {
+      wrapped = (event) => {
+        if (this.stateValue === 'closed' || this.stateValue === 'expired') return;
+        const type = eventType(event.getType());
+        if (type) watcher({ type, path: event.getPath() });
+      };
+      this.wrapped.set(watcher, wrapped);
+    }
+    return wrapped;
   }
 
   private onLibraryState(state: zookeeper.State): void {

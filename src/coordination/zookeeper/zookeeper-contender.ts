@@ -31,6 +31,8 @@ export class ZooKeeperContender {
   private stopSessionWatch: (() => void) | undefined;
   private readonly elected = new ListenerSet<[]>();
   private readonly lost = new ListenerSet<[reason: string]>();
+  /** One function for every re-read, so the session registers the watch once. */
+  private readonly onGroupChange = (): void => void this.check();
 
   constructor(
     private readonly session: ZooKeeperSession,
@@ -101,7 +103,7 @@ export class ZooKeeperContender {
         if (this.finished || this.member === undefined) return;
         let children: string[] | undefined;
         try {
-          children = await this.session.getChildren(this.path, () => void this.check());
+          children = await this.session.getChildren(this.path, this.onGroupChange);
         } catch (error) {
           if (this.finished) return;
           if (error instanceof ZooKeeperError && error.retryable) {

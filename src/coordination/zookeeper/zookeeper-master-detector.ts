@@ -145,10 +145,17 @@ export class ZooKeeperMasterDetector {
     }
   }
 
+  /** One watcher function per session, so re-reads register the watch once. */
+  private readonly rearms = new WeakMap<ZooKeeperSession, () => void>();
+
   private async readLeader(session: ZooKeeperSession): Promise<void> {
-    const rearm = () => {
-      if (this.session === session) void this.refresh();
-    };
+    let rearm = this.rearms.get(session);
+    if (!rearm) {
+      rearm = () => {
+        if (this.session === session) void this.refresh();
+      };
+      this.rearms.set(session, rearm);
+    }
     const children = await session.getChildren(this.url.path, rearm);
     if (children === undefined) {
       // No group yet: wait for its creation.
