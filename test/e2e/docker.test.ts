@@ -3,7 +3,8 @@
  * and the real Docker engine, with the local images of scripts/setup/docker-images.sh
  * (nothing can be pulled here): output into the sandbox, BRIDGE networking with a
  * port mapping answered on the host, volumes, exit codes, the memory limit, kill,
- * a missing image, container names, and `--containerizers=mesos` refusing DOCKER.
+ * a missing image, container names, and `--containerizers=mesos` refusing DOCKER;
+ * then the containerizer alone: re-adoption after a restart, orphan removal, kill grace.
  *
  * Needs the engine on /var/run/docker.sock and the two images; without them the
  * tests are skipped, unless MESETA_REQUIRE_DOCKER=1 (CI as root), where that fails.
@@ -15,6 +16,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { ContainerConfig } from '../../src/agent/containerizer/containerizer.js';
+import { DockerContainerizer } from '../../src/agent/containerizer/docker-containerizer.js';
 import { DockerEngine } from '../../src/agent/containerizer/docker-engine.js';
 import { DOCKER_LABELS } from '../../src/agent/containerizer/docker-naming.js';
 import type { ContainerInfo, Offer, TaskInfo, TaskStatus } from '../../src/mesos/types.js';
@@ -133,8 +136,6 @@ describe('Docker containerizer (meseta local --containerizers=docker,mesos)', { 
         '--containerizers=docker,mesos',
         '--docker_remove_delay=0ns',
         `--resources=cpus:4;mem:4096;disk:1024;ports:[${PORTS.begin}-${PORTS.end}]`,
-        '--marathon_port=0',
-        '--chronos_port=0',
       ],
     });
     owner = resolve(cluster.workDir, 'agents', '0');
@@ -301,7 +302,7 @@ describe('Docker tasks with --containerizers=mesos', { skip: unavailable ?? fals
   });
 
   it('fails a DOCKER task with a clear reason', async () => {
-    const cluster = await startLocal({ flags: ['--containerizers=mesos', '--marathon_port=0', '--chronos_port=0'] });
+    const cluster = await startLocal({ flags: ['--containerizers=mesos'] });
     const s = new RawScheduler(cluster.url);
     try {
       await s.subscribe({ name: 'docker-disabled' });
@@ -314,5 +315,69 @@ describe('Docker tasks with --containerizers=mesos', { skip: unavailable ?? fals
       s.close();
       await cluster.stop();
     }
+  });
+});
+
+describe('DockerContainerizer: recovery and kill grace (engine API directly)', { skip: unavailable ?? false }, () => {
+  const owner = tempDir('docker-owner');
+  let seq = 0;
+  after(async () => {
+    for (const c of await engine.listByLabel(DOCKER_LABELS.owner, owner)) await engine.remove(c.id);
+    cleanupDirs();
+  });
+
+  function config(command: string): ContainerConfig {
+    const sandbox = tempDir('docker-sandbox');
+    return {
+      containerId: `rc${++seq}-${process.pid}`,
+      agentId: 'recover-S0',
+      sandbox,
+      command: { shell: true, value: command },
+      commandInfo: { value: command },
+      env: {},
+      stdoutPath: join(sandbox, 'stdout'),
+      stderrPath: join(sandbox, 'stderr'),
+      cpus: 0.1,
+      memMB: 32,
+      container: busybox(),
+    };
+  }
+
+  it('a new containerizer re-adopts the containers it is told about, removes the others, and stops with the grace', async () => {
+    const first = new DockerContainerizer({ socketPath: SOCKET, owner, removeDelayMs: 60_000 });
+    // PID 1 of the container traps SIGTERM and carries on, so only the SIGKILL after the grace ends it.
+    const kept = config("trap 'echo got-term' TERM; echo started; while true; do sleep 0.1; done");
+    const orphan = config('sleep 300');
+    await first.launch(kept);
+    await first.launch(orphan);
+    await waitFor('live output in the sandbox', () => readFileSync(kept.stdoutPath, 'utf8').includes('started'), 10_000);
+    first.close();
+
+    const second = new DockerContainerizer({ socketPath: SOCKET, owner, removeDelayMs: 0 });
+    const recovered = await second.recover([kept.containerId]);
+    assert.deepEqual(recovered.map((r) => r.containerId), [kept.containerId]);
+    assert.ok(recovered[0]!.pid > 0);
+    const orphanName = `mesos-recover-S0.${orphan.containerId}`;
+    assert.equal(await engine.inspect(orphanName), undefined, 'the unknown container was removed');
+
+    const started = Date.now();
+    await second.destroy(kept.containerId, 1_000);
+    const termination = await second.wait(kept.containerId);
+    const took = Date.now() - started;
+    assert.ok(took >= 900 && took < 10_000, `stopped after the 1 s grace (took ${took} ms)`);
+    assert.equal(termination.exitCode, 137);
+    assert.match(readFileSync(kept.stdoutPath, 'utf8'), /got-term/, 'output of a re-adopted container is followed');
+    await waitFor('removal (remove delay 0)', async () => (await engine.inspect(`mesos-recover-S0.${kept.containerId}`)) === undefined, 10_000, 100);
+  });
+
+  it('destroy during the launch stops the container once it exists; a second launch of the same id is refused', async () => {
+    const cz = new DockerContainerizer({ socketPath: SOCKET, owner, removeDelayMs: 0 });
+    const c = config('sleep 300');
+    const launching = cz.launch(c);
+    await assert.rejects(cz.launch(c), /already exists/);
+    await launching;
+    await cz.destroy(c.containerId, 0);
+    assert.equal((await cz.wait(c.containerId)).exitCode, 137);
+    assert.deepEqual(await cz.usage(c.containerId), {});
   });
 });

@@ -255,7 +255,7 @@ export class DockerContainerizer implements Containerizer {
         break;
       }
     }
-    if (c.logs) await Promise.race([c.logs, delay(LOG_DRAIN_MS)]);
+    if (c.logs) await within(c.logs, LOG_DRAIN_MS);
     await closeSinks(c);
     const view = await this.engine.inspect(engineId).catch(() => undefined);
     this.finish(c, view ? dockerTermination(view, c.memMB) : { message: `Container ${c.name} is gone; its exit status is unknown` });
@@ -297,8 +297,19 @@ export class DockerContainerizer implements Containerizer {
       this.options.logger?.warn(`${(error as Error).message}; removing it`);
       await this.engine.remove(c.engineId).catch((e: Error) => this.options.logger?.warn(e.message));
     }
-    const reported = await Promise.race([c.ended.then(() => true), delay(STOP_REPORT_MS, false)]);
+    const reported = await within(c.ended, STOP_REPORT_MS);
     if (!reported) this.finish(c, { message: `Container ${c.name} was stopped; the engine did not report its exit` });
+  }
+}
+
+/** Whether `promise` settled within `ms`; the timer is cleared either way so it never holds the process. */
+async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
