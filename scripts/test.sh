@@ -17,6 +17,10 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
     fail "missing ${need_pkgs[*]}; install them (Debian: apt-get install ${need_pkgs[*]})"
   fi
 fi
+bash scripts/setup/zookeeper.sh
+# ZooKeeper HA tests need a real ensemble: they fail, never skip, when it is missing.
+export MESETA_REQUIRE_ZOOKEEPER=1
+
 [ -d node_modules ] || npm ci
 npm run --silent build
 
