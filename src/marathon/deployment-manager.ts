@@ -43,6 +43,7 @@ export class DeploymentManager {
   private readonly running = new Map<string, RunningDeployment>();
   private timer?: NodeJS.Timeout;
   private tickQueued = false;
+  private stopped = false;
 
   constructor(
     private readonly state: MarathonState,
@@ -59,7 +60,9 @@ export class DeploymentManager {
     this.timer.unref();
   }
 
+  /** Stops ticking (pending coalesced ticks are dropped). */
   stop(): void {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
   }
 
@@ -129,7 +132,7 @@ export class DeploymentManager {
     this.tickQueued = true;
     setImmediate(() => {
       this.tickQueued = false;
-      this.tick();
+      if (!this.stopped) this.tick();
     });
   }
 

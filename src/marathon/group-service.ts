@@ -141,7 +141,8 @@ export class GroupService {
     const all = [...this.state.apps.values()];
     for (const [appId, appBody] of listedApps) {
       const previous = this.state.apps.get(appId);
-      const spec = this.apps.parse(appBody, { id: appId });
+      // Relative dependencies inside a group resolve against that group.
+      const spec = this.apps.parse(appBody, { id: appId, base: parentId(appId) });
       changes.set(appId, this.apps.stamp(spec, previous, version, [...all, ...[...changes.values()].filter((a): a is AppDefinition => a !== null)]));
     }
     for (const [gid, group] of listedGroups) {

@@ -21,10 +21,11 @@ import { EventBus } from './event-bus.js';
 import { GroupService } from './group-service.js';
 import { HealthCheckManager } from './health-checks.js';
 import { InstanceTracker } from './instance-tracker.js';
-import { Launcher } from './launcher.js';
+import { Launcher, type LauncherOptions } from './launcher.js';
 import { MarathonState } from './marathon-state.js';
 import { MarathonStore } from './marathon-store.js';
 import { buildMarathonServer } from './http/server.js';
+import type { ServerInfo } from './http/context.js';
 
 /** The Marathon version we present (`/v2/info`). */
 export const MARATHON_COMPAT_VERSION = '1.10.0';
@@ -86,20 +87,30 @@ export interface RunningMarathon {
   stop(): Promise<void>;
 }
 
+/** A Marathon built but not started: the REST server (not listening) and its parts. */
+export interface AssembledMarathon {
+  server: import('fastify').FastifyInstance;
+  state: MarathonState;
+  launcher: Launcher;
+  deployments: DeploymentManager;
+  health: HealthCheckManager;
+  apps: AppService;
+  tracker: InstanceTracker;
+  events: EventBus;
+  info: ServerInfo;
+  launcherOptions: LauncherOptions;
+  closeStreams(): void;
+}
+
 /**
- * Starts Marathon: loads state, listens on HTTP (throws if the port is taken
- * or the Store cannot be read), and subscribes to the master in the
- * background (retried until `stop()`).
+ * Builds every part of a Marathon over loaded state without touching the
+ * network (tests drive the server with `inject()`). Call `startMarathon` to run one.
  */
-export async function startMarathon(options: MarathonOptions): Promise<RunningMarathon> {
+export function assembleMarathon(options: MarathonOptions, state: MarathonState): AssembledMarathon {
   const clock = options.clock ?? systemClock;
   const now = (): number => clock.now();
   const logger = options.logger;
   const random = options.random ?? Math.random;
-  const state = new MarathonState(new MarathonStore(options.store), (error) => logger.warn(`Failed to persist Marathon state: ${error.message}`));
-  const storedDeployments = await state.load();
-  logger.info(`Loaded ${state.apps.size} app(s) and ${state.instances.size} instance(s) from the state store`);
-
   const events = new EventBus(now);
   const tracker = new InstanceTracker(state, events, now, randomUUID);
   const hostname = options.hostname ?? osHostname();
@@ -115,9 +126,7 @@ export async function startMarathon(options: MarathonOptions): Promise<RunningMa
       user = 'root';
     }
   }
-
-  // The HTTP port is known only after listening; the launcher's webui_url is set then.
-  const launcherOptions = {
+  const launcherOptions: LauncherOptions = {
     master: options.master,
     frameworkName,
     role,
@@ -133,12 +142,10 @@ export async function startMarathon(options: MarathonOptions): Promise<RunningMa
     ...(options.defaultAcceptedRoles ? { defaultAcceptedRoles: options.defaultAcceptedRoles } : {}),
     logger: logger.child('marathon-launcher'),
     random,
-    webuiUrl: undefined as string | undefined,
   };
   const launcher = new Launcher(state, tracker, events, launcherOptions, now);
   const health = new HealthCheckManager(state, events, (i) => launcher.killInstance(i), now, logger.child('marathon-health'));
   const deployments = new DeploymentManager(state, tracker, launcher, events, (i) => health.healthy(i), logger.child('marathon-deployments'));
-  deployments.resume(storedDeployments);
   const apps = new AppService(state, deployments, tracker, launcher, now, randomUUID, {
     mesosRole: role,
     features: new Set(options.features ?? []),
@@ -150,57 +157,81 @@ export async function startMarathon(options: MarathonOptions): Promise<RunningMa
     health.sync();
     deployments.scheduleTick();
   });
-
-  const info = {
-    leader: '',
-    httpPort: 0,
+  const info: ServerInfo = {
+    leader: `${hostname}:${options.httpPort}`,
+    httpPort: options.httpPort,
     version: MARATHON_COMPAT_VERSION,
-    marathonConfig: {} as Record<string, unknown>,
-    zookeeperConfig: { zk: options.zk ?? null, zk_max_versions: 50, zk_session_timeout: 10000, zk_timeout: 10000, zk_compression: true, zk_compression_threshold: 65536, zk_connection_timeout: 10000, zk_max_node_size: 1024000 },
+    marathonConfig: {
+      master: options.master,
+      framework_name: frameworkName,
+      mesos_role: role,
+      mesos_user: user,
+      hostname,
+      failover_timeout: failoverTimeoutSeconds,
+      task_launch_timeout: taskLaunchTimeoutMs,
+      checkpoint: true,
+      executor: '//cmd',
+      ha: false,
+      local_port_min: options.localPortMin ?? SERVICE_PORT_RANGE.min,
+      local_port_max: options.localPortMax ?? SERVICE_PORT_RANGE.max,
+      max_instances_per_offer: launcherOptions.maxInstancesPerOffer,
+      decline_offer_duration: launcherOptions.declineOfferDurationMs,
+      reconciliation_interval: launcherOptions.reconciliationIntervalMs,
+      env_vars_prefix: options.envVarsPrefix ?? null,
+      features: options.features ?? [],
+      webui_url: null,
+    },
+    zookeeperConfig: {
+      zk: options.zk ?? null,
+      zk_max_versions: 50,
+      zk_session_timeout: 10000,
+      zk_timeout: 10000,
+      zk_compression: true,
+      zk_compression_threshold: 65536,
+      zk_connection_timeout: 10000,
+      zk_max_node_size: 1024000,
+    },
   };
   const { server, closeStreams } = buildMarathonServer({ state, apps, groups, deployments, tracker, launcher, health, events, now, info });
-  await server.listen({ host: options.httpAddress ?? '0.0.0.0', port: options.httpPort });
-  const address = server.server.address();
+  return { server, state, launcher, deployments, health, apps, tracker, events, info, launcherOptions, closeStreams };
+}
+
+/**
+ * Starts Marathon: loads state, listens on HTTP (throws if the port is taken
+ * or the Store cannot be read), and subscribes to the master in the
+ * background (retried until `stop()`).
+ */
+export async function startMarathon(options: MarathonOptions): Promise<RunningMarathon> {
+  const logger = options.logger;
+  const state = new MarathonState(new MarathonStore(options.store), (error) => logger.warn(`Failed to persist Marathon state: ${error.message}`));
+  const storedDeployments = await state.load();
+  logger.info(`Loaded ${state.apps.size} app(s) and ${state.instances.size} instance(s) from the state store`);
+  const m = assembleMarathon(options, state);
+  m.deployments.resume(storedDeployments);
+  await m.server.listen({ host: options.httpAddress ?? '0.0.0.0', port: options.httpPort });
+  const address = m.server.server.address();
   const port = typeof address === 'object' && address ? address.port : options.httpPort;
-  info.httpPort = port;
-  info.leader = `${hostname}:${port}`;
-  launcherOptions.webuiUrl = `http://${hostname}:${port}`;
-  info.marathonConfig = {
-    master: options.master,
-    framework_name: frameworkName,
-    mesos_role: role,
-    mesos_user: user,
-    hostname,
-    failover_timeout: failoverTimeoutSeconds,
-    task_launch_timeout: taskLaunchTimeoutMs,
-    checkpoint: true,
-    executor: '//cmd',
-    ha: false,
-    local_port_min: options.localPortMin ?? SERVICE_PORT_RANGE.min,
-    local_port_max: options.localPortMax ?? SERVICE_PORT_RANGE.max,
-    max_instances_per_offer: launcherOptions.maxInstancesPerOffer,
-    decline_offer_duration: launcherOptions.declineOfferDurationMs,
-    reconciliation_interval: launcherOptions.reconciliationIntervalMs,
-    env_vars_prefix: options.envVarsPrefix ?? null,
-    features: options.features ?? [],
-    webui_url: null,
-  };
+  const hostname = m.launcherOptions.hostname;
+  m.info.httpPort = port;
+  m.info.leader = `${hostname}:${port}`;
+  // Known only once listening: Mesos links to it from its UI.
+  m.launcherOptions.webuiUrl = `http://${hostname}:${port}`;
   logger.info(`Marathon listening on ${options.httpAddress ?? '0.0.0.0'}:${port}`);
 
-  launcher.start();
-  deployments.start();
-  const healthSync = setInterval(() => health.sync(), 1000);
+  m.launcher.start();
+  m.deployments.start();
+  const healthSync = setInterval(() => m.health.sync(), 1000);
   healthSync.unref();
 
   return {
     port,
     async stop(): Promise<void> {
       clearInterval(healthSync);
-      health.stop();
-      deployments.stop();
-      launcher.stop();
-      closeStreams();
-      await server.close();
+      m.health.stop();
+      m.deployments.stop();
+      m.launcher.stop();
+      m.closeStreams();
+      await m.server.close();
       await state.flush();
     },
   };
