@@ -214,7 +214,7 @@ describe('marathon on meseta local', { timeout: 120_000 }, () => {
   it('an HTTP health check on python3 -m http.server $PORT0 becomes healthy', async () => {
     const created = await api('POST', '/v2/apps', {
       id: 'web',
-      cmd: 'exec python3 -m http.server $PORT0 --bind 127.0.0.1',
+      cmd: 'python3 -m http.server $PORT0',
       cpus: 0.1,
       mem: 64,
       constraints: [['hostname', 'IS', '127.0.0.1']],
@@ -228,6 +228,24 @@ describe('marathon on meseta local', { timeout: 120_000 }, () => {
     assert.equal(healthy.tasks[0]!.healthCheckResults[0]!.alive, true);
     await waitFor('health events', () => events.some((e) => e.type === 'health_status_changed_event' && e.data['appId'] === '/web' && e.data['alive'] === true));
     await waitFor('deployment of web finished', async () => (await getJson<unknown[]>(`${base}/v2/deployments`)).length === 0);
+  });
+
+  it('a task failing its health check is killed and replaced', async () => {
+    const created = await api('POST', '/v2/apps', {
+      id: 'sick',
+      cmd: 'sleep 1000',
+      cpus: 0.1,
+      mem: 16,
+      healthChecks: [{ protocol: 'TCP', gracePeriodSeconds: 0, intervalSeconds: 1, timeoutSeconds: 1, maxConsecutiveFailures: 1 }],
+    });
+    assert.equal(created.status, 201);
+    const first = await waitFor('sick running', async () => running(await app('sick'))[0]);
+    const kill = await waitFor('unhealthy kill event', () => events.find((e) => e.type === 'unhealthy_instance_kill_event' && e.data['appId'] === '/sick'), 30_000);
+    assert.equal(kill.data['taskId'], first.id);
+    assert.ok(events.some((e) => e.type === 'failed_health_check_event' && e.data['appId'] === '/sick'));
+    await waitFor('a replacement', async () => running(await app('sick')).some((t) => t.id !== first.id), 30_000);
+    const deleted = await api('DELETE', '/v2/apps/sick');
+    assert.equal(deleted.status, 200);
   });
 
   it('422 for malformed apps, with Marathon paths; 400 for a body that is no JSON; 404 and 409', async () => {
