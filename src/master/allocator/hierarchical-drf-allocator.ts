@@ -157,7 +157,9 @@ export class HierarchicalDRFAllocator implements Allocator {
     this.agents.set(agentId, ledger);
     addQuantities(this.total, ledger.totalQ);
     this.totalDirty = true;
-    this.agentOrder = undefined;
+    // Kept sorted by insertion rather than re-sorted on the next pass: with
+    // thousands of agents registering, passes in between each sorted them all.
+    if (this.agentOrder) this.agentOrder.splice(lowerBound(this.agentOrder, agentId), 0, ledger);
     for (const a of allocated) {
       const fw = this.frameworks.get(a.frameworkId) ?? this.newFramework(a.frameworkId);
       const q = ledger.preallocate(a.frameworkId, a.role, a.resources);
@@ -179,7 +181,11 @@ export class HierarchicalDRFAllocator implements Allocator {
     subtractQuantities(this.total, agent.totalQ);
     this.totalDirty = true;
     this.agents.delete(agentId);
-    this.agentOrder = undefined;
+    if (this.agentOrder) {
+      const at = lowerBound(this.agentOrder, agentId);
+      if (this.agentOrder[at] === agent) this.agentOrder.splice(at, 1);
+      else this.agentOrder = undefined;
+    }
     this.filters.clearAgent(agentId);
   }
 
@@ -471,4 +477,16 @@ function toScalarResources(q: Quantities): Resource[] {
     if (q[i]! > 0) out.push({ name, type: 'SCALAR', scalar: { value: q[i]! } });
   });
   return out;
+}
+
+/** First index of `order` (sorted by id) whose id is not below `id`. */
+function lowerBound(order: readonly AgentLedger[], id: string): number {
+  let lo = 0;
+  let hi = order.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (order[mid]!.id < id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
