@@ -13,7 +13,7 @@
  *   node dist/bench/master-scale.js [--smoke] [--agents=N] [--rate=TASKS_PER_S] [--seconds=S]
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -21,7 +21,7 @@ import { SchedulerClient } from '../src/scheduler/scheduler-client.js';
 import { createMasterDetector } from '../src/scheduler/master-detector.js';
 import { OfferMatcher } from '../src/scheduler/offer-matcher.js';
 import type { Offer, Resource } from '../src/mesos/types.js';
-import { freePort, getJson, openFilesLimit, percentile, round, rssKb, spawnMeseta, stopProcess, waitFor, writeResult } from './bench-util.js';
+import { freePort, getJson, openFilesLimit, percentile, round, rssKb, spawnMeseta, stopProcess, summarizeCpuProfile, waitFor, writeResult } from './bench-util.js';
 
 export const MESOS_PAPER_OVERHEAD_MS = 1000;
 export const TARGET_P99_MS = 100;
@@ -42,6 +42,8 @@ export interface MasterScaleOptions {
   rate?: number;
   /** Launch window, s (< the 10 s task duration, so all launched tasks run at once at its end); default 8 (5 with smoke). */
   seconds?: number;
+  /** Run the master under `node --cpu-prof` and summarise where its time went. */
+  profile?: boolean;
   outFile?: string;
   print?: boolean;
 }
@@ -62,6 +64,7 @@ export interface MasterScaleResult {
   masterRssKb: { idle: number; withAgents: number; withFrameworks: number; withTasks: number };
   kbPerAgent: number;
   kbPerTask: number;
+  masterProfile?: ReturnType<typeof summarizeCpuProfile>;
 }
 
 const TASK: Resource[] = [
@@ -83,7 +86,11 @@ export async function run(options: MasterScaleOptions = {}): Promise<MasterScale
   const port = await freePort();
   const workDir = mkdtempSync(join(os.tmpdir(), 'meseta-bench-scale-'));
   const url = `http://127.0.0.1:${port}`;
-  const master = spawnMeseta(['master', '--ip=127.0.0.1', `--port=${port}`, `--work_dir=${join(workDir, 'master')}`, '--quiet']);
+  const profileDir = join(workDir, 'profile');
+  const master = spawnMeseta(
+    ['master', '--ip=127.0.0.1', `--port=${port}`, `--work_dir=${join(workDir, 'master')}`, '--quiet'],
+    options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  );
   const simulators: ChildProcess[] = [];
   const clients: SchedulerClient[] = [];
   try {
@@ -124,7 +131,7 @@ export async function run(options: MasterScaleOptions = {}): Promise<MasterScale
         const pool = pools.get(client)!;
         const extra = offers.splice(Math.max(0, HELD_OFFERS - pool.length));
         pool.push(...offers);
-        if (extra.length > 0) void client.decline(extra.map((o) => o.id), { refuse_seconds: 1 }).catch(() => undefined);
+        if (extra.length > 0) void client.decline(extra.map((o) => o.id), { refuse_seconds: 30 }).catch(() => undefined);
       });
       client.on('rescind', (id) => {
         const pool = pools.get(client)!;
@@ -189,6 +196,11 @@ export async function run(options: MasterScaleOptions = {}): Promise<MasterScale
       kbPerAgent: round((withAgents - idle) / agents),
       kbPerTask: round((withTasks - withFrameworks) / Math.max(1, latencies.length)),
     };
+    for (const client of clients) client.close();
+    await Promise.all(simulators.map((s) => stopProcess(s)));
+    await stopProcess(master);
+    const profile = options.profile ? readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile')) : undefined;
+    if (profile) result.masterProfile = summarizeCpuProfile(join(profileDir, profile), 25);
     if (options.print ?? true) print(result, launched);
     writeResult('master-scale', result, options.outFile);
     return result;
@@ -208,6 +220,10 @@ function print(r: MasterScaleResult, launched: number): void {
       `  master RSS: idle ${r.masterRssKb.idle} kB, +agents ${r.masterRssKb.withAgents} kB, +frameworks ${r.masterRssKb.withFrameworks} kB, +tasks ${r.masterRssKb.withTasks} kB\n` +
       `  per agent ${r.kbPerAgent} kB (target ≤ ${TARGET_KB_PER_AGENT}), per task ${r.kbPerTask} kB (target ≤ ${TARGET_KB_PER_TASK})\n`,
   );
+  if (r.masterProfile) {
+    process.stdout.write(`  master CPU profile (${r.masterProfile.totalMs} ms sampled), self time by function:\n`);
+    for (const e of r.masterProfile.functions.slice(0, 25)) process.stdout.write(`    ${String(e.percent).padStart(5)}%  ${e.name}\n`);
+  }
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
@@ -217,5 +233,5 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     return arg ? Number(arg.slice(name.length + 3)) : undefined;
   };
   const [agents, rate, seconds] = [num('agents'), num('rate'), num('seconds')];
-  await run({ smoke: args.includes('--smoke'), ...(agents ? { agents } : {}), ...(rate ? { rate } : {}), ...(seconds ? { seconds } : {}) });
+  await run({ smoke: args.includes('--smoke'), profile: args.includes('--profile'), ...(agents ? { agents } : {}), ...(rate ? { rate } : {}), ...(seconds ? { seconds } : {}) });
 }
