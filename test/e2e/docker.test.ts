@@ -249,7 +249,7 @@ describe('Docker containerizer (meseta local --containerizers=docker,mesos)', { 
     assert.match(failed.message ?? '', /Memory limit exceeded/);
   });
 
-  it('an image that is not present and cannot be pulled fails the task quickly with a clear message', async () => {
+  it('an image that is not present (or force_pull_image) and cannot be pulled fails the task quickly with a clear message', async () => {
     const id = `missing-${++seq}`;
     const started = Date.now();
     await launch((offer) => dockerTask(offer, id, { type: 'DOCKER', docker: { image: 'meseta/no-such-image:local' } }, { value: 'true' }));
@@ -257,6 +257,12 @@ describe('Docker containerizer (meseta local --containerizers=docker,mesos)', { 
     assert.equal(failed.reason, 'REASON_CONTAINER_LAUNCH_FAILED');
     assert.match(failed.message ?? '', /Failed to pull image 'meseta\/no-such-image:local': /);
     assert.ok(Date.now() - started < 20_000);
+
+    // force_pull_image pulls even a present image: offline that fails the same clear way.
+    const forced = `forcepull-${++seq}`;
+    await launch((offer) => dockerTask(offer, forced, busybox({ force_pull_image: true }), { value: 'true' }));
+    const notPulled = await s().update(forced, 'TASK_FAILED', 20_000);
+    assert.match(notPulled.message ?? '', /Failed to pull image 'meseta\/busybox:local': /);
   });
 
   it('refuses what it cannot run: a host port outside the task ports, an unknown parameter, a MESOS image', async () => {
