@@ -230,6 +230,43 @@ describe('marathon on meseta local', { timeout: 120_000 }, () => {
     await waitFor('deployment of web finished', async () => (await getJson<unknown[]>(`${base}/v2/deployments`)).length === 0);
   });
 
+  it('a rolling restart never drops below minimumHealthCapacity', async () => {
+    const created = await api('POST', '/v2/apps', {
+      id: 'roll',
+      cmd: 'python3 -m http.server $PORT0',
+      cpus: 0.1,
+      mem: 32,
+      instances: 2,
+      constraints: [['hostname', 'IS', '127.0.0.1']],
+      upgradeStrategy: { minimumHealthCapacity: 1, maximumOverCapacity: 0.5 },
+      healthChecks: [{ protocol: 'HTTP', gracePeriodSeconds: 30, intervalSeconds: 1, timeoutSeconds: 1 }],
+    });
+    assert.equal(created.status, 201);
+    await waitFor('roll healthy', async () => (await app('roll')).tasksHealthy === 2, 30_000);
+    const before = (await app('roll')).tasks.map((t) => t.id);
+    await waitFor('roll deployed', async () => (await getJson<unknown[]>(`${base}/v2/deployments`)).length === 0);
+    const restarted = await api('POST', '/v2/apps/roll/restart');
+    assert.equal(restarted.status, 200);
+    let lowest = Infinity;
+    let highest = 0;
+    await waitFor(
+      'restart finished',
+      async () => {
+        const a = await app('roll');
+        lowest = Math.min(lowest, a.tasksHealthy);
+        highest = Math.max(highest, a.tasks.length);
+        const deployments = await getJson<Array<{ id: string }>>(`${base}/v2/deployments`);
+        return !deployments.some((d) => d.id === restarted.json['deploymentId']) && a.tasks.every((t) => !before.includes(t.id));
+      },
+      45_000,
+      100,
+    );
+    assert.ok(lowest >= 2, `healthy dropped to ${lowest}`);
+    assert.ok(highest <= 3, `ran ${highest} tasks at once (maximumOverCapacity 0.5 of 2 allows 3)`);
+    assert.equal((await app('roll')).tasksHealthy, 2);
+    assert.equal((await api('DELETE', '/v2/apps/roll')).status, 200);
+  });
+
   it('a task failing its health check is killed and replaced', async () => {
     const created = await api('POST', '/v2/apps', {
       id: 'sick',
