@@ -116,6 +116,7 @@ export class Agent {
     });
     this.link = new MasterLink({
       masterUrl: options.masterUrl,
+      detector: options.masterDetector,
       registrationBackoffFactorMs: options.registrationBackoffFactorMs ?? 1000,
       logger: this.logger,
       registerCall: () => this.registerCall(),

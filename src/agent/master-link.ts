@@ -31,9 +31,18 @@ export interface Registration {
   masterPid: string;
 }
 
+/** Finds the leading master (ZooKeeper with `--master=zk://…`); resolves with its address. */
+export interface LeaderDetector {
+  detect(): Promise<{ host: string; port: number }>;
+  /** Called with each newly detected leader, so a live link can move to it. */
+  onChange(listener: (leader: { host: string; port: number }) => void): () => void;
+}
+
 export interface MasterLinkOptions {
-  /** `http://host:port` (a bare `host:port` is accepted too). */
+  /** `http://host:port` (a bare `host:port` is accepted too); with `detector`, only the first guess. */
   masterUrl: string;
+  /** With `--master=zk://…`: each connection attempt asks it for the leader. */
+  detector?: LeaderDetector;
   /** Initial backoff bound in ms (`--registration_backoff_factor`, default 1 s). */
   registrationBackoffFactorMs: number;
   logger: AgentLogger;
@@ -94,13 +103,24 @@ export class MasterLink {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
-    this.options.logger.info(`New master detected at ${masterPidOf(this.url)}`);
+    if (this.options.detector) {
+      // A new leader: drop the stream to the old one; the reconnect asks the detector again.
+      this.stopFollowing = this.options.detector.onChange((leader) => {
+        if (`http://${leader.host}:${leader.port}` !== this.url) this.reconnect(`new leader at ${leader.host}:${leader.port}`);
+      });
+    } else {
+      this.options.logger.info(`New master detected at ${masterPidOf(this.url)}`);
+    }
     void this.connect();
   }
+
+  private stopFollowing: (() => void) | undefined;
 
   /** Closes the stream and stops reconnecting. */
   stop(): void {
     this.stopped = true;
+    this.stopFollowing?.();
+    this.stopFollowing = undefined;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     this.clearPingTimer();
@@ -138,6 +158,19 @@ export class MasterLink {
   private async connect(): Promise<void> {
     if (this.stopped) return;
     const attempt = ++this.attempt;
+    if (this.options.detector) {
+      const leader = await this.options.detector.detect().catch(() => undefined);
+      if (this.stopped || attempt !== this.attempt) return;
+      if (!leader) {
+        this.scheduleRetry('no leading master detected');
+        return;
+      }
+      const url = `http://${leader.host}:${leader.port}`;
+      if (url !== this.url) {
+        this.url = url;
+        this.options.logger.info(`New master detected at ${masterPidOf(this.url)}`);
+      }
+    }
     const buffered: AgentEvent[] = [];
     let opened: OpenStream | undefined;
     const handlers = {

@@ -17,17 +17,14 @@ import { FlagError } from './flags.js';
 import { advertisedHostname, advertisedIp } from './network.js';
 import { launcherPath } from './paths.js';
 import { ensureWritableDir } from './work-dir.js';
+import { ZooKeeperMasterDetector } from '../coordination/zookeeper/zookeeper-master-detector.js';
 import type { Logger } from '../logging/logger.js';
 
 /**
  * `--master` as an HTTP base URL. `host:port` and `http://host:port` are
- * accepted; `zk://` needs the ZooKeeper detector, which is not built yet.
- * Throws FlagError.
+ * accepted (`zk://` is handled by the ZooKeeper detector instead). Throws FlagError.
  */
 export function masterUrl(master: string): string {
-  if (master.startsWith('zk://')) {
-    throw new FlagError(`ZooKeeper master detection is not available yet: --master=${master}`, 'master');
-  }
   const url = master.startsWith('http://') ? master : `http://${master}`;
   try {
     const parsed = new URL(url);
@@ -43,7 +40,16 @@ export function masterUrl(master: string): string {
  * work_dir, malformed resources or attributes, unknown isolators or a taken port.
  */
 export async function startAgent(flags: AgentFlags, logger: Logger, flagStrings: Record<string, string>): Promise<Agent> {
-  const url = masterUrl(flags.master);
+  // --master=zk://…/mesos: follow whichever master ZooKeeper says leads.
+  let detector: ZooKeeperMasterDetector | undefined;
+  if (flags.master.startsWith('zk://')) {
+    try {
+      detector = new ZooKeeperMasterDetector(flags.master, { onError: (error) => logger.warn(`Master detection: ${error.message}`) });
+    } catch (error) {
+      throw new FlagError((error as Error).message, 'master');
+    }
+  }
+  const url = detector ? 'http://127.0.0.1:5050' : masterUrl(flags.master);
   ensureWritableDir(flags.workDir, 'work directory');
   ensureWritableDir(flags.runtimeDir, 'runtime directory');
   const parsed = parseResourcesFlag(flags.resources ?? '', flags.defaultRole);
@@ -84,6 +90,7 @@ export async function startAgent(flags: AgentFlags, logger: Logger, flagStrings:
   const ip = advertisedIp(flags.advertiseIp ?? flags.ip);
   const agent = new Agent({
     masterUrl: url,
+    masterDetector: detector,
     ip,
     port: flags.port,
     hostname: advertisedHostname(flags.hostname, ip, flags.hostnameLookup),
@@ -100,5 +107,6 @@ export async function startAgent(flags: AgentFlags, logger: Logger, flagStrings:
     version: MESOS_COMPAT_VERSION,
   });
   await agent.start();
+  if (detector) void agent.stopped.then(() => detector!.close());
   return agent;
 }

@@ -143,16 +143,41 @@ export class Master {
     };
   }
 
-  /** Recovers the registry, elects itself (standalone) and starts the periodic loops. */
-  async start(): Promise<void> {
+  /** Logs that this master is up. Standalone masters then `elect()` themselves; HA masters wait for ZooKeeper. */
+  start(): void {
     const o = this.options;
     o.logger.info(`Master ${this.id} (${o.hostname}) started on ${o.ip}:${o.port}`);
+  }
+
+  /** True once this master leads (standalone: at once; HA: when ZooKeeper elects it). */
+  get isLeader(): boolean {
+    return this.electedTime !== undefined;
+  }
+
+  /**
+   * The leader as the detector reports it, for the redirects of a non-leading
+   * master (`undefined` while none is known: 503). Unused while leading.
+   */
+  leaderInfo?: { id: string; pid: string; hostname: string; port: number };
+
+  /** Records the detected leader and logs it, as every Mesos master does. */
+  followLeader(leader: { id: string; pid: string; hostname: string; port: number } | undefined): void {
+    this.leaderInfo = leader;
+    if (leader) this.logger.info(`The newly elected leader is ${leader.pid} with id ${leader.id}`);
+    else this.logger.warn('No master is currently leading');
+  }
+
+  /** This master now leads: recovers the registry and starts offering resources. */
+  async elect(): Promise<void> {
+    if (this.isLeader) return;
+    const o = this.options;
     const recovered = await this.registry.recover();
     if (recovered.agents.length > 0 || recovered.frameworks.length > 0) {
       o.logger.info(
         `Recovered ${recovered.agents.length} agents and ${recovered.frameworks.length} frameworks from the registry`,
       );
     }
+    this.leaderInfo = { id: this.id, pid: this.pid, hostname: o.hostname, port: o.port };
     o.logger.info(`The newly elected leader is ${this.pid} with id ${this.id}`);
     o.logger.info('Elected as the leading master!');
     this.electedTime = this.nowSecs();

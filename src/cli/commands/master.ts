@@ -36,8 +36,17 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
     logger.error((error as Error).message);
     return 1;
   }
-  const signal = await waitForStopSignal();
-  logger.info(`Received ${signal}, shutting down`);
+  const ended = await Promise.race([
+    waitForStopSignal().then((signal) => ({ signal })),
+    running.aborted.then((reason) => ({ reason })),
+  ]);
+  if ('reason' in ended) {
+    // As Mesos: a master that lost leadership exits so its supervisor restarts it as a standby.
+    logger.fatal(`Lost leadership... committing suicide! (${ended.reason})`);
+    await running.stop().catch(() => undefined);
+    return 1;
+  }
+  logger.info(`Received ${ended.signal}, shutting down`);
   await running.stop();
   return 0;
 }

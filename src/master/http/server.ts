@@ -44,6 +44,18 @@ export function createMasterServer(master: Master): FastifyInstance {
 
   const both = (path: string): string[] => [`/master${path}`, path];
 
+  // A master that does not lead answers only the endpoints Mesos serves locally;
+  // everything else goes to the leader (307) or fails while none is known (503).
+  app.addHook('onRequest', (request, reply, done) => {
+    if (master.isLeader || servedWithoutLeadership(request.url)) return done();
+    const leader = master.leaderInfo;
+    if (!leader) {
+      void reply.code(503).type('text/plain').send('No leader elected');
+      return;
+    }
+    void reply.code(307).header('Location', `//${leader.hostname}:${leader.port}${delegatedPath(request.url)}`).send('');
+  });
+
   for (const url of both('/api/v1/scheduler')) {
     app.post(url, (request, reply) => schedulerEndpoint(master, request, reply));
     app.route({ method: ['GET', 'PUT', 'DELETE', 'PATCH'], url, handler: methodNotAllowed });
@@ -99,10 +111,11 @@ export function createMasterServer(master: Master): FastifyInstance {
     },
   });
   for (const url of both('/redirect')) {
-    // Standalone: this master is the leader, so the redirect points at itself.
-    app.get(url, (_request, reply) =>
-      reply.code(307).header('Location', `//${master.options.hostname}:${master.options.port}`).send(''),
-    );
+    app.get(url, (_request, reply) => {
+      const leader = master.leaderInfo;
+      if (!leader) return text(reply, 503, 'No leader elected');
+      return reply.code(307).header('Location', `//${leader.hostname}:${leader.port}`).send('');
+    });
   }
   for (const url of both('/teardown')) {
     app.post(url, (request, reply) => {
@@ -118,6 +131,25 @@ export function createMasterServer(master: Master): FastifyInstance {
   registerFilesProxy(app, master);
   app.get('/', (_request, reply) => reply.type('text/html').send(indexPage(master)));
   return app;
+}
+
+/** Paths a non-leading master still answers itself (reference §8.2). */
+const LOCAL_PATHS = [
+  /^\/(master\/)?(health|flags|redirect)\/?(\?|$)/,
+  /^\/metrics\/(snapshot|prometheus)\/?(\?|$)/,
+  /^\/version\/?(\?|$)/,
+  /^\/logging\/toggle\/?(\?|$)/,
+  /^\/files\//,
+  /^\/(\?|$)/,
+];
+
+function servedWithoutLeadership(url: string): boolean {
+  return LOCAL_PATHS.some((pattern) => pattern.test(url));
+}
+
+/** The path as libprocess delegates it: root aliases live under `/master` (`/state` → `/master/state`). */
+function delegatedPath(url: string): string {
+  return url.startsWith('/master/') || url === '/master' ? url : `/master${url}`;
 }
 
 function methodNotAllowed(_request: FastifyRequest, reply: FastifyReply): void {
