@@ -20,6 +20,9 @@ fi
 bash scripts/setup/zookeeper.sh
 # ZooKeeper HA tests need a real ensemble: they fail, never skip, when it is missing.
 export MESETA_REQUIRE_ZOOKEEPER=1
+bash scripts/setup/docker-images.sh
+# Docker tests need the engine and the local images: as root they fail, never skip, without them.
+if [ "$(id -u)" = 0 ]; then export MESETA_REQUIRE_DOCKER=1; fi
 
 [ -d node_modules ] || npm ci
 npm run --silent build

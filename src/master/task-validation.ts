@@ -51,7 +51,10 @@ export function validateTask(task: TaskInfo, ctx: TaskValidationContext): string
   if (task.command) {
     const shell = task.command.shell ?? true;
     if (shell && !task.command.value) return "Command is missing 'value' (required when 'shell' is true)";
-    if (!shell && !task.command.value) return "Command is missing 'value' (the executable to run)";
+    // A Docker task without shell and value runs its image's own entrypoint, as Mesos allows.
+    if (!shell && !task.command.value && task.container?.type !== 'DOCKER') {
+      return "Command is missing 'value' (the executable to run)";
+    }
   }
   if (task.executor) {
     const exProblem = validateIdValue('ExecutorID', task.executor.executor_id?.value);
