@@ -159,7 +159,7 @@ export async function startLocal(options: { numAgents?: number; flags?: string[]
   const agentPort = await freePort();
   const workDir = tempDir('local');
   // The built-in frameworks stay off unless a test asks for them (their fixed ports would clash).
-  const services = ['chronos_port']
+  const services = ['marathon_port', 'chronos_port']
     .filter((name) => !(options.flags ?? []).some((f) => f.startsWith(`--${name}=`)))
     .map((name) => `--${name}=0`);
   const proc = meseta([

@@ -60,6 +60,9 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
       const strings = { ...flagStrings(AGENT_FLAGS, loaded.values), master: agentFlags.master, port: String(agentFlags.port), work_dir: agentFlags.workDir };
       agents.push(await startAgent(agentFlags, logger.child(`agent${i}`), strings));
     }
+    if (flags.marathonPort !== 0) {
+      services.push(await startLocalMarathon(flags.ip, master.port, flags.marathonPort, join(flags.workDir, 'marathon'), logger));
+    }
     if (flags.chronosPort !== 0) {
       services.push(await startLocalChronos(flags.ip, master.port, flags.chronosPort, join(flags.workDir, 'chronos'), logger));
     }
@@ -110,6 +113,38 @@ async function startLocalChronos(
     url: `http://${ip}:${chronos.port}/`,
     stop: async () => {
       await chronos.stop();
+      await store.close();
+    },
+  };
+}
+
+/** Marathon as a framework of the local master, its state in `<work_dir>/marathon`. */
+async function startLocalMarathon(
+  ip: string,
+  masterPort: number,
+  port: number,
+  dir: string,
+  logger: Logger,
+): Promise<{ name: string; url: string; stop(): Promise<void> }> {
+  const { startMarathon } = await import('../../marathon/start-marathon.js');
+  ensureWritableDir(dir, 'Marathon state directory');
+  const store = new SqliteStore(join(dir, 'marathon.db'));
+  const marathon = await startMarathon({
+    master: `${ip}:${masterPort}`,
+    httpPort: port,
+    httpAddress: ip,
+    hostname: ip,
+    store,
+    logger: logger.child('marathon'),
+  }).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
+  return {
+    name: 'Marathon API',
+    url: `http://${ip}:${marathon.port}/`,
+    stop: async () => {
+      await marathon.stop();
       await store.close();
     },
   };

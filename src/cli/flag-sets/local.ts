@@ -10,6 +10,7 @@
  * <work_dir>/master            master registry (SQLite)
  * <work_dir>/agents/<i>        agent i's work_dir
  * <runtime_dir>/agents/<i>     agent i's runtime_dir
+ * <work_dir>/marathon          Marathon's state (on --marathon_port, 0 = off)
  * <work_dir>/chronos           Chronos's state (on --chronos_port, 0 = off)
  * ```
  */
@@ -28,6 +29,7 @@ const LOCAL_ONLY: FlagDef[] = [
   { name: 'port', type: 'int', help: 'Port the master listens on.', default: 5050 },
   { name: 'agent_port', type: 'int', help: 'Port of the first agent; agent i listens on agent_port + i.', default: 5051 },
   { name: 'num_agents', type: 'int', help: 'Number of agents to launch.', default: 1, aliases: ['num_slaves'] },
+  { name: 'marathon_port', type: 'int', help: 'Port of the built-in Marathon-compatible service scheduler; 0 turns it off.', default: 8080 },
   { name: 'chronos_port', type: 'int', help: 'Port of the built-in Chronos-compatible job scheduler; 0 turns it off.', default: 4400 },
   { name: 'work_dir', type: 'path', help: 'Directory under which the master and each agent keep their state.', default: join(tmpdir(), 'mesos', 'local') },
 ];
@@ -58,6 +60,8 @@ export interface LocalFlags extends CommonFlags, LoggingFlags {
   agentPort: number;
   numAgents: number;
   workDir: string;
+  /** Marathon's HTTP port; 0 = off. */
+  marathonPort: number;
   /** Chronos's HTTP port; 0 = off. */
   chronosPort: number;
   /** The embedded master's flags (ip, port and work_dir filled in). */
@@ -93,6 +97,7 @@ export function parseLocalFlags(argv: string[], env: NodeJS.ProcessEnv = process
     };
     agents.push(readAgentFlags(values, common));
   }
+  const marathonPort = getNumber(v, 'marathon_port');
   const chronosPort = getNumber(v, 'chronos_port');
-  return { ...common, ...readLoggingFlags(v), ip, port, agentPort, numAgents, workDir, chronosPort, master, agents };
+  return { ...common, ...readLoggingFlags(v), ip, port, agentPort, numAgents, workDir, marathonPort, chronosPort, master, agents };
 }
