@@ -55,6 +55,10 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': banImports(['**/master/**', '**/agent/**', '**/cli/**'], 'Sandbox file serving is shared by master and agent and imports neither.') },
   },
   {
+    files: ['src/simulator/**/*.ts'],
+    rules: { 'no-restricted-imports': banImports(['**/master/**', '**/agent/**', '**/cli/**'], 'Simulated agents speak the public wire protocol, like a real agent.') },
+  },
+  {
     files: ['src/cli/operator/**/*.ts', 'src/cli/commands/{state,agents,frameworks,tasks,logs,top}.ts'],
     rules: { 'no-restricted-imports': banImports(['**/master/**', '**/agent/**'], 'Operator commands answer from public endpoints only.') },
   },
