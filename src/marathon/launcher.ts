@@ -12,7 +12,7 @@
  */
 import type { Offer, TaskInfo, TaskStatus } from '../mesos/types.js';
 import { SchedulerClient, type SubscribedInfo } from '../scheduler/scheduler-client.js';
-import { createMasterDetector } from '../scheduler/master-detector.js';
+import { createMasterDetector, type MasterDetector } from '../scheduler/master-detector.js';
 import { Listeners } from '../scheduler/listeners.js';
 import type { Logger } from '../logging/logger.js';
 import type { AppDefinition } from './app-definition.js';
@@ -28,7 +28,7 @@ import { buildAppTask } from './task-factory.js';
 
 /** Launcher settings (Marathon flag names in brackets; durations in ms). */
 export interface LauncherOptions {
-  /** `--master` (`host:port`). */
+  /** `--master`: `host:port` or `zk://h1:2181,…/mesos` (the leading master's `json.info_` znode). */
   master: string;
   frameworkName: string;
   /** `--mesos_role`. */
@@ -72,6 +72,8 @@ export class Launcher {
   readonly stats = new Map<string, OfferStats>();
   private readonly listeners = new Listeners<LauncherEvents>();
   private client?: SchedulerClient;
+  /** One detector for every subscription of this launcher (a zk:// one holds a session). */
+  private detector?: MasterDetector;
   private readonly killRequestedAt = new Map<string, number>();
   private timer?: NodeJS.Timeout;
   private lastReconcile = 0;
@@ -102,8 +104,12 @@ export class Launcher {
     return this.masterAddress;
   }
 
-  /** Starts subscribing (returns at once; the subscription is retried until stop()). */
+  /**
+   * Starts subscribing (returns at once; the subscription is retried until
+   * stop()). Throws MasterSpecError for an unusable `--master`.
+   */
   start(): void {
+    this.detector = createMasterDetector(this.options.master);
     this.subscribe();
     this.timer = setInterval(() => this.periodic(), 1000);
     this.timer.unref();
@@ -115,12 +121,14 @@ export class Launcher {
     if (this.timer) clearInterval(this.timer);
     if (this.reviveTimer) clearTimeout(this.reviveTimer);
     this.client?.close();
+    this.detector?.close();
   }
 
   private subscribe(): void {
     const log = this.options.logger;
+    if (!this.detector) return;
     const client = new SchedulerClient({
-      detector: createMasterDetector(this.options.master),
+      detector: this.detector,
       autoAcknowledge: true,
       random: this.options.random,
       log: (level, message) => (level === 'info' ? log.info(message) : level === 'warning' ? log.warn(message) : log.error(message)),

@@ -8,8 +8,21 @@
  * …
  * await marathon.stop();   // the Store stays open: its owner closes it
  * ```
+ *
+ * One HTTP listener per process; what answers depends on leadership:
+ *
+ *   request ──► leading and ready? ── yes ──► this term's fastify routes
+ *                    │ no
+ *                    ├─ elected, still loading ──► 503
+ *                    └─ standby ──► proxyToLeader (302 for /v2/events)
+ *
+ * A *term* starts on `elected`: state is (re)loaded from the Store, the
+ * framework resubscribes with the stored framework id and reconciles, stored
+ * deployments resume. It ends on `defeated` (session lost, `DELETE /v2/leader`):
+ * subscription, deployments and health checks stop at once; tasks keep running.
  */
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
 import { hostname as osHostname, userInfo } from 'node:os';
 import type { Store } from '../coordination/store.js';
 import type { Logger } from '../logging/logger.js';
@@ -26,6 +39,8 @@ import { MarathonState } from './marathon-state.js';
 import { MarathonStore } from './marathon-store.js';
 import { buildMarathonServer } from './http/server.js';
 import type { ServerInfo } from './http/context.js';
+import { DEFAULT_LEADER_PROXY, proxyToLeader, type LeaderProxyOptions } from './http/leader-proxy.js';
+import { SoloLeadership, type Leadership } from './leadership.js';
 
 /** The Marathon version we present (`/v2/info`). */
 export const MARATHON_COMPAT_VERSION = '1.10.0';
@@ -75,15 +90,26 @@ export interface MarathonOptions {
   clock?: Clock;
   /** Randomness for host port choice and reconnect jitter; default Math.random. */
   random?: () => number;
-  /** Shown as `zookeeper_config.zk` in `/v2/info`. */
+  /** Shown as `zookeeper_config.zk` in `/v2/info` (credentials redacted by the caller). */
   zk?: string;
+  /** ZooKeeper session timeout shown in `/v2/info` (`--zk_session_timeout`, ms); default 10000. */
+  zkSessionTimeoutMs?: number;
+  /**
+   * Leader election, made once the HTTP port is bound (`self` is the advertised
+   * `host` and bound `port`). Default: SoloLeadership (this process leads at once).
+   */
+  createLeadership?: (self: { host: string; port: number }) => Leadership;
+  /** Standby → leader relay timeouts (`--leader_proxy_connection_timeout`, `--leader_proxy_read_timeout`). */
+  leaderProxy?: LeaderProxyOptions;
 }
 
 /** A running Marathon. */
 export interface RunningMarathon {
   /** The HTTP port actually bound. */
   port: number;
-  /** Stops HTTP, health checks and deployments, closes the subscription (tasks keep running), flushes state. */
+  /** Whether this process leads (and serves the API itself) right now. */
+  readonly isLeader: boolean;
+  /** Stops HTTP, health checks and deployments, closes the subscription (tasks keep running), flushes state, leaves the election. */
   stop(): Promise<void>;
 }
 
@@ -106,7 +132,7 @@ export interface AssembledMarathon {
  * Builds every part of a Marathon over loaded state without touching the
  * network (tests drive the server with `inject()`). Call `startMarathon` to run one.
  */
-export function assembleMarathon(options: MarathonOptions, state: MarathonState): AssembledMarathon {
+export function assembleMarathon(options: MarathonOptions, state: MarathonState, abdicate?: () => void): AssembledMarathon {
   const clock = options.clock ?? systemClock;
   const now = (): number => clock.now();
   const logger = options.logger;
@@ -171,7 +197,7 @@ export function assembleMarathon(options: MarathonOptions, state: MarathonState)
       task_launch_timeout: taskLaunchTimeoutMs,
       checkpoint: true,
       executor: '//cmd',
-      ha: false,
+      ha: options.createLeadership !== undefined,
       local_port_min: options.localPortMin ?? SERVICE_PORT_RANGE.min,
       local_port_max: options.localPortMax ?? SERVICE_PORT_RANGE.max,
       max_instances_per_offer: launcherOptions.maxInstancesPerOffer,
@@ -184,7 +210,7 @@ export function assembleMarathon(options: MarathonOptions, state: MarathonState)
     zookeeperConfig: {
       zk: options.zk ?? null,
       zk_max_versions: 50,
-      zk_session_timeout: 10000,
+      zk_session_timeout: options.zkSessionTimeoutMs ?? 10000,
       zk_timeout: 10000,
       zk_compression: true,
       zk_compression_threshold: 65536,
@@ -192,47 +218,142 @@ export function assembleMarathon(options: MarathonOptions, state: MarathonState)
       zk_max_node_size: 1024000,
     },
   };
-  const { server, closeStreams } = buildMarathonServer({ state, apps, groups, deployments, tracker, launcher, health, events, now, info });
+  const { server, closeStreams } = buildMarathonServer({ state, apps, groups, deployments, tracker, launcher, health, events, now, info, ...(abdicate ? { abdicate } : {}) });
   return { server, state, launcher, deployments, health, apps, tracker, events, info, launcherOptions, closeStreams };
 }
 
+/** The leader's running parts during one term. */
+interface Term {
+  m: AssembledMarathon;
+  state: MarathonState;
+  healthSync: NodeJS.Timeout;
+}
+
+/** Bound (ms) on flushing a term's state when it ends: the Store may be what failed. */
+const FLUSH_BOUND_MS = 5000;
+
+function listen(server: http.Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}
+
 /**
- * Starts Marathon: loads state, listens on HTTP (throws if the port is taken
- * or the Store cannot be read), and subscribes to the master in the
- * background (retried until `stop()`).
+ * Starts Marathon: binds HTTP (throws if the port is taken), joins the leader
+ * election and, when leading, loads state and subscribes to the master in
+ * the background (retried until `stop()`). Without `createLeadership` the
+ * process leads at once and a Store that cannot be read makes this throw.
  */
 export async function startMarathon(options: MarathonOptions): Promise<RunningMarathon> {
   const logger = options.logger;
-  const state = new MarathonState(new MarathonStore(options.store), (error) => logger.warn(`Failed to persist Marathon state: ${error.message}`));
-  const storedDeployments = await state.load();
-  logger.info(`Loaded ${state.apps.size} app(s) and ${state.instances.size} instance(s) from the state store`);
-  const m = assembleMarathon(options, state);
-  m.deployments.resume(storedDeployments);
-  await m.server.listen({ host: options.httpAddress ?? '0.0.0.0', port: options.httpPort });
-  const address = m.server.server.address();
-  const port = typeof address === 'object' && address ? address.port : options.httpPort;
-  const hostname = m.launcherOptions.hostname;
-  m.info.httpPort = port;
-  m.info.leader = `${hostname}:${port}`;
-  // Known only once listening: Mesos links to it from its UI.
-  m.launcherOptions.webuiUrl = `http://${hostname}:${port}`;
-  logger.info(`Marathon listening on ${options.httpAddress ?? '0.0.0.0'}:${port}`);
+  const hostname = options.hostname ?? osHostname();
+  const httpAddress = options.httpAddress ?? '0.0.0.0';
+  const proxyOptions = options.leaderProxy ?? DEFAULT_LEADER_PROXY;
+  let port = options.httpPort;
+  let term: Term | undefined;
+  let leadership: Leadership | undefined;
+  let stopped = false;
+  const self = (): string => `${hostname}:${port}`;
 
-  m.launcher.start();
-  m.deployments.start();
-  const healthSync = setInterval(() => m.health.sync(), 1000);
-  healthSync.unref();
+  const front = http.createServer((req, res) => {
+    if (term) {
+      term.m.server.routing(req, res);
+      return;
+    }
+    if (leadership?.isLeader) {
+      req.resume();
+      res.writeHead(503, { 'Content-Type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify({ message: 'Leadership is being taken over; retry shortly' }));
+      return;
+    }
+    proxyToLeader(req, res, leadership?.leader(), self(), proxyOptions);
+  });
+  port = await listen(front, httpAddress, options.httpPort);
+  logger.info(`Marathon listening on ${httpAddress}:${port}`);
+
+  const takeOver = async (): Promise<void> => {
+    if (stopped || term || !leadership?.isLeader) return;
+    logger.info(`Elected as the Marathon leader (${self()}); loading state`);
+    const state = new MarathonState(new MarathonStore(options.store), (error) => logger.warn(`Failed to persist Marathon state: ${error.message}`));
+    const storedDeployments = await state.load();
+    logger.info(`Loaded ${state.apps.size} app(s) and ${state.instances.size} instance(s) from the state store`);
+    if (stopped || !leadership.isLeader) return;
+    const m = assembleMarathon(options, state, () => void leadership?.abdicate().catch((e: unknown) => logger.error(`Abdication failed: ${(e as Error).message}`)));
+    m.info.httpPort = port;
+    m.info.leader = self();
+    // Known only once listening: Mesos links to it from its UI.
+    m.launcherOptions.webuiUrl = `http://${self()}`;
+    m.deployments.resume(storedDeployments);
+    await m.server.ready();
+    m.launcher.start();
+    m.deployments.start();
+    const healthSync = setInterval(() => m.health.sync(), 1000);
+    healthSync.unref();
+    term = { m, state, healthSync };
+  };
+
+  const stepDown = async (reason: string): Promise<void> => {
+    const t = term;
+    term = undefined;
+    if (!t) return;
+    logger.warn(`No longer the Marathon leader (${reason}); stopping the scheduler`);
+    clearInterval(t.healthSync);
+    t.m.health.stop();
+    t.m.deployments.stop();
+    t.m.launcher.stop();
+    t.m.closeStreams();
+    await t.m.server.close();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([t.state.flush(), new Promise<void>((resolve) => (timer = setTimeout(resolve, FLUSH_BOUND_MS)))]);
+    clearTimeout(timer);
+  };
+
+  // Terms start and end one after the other, never overlapping.
+  let transitions: Promise<void> = Promise.resolve();
+  const enqueue = (step: () => Promise<void>): Promise<void> => {
+    transitions = transitions.then(step);
+    return transitions;
+  };
+  let firstTerm: Promise<void> | undefined;
+  try {
+    leadership = options.createLeadership?.({ host: hostname, port }) ?? new SoloLeadership(self());
+    leadership.on('elected', () => {
+      const started = enqueue(takeOver);
+      if (!options.createLeadership && !firstTerm) firstTerm = started;
+      started.catch(async (error: unknown) => {
+        logger.error(`Failed to take over as the Marathon leader: ${(error as Error).message}`);
+        if (options.createLeadership) await leadership?.abdicate().catch(() => undefined);
+      });
+    });
+    leadership.on('defeated', (reason) => void enqueue(() => stepDown(reason)).catch((e: unknown) => logger.error(`Stepping down failed: ${(e as Error).message}`)));
+    await leadership.start();
+    // Solo: the first term is part of starting (an unreadable Store fails the start).
+    if (firstTerm) await firstTerm;
+  } catch (error) {
+    stopped = true;
+    await leadership?.close().catch(() => undefined);
+    front.closeAllConnections();
+    await new Promise<void>((resolve) => front.close(() => resolve()));
+    throw error;
+  }
 
   return {
     port,
+    get isLeader(): boolean {
+      return term !== undefined;
+    },
     async stop(): Promise<void> {
-      clearInterval(healthSync);
-      m.health.stop();
-      m.deployments.stop();
-      m.launcher.stop();
-      m.closeStreams();
-      await m.server.close();
-      await state.flush();
+      if (stopped) return;
+      stopped = true;
+      await enqueue(() => stepDown('stopping'));
+      await leadership?.close();
+      front.closeAllConnections();
+      await new Promise<void>((resolve) => front.close(() => resolve()));
     },
   };
 }

@@ -1,10 +1,17 @@
 /**
  * `meseta marathon` (`marathon`): a Marathon-compatible service scheduler
- * registering with a Mesos master, REST API on `--http_port` (8080), state in
- * SQLite under `--work_dir`. Runs until SIGINT/SIGTERM; its tasks keep running
- * for the framework failover timeout after it stops.
+ * registering with a Mesos master (`--master=host:port` or `zk://…/mesos`),
+ * REST API on `--http_port` (8080). State in SQLite under `--work_dir`, or in
+ * ZooKeeper with `--zk=zk://…/marathon`, where every Marathon given the same
+ * URL joins one leader election and standbys relay the API to the leader.
+ * Runs until SIGINT/SIGTERM; its tasks keep running for the framework
+ * failover timeout after it stops.
  */
 import { join } from 'node:path';
+import type { Store } from '../../coordination/store.js';
+import { ZooKeeperStore } from '../../coordination/zookeeper/zookeeper-store.js';
+import { formatZooKeeperUrl } from '../../coordination/zookeeper/zk-url.js';
+import { ZooKeeperLeadership } from '../../marathon/leadership.js';
 import { formatHelp } from '../flags.js';
 import { MARATHON_FLAGS, MARATHON_USAGE, parseMarathonFlags } from '../flag-sets/marathon.js';
 import { createLogger } from '../../logging/logger.js';
@@ -25,14 +32,20 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
     return 0;
   }
   const logger = createLogger('marathon', { level: flags.loggingLevel, quiet: flags.quiet, logDir: flags.logDir, program: 'marathon' });
-  logger.info(`Starting Marathon ${MARATHON_COMPAT_VERSION} with --master=${flags.master}`);
-  let store: SqliteStore;
+  const zk = flags.zk;
+  logger.info(`Starting Marathon ${MARATHON_COMPAT_VERSION} with --master=${flags.master}${zk ? ` --zk=${formatZooKeeperUrl(zk)}` : ''}`);
+  const zkOptions = { sessionTimeoutMs: flags.zkSessionTimeoutMs, operationTimeoutMs: flags.zkTimeoutMs, connectTimeoutMs: flags.zkConnectionTimeoutMs };
+  let store: Store;
   let running;
   try {
-    ensureWritableDir(flags.workDir, 'work directory');
-    store = new SqliteStore(join(flags.workDir, 'marathon.db'));
+    if (zk) {
+      store = await ZooKeeperStore.open(zk, zkOptions);
+    } else {
+      ensureWritableDir(flags.workDir, 'work directory');
+      store = new SqliteStore(join(flags.workDir, 'marathon.db'));
+    }
   } catch (error) {
-    logger.error((error as Error).message);
+    logger.error(zk ? `Failed to open the ZooKeeper state store at ${formatZooKeeperUrl(zk)}: ${(error as Error).message}` : (error as Error).message);
     return 1;
   }
   try {
@@ -56,6 +69,14 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
       reconciliationIntervalMs: flags.reconciliationIntervalMs,
       killRetryTimeoutMs: flags.killRetryTimeoutMs,
       ...(flags.defaultNetworkName ? { defaultNetworkName: flags.defaultNetworkName } : {}),
+      ...(zk ? { zk: formatZooKeeperUrl(zk), zkSessionTimeoutMs: flags.zkSessionTimeoutMs } : {}),
+      ...(zk && flags.ha
+        ? {
+            createLeadership: (self: { host: string; port: number }) =>
+              new ZooKeeperLeadership(zk, self, { ...zkOptions, onError: (error) => logger.warn(`Leader election: ${error.message}`) }),
+          }
+        : {}),
+      leaderProxy: { connectionTimeoutMs: flags.leaderProxyConnectionTimeoutMs, readTimeoutMs: flags.leaderProxyReadTimeoutMs },
       store,
       logger,
     });

@@ -3,12 +3,16 @@
  * single Marathon honours (reference §7), as `--name=value` or
  * `--name value`, or `MARATHON_<NAME>` in the environment. Durations are
  * milliseconds as in Marathon, except `--failover_timeout` (seconds).
- * State lives in SQLite under `--work_dir` until ZooKeeper (`--zk`) arrives.
+ * State lives in SQLite under `--work_dir`, or with `--zk=zk://…/marathon` in
+ * ZooKeeper, where the Marathon processes sharing the URL also elect a leader
+ * (`--disable_ha`: state there, no election).
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadFlags, FlagError, type FlagDef } from '../flags.js';
+import { loadFlags, FlagError, type FlagDef, type FlagValues } from '../flags.js';
+import { parseZooKeeperUrl, ZooKeeperUrlError, type ZooKeeperUrl } from '../../coordination/zookeeper/zk-url.js';
 import {
+  getBool,
   getNumber,
   getString,
   LOGGING_FLAGS,
@@ -21,16 +25,22 @@ import {
 } from './common.js';
 
 /** Usage line for `--help`. */
-export const MARATHON_USAGE = 'Usage: marathon --master=HOST:PORT [options]';
+export const MARATHON_USAGE = 'Usage: marathon --master=HOST:PORT|zk://HOST:PORT/mesos [--zk=zk://HOST:PORT/marathon] [options]';
 
 /** Marathon's environment prefix (`MARATHON_HTTP_PORT=8081`). */
 export const MARATHON_ENV_PREFIX = 'MARATHON_';
 
 /** Marathon's flags. */
 export const MARATHON_FLAGS: FlagDef[] = [
-  { name: 'master', type: 'string', required: true, help: 'The Mesos master: host:port (zk://…/mesos is not supported yet).' },
-  { name: 'zk', type: 'string', help: 'ZooKeeper URL for state and leader election (zk://host:port/marathon); not supported yet,\nstate is kept in SQLite under --work_dir.' },
-  { name: 'work_dir', type: 'path', help: 'Directory holding Marathon\'s state (SQLite).', default: join(tmpdir(), 'meseta', 'marathon') },
+  { name: 'master', type: 'string', required: true, help: 'The Mesos master: host:port, or zk://host1:2181,host2:2181/mesos to follow the leading master.' },
+  { name: 'zk', type: 'string', help: 'ZooKeeper URL for state and leader election (zk://[user:pass@]host:port,…/marathon).\nWithout it, state is kept in SQLite under --work_dir and this process leads alone.' },
+  { name: 'disable_ha', type: 'bool', help: 'With --zk: keep state in ZooKeeper but run no leader election (one Marathon only).', default: false },
+  { name: 'zk_session_timeout', type: 'int', help: 'ZooKeeper session timeout (ms); a leader whose session is lost steps down.', default: 10000 },
+  { name: 'zk_timeout', type: 'int', help: 'Bound on each ZooKeeper operation (ms).', default: 10000 },
+  { name: 'zk_connection_timeout', type: 'int', help: 'Bound on connecting to ZooKeeper (ms).', default: 10000 },
+  { name: 'leader_proxy_connection_timeout', type: 'int', help: 'A standby relaying a request to the leader waits this long to connect (ms).', default: 5000 },
+  { name: 'leader_proxy_read_timeout', type: 'int', help: 'A standby relaying a request to the leader waits this long for data (ms).', default: 10000 },
+  { name: 'work_dir', type: 'path', help: 'Directory holding Marathon\'s state (SQLite) when --zk is not given.', default: join(tmpdir(), 'meseta', 'marathon') },
   { name: 'http_port', type: 'int', help: 'Port of the REST API and event stream.', default: 8080 },
   { name: 'http_address', type: 'string', help: 'Address the HTTP server listens on.', default: '0.0.0.0' },
   { name: 'hostname', type: 'string', help: 'Host name advertised to Mesos and in /v2/leader (default: this machine\'s).' },
@@ -55,6 +65,15 @@ export const MARATHON_FLAGS: FlagDef[] = [
 /** Parsed Marathon flags. */
 export interface MarathonFlags extends CommonFlags, LoggingFlags {
   master: string;
+  /** `--zk` parsed: state and (unless `ha` is false) leader election there. */
+  zk?: ZooKeeperUrl;
+  /** Leader election in ZooKeeper (`--zk` given and no `--disable_ha`). */
+  ha: boolean;
+  zkSessionTimeoutMs: number;
+  zkTimeoutMs: number;
+  zkConnectionTimeoutMs: number;
+  leaderProxyConnectionTimeoutMs: number;
+  leaderProxyReadTimeoutMs: number;
   workDir: string;
   httpPort: number;
   httpAddress: string;
@@ -78,20 +97,17 @@ export interface MarathonFlags extends CommonFlags, LoggingFlags {
 
 /**
  * Loads Marathon flags from `argv` and `env` (`MARATHON_*`). Throws FlagError
- * for bad flags and for ZooKeeper URLs (not supported yet).
+ * for bad flags, including a malformed `zk://` in `--master` or `--zk`.
  */
 export function parseMarathonFlags(argv: string[], env: NodeJS.ProcessEnv = process.env, opts: ParseOptions = {}): MarathonFlags {
   const loaded = loadFlags(MARATHON_FLAGS, argv, env, { ...opts, envPrefix: MARATHON_ENV_PREFIX });
   const v = loaded.values;
   const master = getString(v, 'master');
+  let zk: ZooKeeperUrl | undefined;
   if (!loaded.help && !loaded.version) {
-    if (/^zk:\/\//i.test(master)) {
-      throw new FlagError(`Finding the master through ZooKeeper is not supported yet: --master=${master}; give --master=HOST:PORT`, 'master');
-    }
-    const zk = optString(v, 'zk');
-    if (zk !== undefined) {
-      throw new FlagError(`ZooKeeper state storage is not supported yet: --zk=${zk}; state is kept under --work_dir`, 'zk');
-    }
+    if (/^zk:\/\//i.test(master.trim())) zkUrl(master, 'master');
+    const zkText = optString(v, 'zk');
+    if (zkText !== undefined) zk = zkUrl(zkText, 'zk');
   }
   const port = getNumber(v, 'http_port');
   if (port < 0 || port > 65535) throw new FlagError(`Failed to load flag 'http_port': ${port} is not a port`, 'http_port');
@@ -101,6 +117,13 @@ export function parseMarathonFlags(argv: string[], env: NodeJS.ProcessEnv = proc
     warnings: loaded.warnings,
     ...readLoggingFlags(v),
     master,
+    ...(zk ? { zk } : {}),
+    ha: zk !== undefined && !getBool(v, 'disable_ha'),
+    zkSessionTimeoutMs: positive(v, 'zk_session_timeout'),
+    zkTimeoutMs: positive(v, 'zk_timeout'),
+    zkConnectionTimeoutMs: positive(v, 'zk_connection_timeout'),
+    leaderProxyConnectionTimeoutMs: positive(v, 'leader_proxy_connection_timeout'),
+    leaderProxyReadTimeoutMs: positive(v, 'leader_proxy_read_timeout'),
     workDir: getString(v, 'work_dir'),
     httpPort: port,
     httpAddress: getString(v, 'http_address'),
@@ -121,4 +144,19 @@ export function parseMarathonFlags(argv: string[], env: NodeJS.ProcessEnv = proc
     killRetryTimeoutMs: getNumber(v, 'kill_retry_timeout'),
     defaultNetworkName: optString(v, 'default_network_name'),
   };
+}
+
+function zkUrl(text: string, flag: string): ZooKeeperUrl {
+  try {
+    return parseZooKeeperUrl(text);
+  } catch (error) {
+    if (error instanceof ZooKeeperUrlError) throw new FlagError(`Failed to load flag '${flag}': ${error.message}`, flag);
+    throw error;
+  }
+}
+
+function positive(values: FlagValues, name: string): number {
+  const n = getNumber(values, name);
+  if (!(n > 0)) throw new FlagError(`Failed to load flag '${name}': must be a positive number of milliseconds`, name);
+  return n;
 }

@@ -39,6 +39,8 @@ export interface MarathonContext {
   events: EventBus;
   now: () => number;
   info: ServerInfo;
+  /** Gives up leadership (`DELETE /v2/leader`); absent when nothing can take over. */
+  abdicate?: () => void;
 }
 
 /** The request body as JSON; 400 `Invalid JSON` (details a string) when it does not parse. */

@@ -109,6 +109,13 @@ export function registerOtherRoutes(server: FastifyInstance, ctx: MarathonContex
   }));
 
   server.get('/v2/leader', async () => ({ leader: ctx.info.leader }));
+  // Only the leader answers here (standbys relay to it); it abdicates once the answer is out.
+  server.delete('/v2/leader', async (_req, reply) => {
+    const abdicate = ctx.abdicate;
+    if (!abdicate) throw new NotFoundError('There is no leader');
+    reply.raw.once('finish', () => setImmediate(abdicate));
+    return { message: 'Leadership abdicated' };
+  });
   server.get('/v2/plugins', async () => ({ plugins: [] }));
 
   server.get('/ping', async (req, reply) => {
