@@ -135,5 +135,9 @@ describe('HA masters through ZooKeeper', zookeeperTestOptions(), () => {
     const reconciled = await waitFor('reconciled TASK_RUNNING', () => updates.slice(before).find((u) => u.task_id.value === 'survivor' && u.state === 'TASK_RUNNING'), 20_000);
     assert.equal(reconciled.reason, 'REASON_RECONCILIATION');
     if (taskPid) assert.doesNotThrow(() => process.kill(taskPid!, 0), 'the task process never stopped');
+    // Operator commands find the leader through ZooKeeper too.
+    const tasks = meseta(['tasks', `--master=${zkUrl}`, '--json']);
+    assert.equal((await tasks.waitExit(30_000)).code, 0, tasks.stderr);
+    assert.match(tasks.stdout, /survivor/);
   });
 });

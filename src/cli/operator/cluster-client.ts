@@ -3,24 +3,50 @@
  * Only HTTP: the operator commands never import master or agent code, so they
  * work the same against a real Mesos cluster.
  */
-import { parseMasterAddress, MasterSpecError } from '../../scheduler/master-detector.js';
+import { createMasterDetector, parseMasterAddress, MasterSpecError } from '../../scheduler/master-detector.js';
 import { getJson, type Endpoint } from './http-json.js';
 import { OperatorError } from './operator-error.js';
 import type { AgentState, ClassicAgent, MasterState, MonitorEntry } from './classic-json.js';
 
 /**
+ * The leading master for a `--master` value: `zk://…/mesos` asks ZooKeeper
+ * (waiting up to `timeoutMs` for a leader), anything else as `masterEndpoint`.
+ * Throws OperatorError UNSUPPORTED_MASTER for bad text, NO_LEADER when ZooKeeper names none in time.
+ */
+export async function resolveMasterEndpoint(spec: string, timeoutMs = 10_000): Promise<Endpoint> {
+  const text = spec.trim();
+  if (!/^zk:\/\//i.test(text)) return masterEndpoint(text);
+  let detector: ReturnType<typeof createMasterDetector>;
+  try {
+    detector = createMasterDetector(text);
+  } catch (error) {
+    throw new OperatorError('UNSUPPORTED_MASTER', (error as Error).message, { cause: error });
+  }
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const leader = await Promise.race([
+      detector.detect(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new OperatorError('NO_LEADER', `No leading master found in ${text} within ${timeoutMs / 1000} s`)), timeoutMs);
+      }),
+    ]);
+    return { host: leader.host, port: leader.port, label: 'master' };
+  } finally {
+    clearTimeout(timer);
+    detector.close();
+  }
+}
+
+/**
  * The master endpoint for a `--master` value: `host:port`, `host` (port
  * 5050), `http://host:port`, `master@host:port`. Throws OperatorError
- * UNSUPPORTED_MASTER for `zk://` (no ZooKeeper detector yet) and for text
- * that is not an address.
+ * UNSUPPORTED_MASTER for text that is not an address (`zk://` goes through
+ * `resolveMasterEndpoint`).
  */
 export function masterEndpoint(spec: string): Endpoint {
   const text = spec.trim();
   if (/^zk:\/\//i.test(text)) {
-    throw new OperatorError(
-      'UNSUPPORTED_MASTER',
-      `ZooKeeper master detection ('${text}') is not supported yet; pass --master=HOST:PORT of the leading master`,
-    );
+    throw new OperatorError('UNSUPPORTED_MASTER', `'${text}' names a ZooKeeper group, not a master address`);
   }
   try {
     return { ...parseMasterAddress(text), label: 'master' };

@@ -12,8 +12,10 @@ export type OperatorErrorCode =
   | 'HTTP_STATUS'
   /** The body was not the JSON we expect. */
   | 'BAD_RESPONSE'
-  /** `--master` names a detection scheme we do not implement (`zk://`). */
+  /** `--master` is not an address or a valid `zk://` URL. */
   | 'UNSUPPORTED_MASTER'
+  /** ZooKeeper named no leading master in time. Retryable. */
+  | 'NO_LEADER'
   /** No task matches the given id or name. */
   | 'TASK_NOT_FOUND'
   /** More than one task matches the given name (or id across frameworks). */

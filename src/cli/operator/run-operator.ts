@@ -8,7 +8,7 @@
 import { formatHelp } from '../flags.js';
 import { OPERATOR_FLAGS, OPERATOR_USAGE, parseOperatorFlags, type OperatorCommand, type OperatorFlags } from '../flag-sets/operator.js';
 import { MESOS_COMPAT_VERSION } from '../../version.js';
-import { masterEndpoint } from './cluster-client.js';
+import { resolveMasterEndpoint } from './cluster-client.js';
 import type { Endpoint } from './http-json.js';
 import { isOperatorError } from './operator-error.js';
 
@@ -51,7 +51,7 @@ export async function runOperator(
     throw error;
   });
   try {
-    return await body({ flags, master: masterEndpoint(flags.master), out, err });
+    return await body({ flags, master: await resolveMasterEndpoint(flags.master), out, err });
   } catch (error) {
     if (!isOperatorError(error)) throw error;
     err(`${error.message}\n`);

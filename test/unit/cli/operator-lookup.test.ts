@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { allTasks } from '../../../src/cli/operator/task-rows.js';
 import { requireTask, resolveTask } from '../../../src/cli/operator/task-resolve.js';
 import { locateSandbox } from '../../../src/cli/operator/sandbox-locate.js';
-import { agentEndpoint, masterEndpoint } from '../../../src/cli/operator/cluster-client.js';
+import { agentEndpoint, masterEndpoint, resolveMasterEndpoint } from '../../../src/cli/operator/cluster-client.js';
 import { OperatorError } from '../../../src/cli/operator/operator-error.js';
 import { AGENT_STATE, FW_A, FW_B, MASTER_STATE } from './operator-fixture.js';
 
@@ -91,15 +91,16 @@ test('sandbox: a live run wins over an earlier completed run of the same task', 
   assert.equal(locateSandbox(state, FW_A, 'web.1')?.directory, '/w/slaves/a1-S0/frameworks/f0-0000/executors/web.1/runs/c2');
 });
 
-test('endpoints: agent from pid (or hostname:port), master from --master; zk:// is refused', () => {
+test('endpoints: agent from pid (or hostname:port), master from --master; zk:// only through ZooKeeper', async () => {
   assert.deepEqual(agentEndpoint({ id: 'S0', pid: 'slave(1)@10.0.0.1:5051' }), { host: '10.0.0.1', port: 5051, label: 'agent S0' });
   assert.deepEqual(agentEndpoint({ id: 'S0', hostname: 'h', port: 5055 }), { host: 'h', port: 5055, label: 'agent S0' });
   assert.equal(agentEndpoint({ id: 'S0' }), undefined);
   assert.deepEqual(masterEndpoint('127.0.0.1:5050'), { host: '127.0.0.1', port: 5050, label: 'master' });
   assert.deepEqual(masterEndpoint('http://m1:6060/'), { host: 'm1', port: 6060, label: 'master' });
   assert.deepEqual(masterEndpoint('m1'), { host: 'm1', port: 5050, label: 'master' });
-  const zk = operatorError(() => masterEndpoint('zk://z1:2181,z2:2181/mesos'));
-  assert.equal(zk.code, 'UNSUPPORTED_MASTER');
-  assert.match(zk.message, /not supported yet/);
+  // A zk:// URL is not an address: it is resolved by asking ZooKeeper (covered end to end in ha-masters).
+  assert.equal(operatorError(() => masterEndpoint('zk://z1:2181,z2:2181/mesos')).code, 'UNSUPPORTED_MASTER');
+  await assert.rejects(resolveMasterEndpoint('zk://'), (error: unknown) => (error as { code?: string }).code === 'UNSUPPORTED_MASTER');
+  assert.deepEqual(await resolveMasterEndpoint('127.0.0.1:5050'), { host: '127.0.0.1', port: 5050, label: 'master' });
   assert.equal(operatorError(() => masterEndpoint('m1:99999')).code, 'UNSUPPORTED_MASTER');
 });
