@@ -10,7 +10,15 @@
  * The HTTP API serves as soon as the port is bound; the framework subscribes
  * in the background (retrying while the master is unreachable), reusing the
  * stored framework id so tasks survive a Chronos restart.
+ *
+ * With a ZooKeeper leadership, only the leader schedules: one *term* per
+ * election loads the jobs from the Store, builds the scheduler and the REST
+ * routes and subscribes; a standby relays every request to the leader
+ * (`http/leader-proxy.ts`). A term ends when leadership is lost: the
+ * subscription closes (tasks keep running), the in-memory queue and graph
+ * counters go, as in Chronos.
  */
+import http from 'node:http';
 import { hostname as osHostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../coordination/store.js';
@@ -18,7 +26,7 @@ import type { Clock } from '../mesos/clock.js';
 import { systemClock } from '../mesos/clock.js';
 import type { FrameworkInfo } from '../mesos/types.js';
 import type { Logger } from '../logging/logger.js';
-import { createMasterDetector } from '../scheduler/master-detector.js';
+import { createMasterDetector, type MasterDetector } from '../scheduler/master-detector.js';
 import { SchedulerClient } from '../scheduler/scheduler-client.js';
 import { SubscriptionRejectedError } from '../scheduler/errors.js';
 import { CHRONOS_JOB_DEFAULTS, type JobDefaults } from './job.js';
@@ -26,13 +34,15 @@ import { JobRepository } from './job-repository.js';
 import { JobScheduler, type ChronosDriver } from './job-scheduler.js';
 import { createChronosApp } from './http/routes.js';
 import type { ApiCounters } from './http/metrics.js';
+import { DEFAULT_LEADER_PROXY, proxyToLeader, type LeaderProxyOptions } from './http/leader-proxy.js';
+import { SoloLeadership, type Leadership } from './leadership.js';
 
 /** Chronos's default HTTP port in Meseta (`meseta local --chronos_port`). */
 export const DEFAULT_CHRONOS_PORT = 4400;
 
 /** Options of `startChronos`; all already parsed. Durations in ms unless named otherwise. */
 export interface StartChronosOptions {
-  /** Mesos master: `host:port`, `http://host:port`; `zk://` is refused (not supported yet). */
+  /** Mesos master: `host:port`, `http://host:port`, or `zk://h1:2181,…/mesos` (the leading master's znode). */
   master: string;
   /** HTTP port; 0 picks a free one (see the returned `port`). */
   httpPort: number;
@@ -65,12 +75,21 @@ export interface StartChronosOptions {
   declineOfferDurationMs?: number;
   /** `--min_revive_offers_interval` (ms) between REVIVEs when tasks are queued; default 1000. */
   minReviveIntervalMs?: number;
+  /**
+   * Leader election, made once the port is bound (`self`: advertised host and
+   * bound port). Default SoloLeadership: this process leads at once.
+   */
+  createLeadership?: (self: { host: string; port: number }) => Leadership;
+  /** Standby → leader relay timeouts. */
+  leaderProxy?: LeaderProxyOptions;
 }
 
 /** A running Chronos. */
 export interface RunningChronos {
   /** The bound HTTP port. */
   port: number;
+  /** Whether this process leads (schedules and serves the API itself) now. */
+  readonly isLeader: boolean;
   /** Closes the API and the subscription (the framework stays registered for its failover timeout). */
   stop(): Promise<void>;
 }
@@ -81,54 +100,72 @@ function bindError(error: unknown, address: string, port: number): Error {
   return new Error(`Failed to bind to ${address}:${port}: ${reason}`);
 }
 
+/** The leader's parts during one term. */
+interface Term {
+  app: FastifyInstance;
+  scheduler: JobScheduler;
+  repository: JobRepository;
+  detector: MasterDetector;
+  client?: SchedulerClient;
+  ended: boolean;
+}
+
+/** Bound (ms) on flushing a term's writes when it ends: the Store may be what failed. */
+const FLUSH_BOUND_MS = 5000;
+
+function listen(server: http.Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = server.address();
+      resolve(typeof address === 'object' && address !== null ? address.port : port);
+    });
+  });
+}
+
 /**
- * Starts Chronos: loads the jobs from `store`, binds the REST API, and
- * subscribes to the master in the background. Throws MasterSpecError for an
- * unusable `master` (including `zk://`, not supported yet) and `Failed to
- * bind to <addr>:<port>: …` when the port is taken.
+ * Starts Chronos: binds the REST API, joins the leader election and, while
+ * leading, loads the jobs from `store` and subscribes to the master in the
+ * background. Throws `Failed to bind to <addr>:<port>: …` when the port is
+ * taken; without `createLeadership` (leading at once) also MasterSpecError
+ * for an unusable `master` and Store errors from loading the jobs.
  */
 export async function startChronos(options: StartChronosOptions): Promise<RunningChronos> {
   const logger = options.logger;
   const clock = options.clock ?? systemClock;
-  const detector = createMasterDetector(options.master);
   const httpAddress = options.httpAddress ?? '0.0.0.0';
   const advertised = options.hostname ?? osHostname();
   const user = options.user ?? CHRONOS_JOB_DEFAULTS.user;
   const defaults: JobDefaults = { ...CHRONOS_JOB_DEFAULTS, ...options.taskDefaults, user };
-
-  const repository = new JobRepository(options.store, (key, error) => logger.error(`Failed to persist '${key}': ${error.message}`));
-  await repository.load();
-
-  let client: SchedulerClient | undefined;
-  const driver = (): ChronosDriver | undefined => (client?.state === 'subscribed' ? client : undefined);
-  const declineMs = options.declineOfferDurationMs;
-  const scheduler = new JobScheduler({
-    repository,
-    driver,
-    clock,
-    logger: logger.child('chronos-scheduler'),
-    failureRetryMs: options.failureRetryMs ?? 60_000,
-    disableAfterFailures: options.disableAfterFailures ?? 0,
-    declineFilters: declineMs !== undefined ? { refuse_seconds: declineMs / 1000 } : undefined,
-    minReviveIntervalMs: options.minReviveIntervalMs ?? 1000,
-  });
-
   const counters: ApiCounters = { iso8601Submissions: 0, dependencySubmissions: 0 };
+  const proxyOptions = options.leaderProxy ?? DEFAULT_LEADER_PROXY;
   let port = options.httpPort;
-  const app: FastifyInstance = createChronosApp({ scheduler, repository, defaults, clock, leader: () => `${advertised}:${port}`, counters });
+  let term: Term | undefined;
+  let leadership: Leadership | undefined;
+  let stopped = false;
+  const self = (): string => `${advertised}:${port}`;
+
+  const front = http.createServer((req, res) => {
+    if (term) {
+      term.app.routing(req, res);
+      return;
+    }
+    if (leadership?.isLeader) {
+      req.resume();
+      res.writeHead(503, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ message: 'Taking over as the leader; retry shortly', status: 'Service Unavailable' }));
+      return;
+    }
+    proxyToLeader(req, res, leadership?.leader(), self(), proxyOptions);
+  });
   try {
-    await app.listen({ host: httpAddress, port: options.httpPort });
+    port = await listen(front, httpAddress, options.httpPort);
   } catch (error) {
-    await app.close().catch(() => undefined);
-    detector.close();
     throw bindError(error, httpAddress, options.httpPort);
   }
-  const address = app.server.address();
-  port = typeof address === 'object' && address !== null ? address.port : options.httpPort;
-  logger.info(`Chronos REST API listening on ${httpAddress}:${port} (${repository.all().length} job(s) loaded)`);
-  scheduler.start();
+  logger.info(`Chronos REST API listening on ${httpAddress}:${port}`);
 
-  let stopped = false;
   const frameworkInfo = (id: string | undefined): FrameworkInfo => ({
     user,
     name: options.frameworkName ?? 'chronos',
@@ -136,38 +173,39 @@ export async function startChronos(options: StartChronosOptions): Promise<Runnin
     checkpoint: options.checkpoint ?? true,
     role: options.role ?? '*',
     hostname: advertised,
-    webui_url: `http://${advertised}:${port}`,
+    webui_url: `http://${self()}`,
     ...(id ? { id: { value: id } } : {}),
   });
 
-  const subscribe = async (): Promise<void> => {
-    let storedId = await repository.frameworkId();
-    while (!stopped) {
+  /** Subscribes for one term, reusing the stored framework id; retried inside the client until the term ends. */
+  const subscribe = async (t: Term): Promise<void> => {
+    let storedId = await t.repository.frameworkId();
+    while (!t.ended) {
       const c = new SchedulerClient({
-        detector,
+        detector: t.detector,
         autoAcknowledge: true,
         log: (level, message) => (level === 'info' ? logger.info(message) : level === 'warning' ? logger.warn(message) : logger.error(message)),
       });
-      client = c;
-      c.on('offers', (offers) => void scheduler.onOffers(offers).catch((e: unknown) => logger.error(`Offer handling failed: ${(e as Error).message}`)));
-      c.on('update', (status) => scheduler.onUpdate(status));
+      t.client = c;
+      c.on('offers', (offers) => void t.scheduler.onOffers(offers).catch((e: unknown) => logger.error(`Offer handling failed: ${(e as Error).message}`)));
+      c.on('update', (status) => t.scheduler.onUpdate(status));
       c.on('subscribed', (info) => {
         logger.info(`Registered with the Mesos master as framework ${info.frameworkId.value}${info.resubscribed ? ' (re-subscribed)' : ''}`);
-        void repository.setFrameworkId(info.frameworkId.value).catch((e: unknown) => logger.error(`Failed to store the framework id: ${(e as Error).message}`));
-        // Learn which of our tasks still run (after a restart the map is empty).
+        void t.repository.setFrameworkId(info.frameworkId.value).catch((e: unknown) => logger.error(`Failed to store the framework id: ${(e as Error).message}`));
+        // Learn which of our tasks still run (after a restart or failover the map is empty).
         c.reconcile([]).catch((e: unknown) => logger.warn(`RECONCILE failed: ${(e as Error).message}`));
-        scheduler.notify();
+        t.scheduler.notify();
       });
       try {
         await c.subscribe(frameworkInfo(storedId));
         return;
       } catch (error) {
-        if (stopped) return;
+        if (t.ended) return;
         if (error instanceof SubscriptionRejectedError && storedId !== undefined) {
           // The master no longer knows our framework (failover timeout passed, torn down): start afresh.
           logger.warn(`Master refused framework ${storedId} (${error.message}); registering as a new framework`);
           storedId = undefined;
-          await repository.setFrameworkId(undefined);
+          await t.repository.setFrameworkId(undefined);
           continue;
         }
         logger.error(`Subscription to the master failed: ${(error as Error).message}`);
@@ -175,18 +213,91 @@ export async function startChronos(options: StartChronosOptions): Promise<Runnin
       }
     }
   };
-  void subscribe();
+
+  const takeOver = async (): Promise<void> => {
+    if (stopped || term || !leadership?.isLeader) return;
+    const repository = new JobRepository(options.store, (key, error) => logger.error(`Failed to persist '${key}': ${error.message}`));
+    await repository.load();
+    if (stopped || !leadership.isLeader) return;
+    const detector = createMasterDetector(options.master);
+    let t: Term | undefined;
+    const driver = (): ChronosDriver | undefined => (t?.client?.state === 'subscribed' ? t.client : undefined);
+    const declineMs = options.declineOfferDurationMs;
+    const scheduler = new JobScheduler({
+      repository,
+      driver,
+      clock,
+      logger: logger.child('chronos-scheduler'),
+      failureRetryMs: options.failureRetryMs ?? 60_000,
+      disableAfterFailures: options.disableAfterFailures ?? 0,
+      declineFilters: declineMs !== undefined ? { refuse_seconds: declineMs / 1000 } : undefined,
+      minReviveIntervalMs: options.minReviveIntervalMs ?? 1000,
+    });
+    const app = createChronosApp({ scheduler, repository, defaults, clock, leader: self, counters });
+    await app.ready();
+    t = { app, scheduler, repository, detector, ended: false };
+    term = t;
+    logger.info(`Leading as ${self()}: ${repository.all().length} job(s) loaded`);
+    scheduler.start();
+    void subscribe(term).catch((e: unknown) => logger.error(`Subscription failed: ${(e as Error).message}`));
+  };
+
+  const stepDown = async (reason: string): Promise<void> => {
+    const t = term;
+    term = undefined;
+    if (!t) return;
+    if (reason !== 'stopping') logger.warn(`No longer the Chronos leader (${reason}); stopping the scheduler`);
+    t.ended = true;
+    t.scheduler.stop();
+    t.client?.close();
+    t.detector.close();
+    await t.app.close();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([t.repository.flush(), new Promise<void>((resolve) => (timer = setTimeout(resolve, FLUSH_BOUND_MS)))]);
+    clearTimeout(timer);
+  };
+
+  // Terms start and end one after the other, never overlapping.
+  let transitions: Promise<void> = Promise.resolve();
+  const enqueue = (step: () => Promise<void>): Promise<void> => {
+    transitions = transitions.then(step);
+    return transitions;
+  };
+  let firstTerm: Promise<void> | undefined;
+  try {
+    leadership = options.createLeadership?.({ host: advertised, port }) ?? new SoloLeadership(self());
+    leadership.on('elected', () => {
+      const started = enqueue(takeOver);
+      if (!options.createLeadership && !firstTerm) firstTerm = started;
+      started.catch(async (error: unknown) => {
+        logger.error(`Failed to take over as the Chronos leader: ${(error as Error).message}`);
+        if (options.createLeadership) await leadership?.abdicate().catch(() => undefined);
+      });
+    });
+    leadership.on('defeated', (reason) => void enqueue(() => stepDown(reason)).catch((e: unknown) => logger.error(`Stepping down failed: ${(e as Error).message}`)));
+    await leadership.start();
+    // Solo: the first term is part of starting (a bad --master or an unreadable Store fails the start).
+    if (firstTerm) await firstTerm;
+  } catch (error) {
+    stopped = true;
+    await leadership?.close().catch(() => undefined);
+    front.closeAllConnections();
+    await new Promise<void>((resolve) => front.close(() => resolve()));
+    throw error;
+  }
 
   return {
     port,
+    get isLeader(): boolean {
+      return term !== undefined;
+    },
     stop: async () => {
       if (stopped) return;
       stopped = true;
-      scheduler.stop();
-      client?.close();
-      detector.close();
-      await app.close();
-      await repository.flush();
+      await enqueue(() => stepDown('stopping'));
+      await leadership?.close();
+      front.closeAllConnections();
+      await new Promise<void>((resolve) => front.close(() => resolve()));
     },
   };
 }

@@ -1,9 +1,16 @@
 /**
  * `meseta chronos` (`chronos`): a Chronos-compatible job scheduler as its own
- * process, a framework of the master given by `--master`. Jobs and the
- * framework id persist in `<work_dir>/chronos.sqlite`.
+ * process, a framework of the master given by `--master` (`host:port` or
+ * `zk://…/mesos`). Jobs and the framework id persist in
+ * `<work_dir>/chronos.sqlite`, or with `--zk_hosts`/`--zk` in ZooKeeper under
+ * `--zk_path`, where every Chronos given the same place joins one leader
+ * election and standbys relay the API to the leader.
  */
 import { join } from 'node:path';
+import type { Store } from '../../coordination/store.js';
+import { ZooKeeperStore } from '../../coordination/zookeeper/zookeeper-store.js';
+import { formatZooKeeperUrl } from '../../coordination/zookeeper/zk-url.js';
+import { ZooKeeperLeadership } from '../../chronos/leadership.js';
 import { formatHelp } from '../flags.js';
 import { CHRONOS_FLAGS, CHRONOS_USAGE, parseChronosFlags } from '../flag-sets/chronos.js';
 import { createLogger } from '../../logging/logger.js';
@@ -29,12 +36,18 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
   }
   const logger = createLogger('chronos', { level: flags.loggingLevel, quiet: flags.quiet, logDir: flags.logDir, program: 'chronos' });
   logBanner(logger);
-  let store: SqliteStore;
+  const zk = flags.zk;
+  const zkOptions = { sessionTimeoutMs: flags.zkTimeoutMs };
+  let store: Store;
   try {
-    ensureWritableDir(flags.workDir, 'work directory');
-    store = new SqliteStore(join(flags.workDir, CHRONOS_STORE_FILE));
+    if (zk) {
+      store = await ZooKeeperStore.open(zk, zkOptions);
+    } else {
+      ensureWritableDir(flags.workDir, 'work directory');
+      store = new SqliteStore(join(flags.workDir, CHRONOS_STORE_FILE));
+    }
   } catch (error) {
-    logger.error((error as Error).message);
+    logger.error(zk ? `Failed to open the ZooKeeper state store at ${formatZooKeeperUrl(zk)}: ${(error as Error).message}` : (error as Error).message);
     return 1;
   }
   let running;
@@ -56,13 +69,20 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
       checkpoint: flags.checkpoint,
       declineOfferDurationMs: flags.declineOfferDurationMs,
       minReviveIntervalMs: flags.minReviveIntervalMs,
+      ...(zk
+        ? {
+            createLeadership: (self: { host: string; port: number }) =>
+              new ZooKeeperLeadership(zk, self, { ...zkOptions, onError: (error) => logger.warn(`Leader election: ${error.message}`) }),
+          }
+        : {}),
     });
   } catch (error) {
     logger.error((error as Error).message);
     await store.close();
     return 1;
   }
-  process.stdout.write(`Chronos listening on ${flags.httpAddress}:${running.port} (state in ${join(flags.workDir, CHRONOS_STORE_FILE)})\n`);
+  const where = zk ? formatZooKeeperUrl(zk) : join(flags.workDir, CHRONOS_STORE_FILE);
+  process.stdout.write(`Chronos listening on ${flags.httpAddress}:${running.port} (state in ${where})\n`);
   const signal = await waitForStopSignal();
   logger.info(`Received ${signal}, shutting down`);
   await running.stop();

@@ -2,9 +2,13 @@
  * `meseta chronos` / `chronos` flags: Chronos 3.x's command line
  * (`SchedulerConfiguration.scala`) for what we implement. Environment
  * variables use Chronos's packaging prefix: `CHRONOS_HTTP_PORT=4400`.
- * ZooKeeper (`--zk_hosts`, `--zk`) is recognised and refused for now.
+ * State lives in SQLite under `--work_dir` unless ZooKeeper is given
+ * (`--zk_hosts=h1:2181,h2:2181` with `--zk_path`, or `--zk=zk://h1:2181/chronos`):
+ * then jobs and the framework id live under the path, and every Chronos given
+ * the same place joins one leader election at `<path>/candidate`.
  */
 import { FlagError, loadFlags, type FlagDef } from '../flags.js';
+import { parseZooKeeperUrl, ZooKeeperUrlError, type ZooKeeperUrl } from '../../coordination/zookeeper/zk-url.js';
 import {
   LOGGING_FLAGS,
   getBool,
@@ -19,7 +23,7 @@ import {
 } from './common.js';
 
 /** Usage line for `--help`. */
-export const CHRONOS_USAGE = 'Usage: chronos --master=HOST:PORT [options]';
+export const CHRONOS_USAGE = 'Usage: chronos --master=HOST:PORT|zk://HOST:PORT/mesos [--zk_hosts=HOST:PORT,…] [options]';
 
 /** Environment prefix of Chronos flags. */
 export const CHRONOS_ENV_PREFIX = 'CHRONOS_';
@@ -30,7 +34,7 @@ export const DEFAULT_CHRONOS_WORK_DIR = '/tmp/chronos';
 /** Chronos's flags. */
 export const CHRONOS_FLAGS: FlagDef[] = [
   ...LOGGING_FLAGS,
-  { name: 'master', type: 'string', required: true, help: 'Mesos master: host:port (zk://…/mesos is not supported yet).' },
+  { name: 'master', type: 'string', required: true, help: 'Mesos master: host:port, or zk://host1:2181,host2:2181/mesos to follow the leading master.' },
   { name: 'http_port', type: 'int', help: 'Port of the REST API.', default: 4400 },
   { name: 'http_address', type: 'string', help: 'Address the REST API binds to.', default: '0.0.0.0' },
   { name: 'hostname', type: 'string', help: 'Hostname advertised to Mesos and in /leader. Default: this machine\'s hostname.' },
@@ -60,14 +64,20 @@ export const CHRONOS_FLAGS: FlagDef[] = [
     default: 1000,
   },
   { name: 'revive_offers_for_new_jobs', type: 'bool', help: 'Accepted for compatibility; queued tasks always revive offers here.', default: true },
-  { name: 'zk_hosts', type: 'string', help: 'ZooKeeper servers for state and leader election (not supported yet).' },
-  { name: 'zk', type: 'string', help: 'zk://host:port/path for state and leader election (not supported yet).' },
-  { name: 'zk_path', type: 'string', help: 'ZooKeeper root of the state (not supported yet).', default: '/chronos/state' },
+  { name: 'zk_hosts', type: 'string', help: 'ZooKeeper servers (host1:2181,host2:2181) for state and leader election.\nWithout it (or --zk), state is kept in SQLite under --work_dir and this process leads alone.' },
+  { name: 'zk_path', type: 'string', help: 'ZooKeeper path of the state; candidates register under <zk_path>/candidate.', default: '/chronos/state' },
+  { name: 'zk', type: 'string', help: 'zk://[user:pass@]host:port,…/path: --zk_hosts and --zk_path in one URL (wins over both).' },
+  { name: 'zk_timeout', type: 'int', help: 'ZooKeeper session timeout (ms); a leader whose session is lost steps down.', default: 10000 },
+  { name: 'zk_auth', type: 'string', help: 'user:password for ZooKeeper digest authentication and the ACLs of our znodes.' },
 ];
 
 /** Parsed Chronos flags. Times in ms unless named otherwise. */
 export interface ChronosFlags extends CommonFlags, LoggingFlags {
   master: string;
+  /** ZooKeeper ensemble and state path, when given: state there and leader election. */
+  zk?: ZooKeeperUrl;
+  /** `--zk_timeout`, ms. */
+  zkTimeoutMs: number;
   httpPort: number;
   httpAddress: string;
   hostname?: string;
@@ -88,22 +98,19 @@ export interface ChronosFlags extends CommonFlags, LoggingFlags {
 
 /**
  * Loads Chronos flags from `argv` and `CHRONOS_*` variables. Throws FlagError
- * for bad values, and for `zk://` masters and ZooKeeper state (not supported
- * yet).
+ * for bad values, including malformed `zk://` URLs, ZooKeeper hosts or paths.
  */
 export function parseChronosFlags(argv: string[], env: NodeJS.ProcessEnv = process.env, opts: ParseOptions = {}): ChronosFlags {
   const loaded = loadFlags(CHRONOS_FLAGS, argv, env, { ...opts, envPrefix: CHRONOS_ENV_PREFIX });
   const v = loaded.values;
   const master = getString(v, 'master');
-  if (!loaded.help && /^zk:\/\//i.test(master.trim())) {
-    throw new FlagError(`ZooKeeper master detection ('${master}') is not supported yet; pass --master=host:port`, 'master');
+  let zk: ZooKeeperUrl | undefined;
+  if (!loaded.help && !loaded.version) {
+    if (/^zk:\/\//i.test(master.trim())) zkUrl(master, 'master');
+    zk = zookeeperLocation(optString(v, 'zk'), optString(v, 'zk_hosts'), getString(v, 'zk_path'), optString(v, 'zk_auth'));
   }
-  for (const zk of ['zk_hosts', 'zk'] as const) {
-    const value = optString(v, zk);
-    if (!loaded.help && value !== undefined) {
-      throw new FlagError(`ZooKeeper state ('--${zk}=${value}') is not supported yet; Chronos keeps its state in --work_dir`, zk);
-    }
-  }
+  const zkTimeout = getNumber(v, 'zk_timeout');
+  if (!(zkTimeout > 0)) throw new FlagError('--zk_timeout must be a positive number of milliseconds', 'zk_timeout');
   const port = getNumber(v, 'http_port');
   if (port < 0 || port > 65535) throw new FlagError(`Invalid --http_port ${port}`, 'http_port');
   const failureRetry = getNumber(v, 'failure_retry');
@@ -114,6 +121,8 @@ export function parseChronosFlags(argv: string[], env: NodeJS.ProcessEnv = proce
     warnings: loaded.warnings,
     ...readLoggingFlags(v),
     master,
+    ...(zk ? { zk } : {}),
+    zkTimeoutMs: zkTimeout,
     httpPort: port,
     httpAddress: getString(v, 'http_address'),
     hostname: optString(v, 'hostname'),
@@ -131,4 +140,38 @@ export function parseChronosFlags(argv: string[], env: NodeJS.ProcessEnv = proce
     declineOfferDurationMs: optNumber(v, 'decline_offer_duration'),
     minReviveIntervalMs: getNumber(v, 'min_revive_offers_interval'),
   };
+}
+
+function zkUrl(text: string, flag: string): ZooKeeperUrl {
+  try {
+    return parseZooKeeperUrl(text);
+  } catch (error) {
+    if (error instanceof ZooKeeperUrlError) throw new FlagError(`Failed to load flag '${flag}': ${error.message}`, flag);
+    throw error;
+  }
+}
+
+/**
+ * Where Chronos's state lives in ZooKeeper: `--zk` as a whole URL, else
+ * `--zk_hosts` (plain `h1:2181,h2:2181`, or a `zk://` URL whose path is
+ * ignored) under `--zk_path`; `--zk_auth` adds credentials. Undefined when
+ * neither `--zk` nor `--zk_hosts` is given.
+ */
+function zookeeperLocation(zk: string | undefined, hosts: string | undefined, path: string, auth: string | undefined): ZooKeeperUrl | undefined {
+  let url: ZooKeeperUrl;
+  if (zk !== undefined) {
+    url = zkUrl(zk, 'zk');
+  } else if (hosts !== undefined) {
+    if (!path.startsWith('/')) throw new FlagError(`Failed to load flag 'zk_path': '${path}' is not an absolute znode path`, 'zk_path');
+    const list = hosts.trim().replace(/^zk:\/\//i, '').replace(/\/.*$/, '');
+    url = zkUrl(`zk://${list}${path === '/' ? '' : path}`, 'zk_hosts');
+  } else {
+    return undefined;
+  }
+  if (auth !== undefined) {
+    const colon = auth.indexOf(':');
+    if (colon <= 0 || colon === auth.length - 1) throw new FlagError("--zk_auth must be 'user:password'", 'zk_auth');
+    url = { ...url, credentials: { username: auth.slice(0, colon), password: auth.slice(colon + 1) } };
+  }
+  return url;
 }

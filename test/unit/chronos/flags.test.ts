@@ -1,6 +1,6 @@
 /**
  * `meseta chronos` flags: Chronos's defaults, the CHRONOS_ environment
- * prefix, and ZooKeeper refused with a clear message for now.
+ * prefix, and ZooKeeper (`--zk_hosts`/`--zk_path`, `--zk`, `--master=zk://`).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -30,9 +30,23 @@ test('flags from the command line and CHRONOS_ variables', () => {
   assert.equal(f.workDir, '/var/lib/chronos');
 });
 
-test('ZooKeeper is refused for now, with a clear message', () => {
-  assert.throws(() => parseChronosFlags(['--master=zk://127.0.0.1:2181/mesos'], {}), (e: unknown) => e instanceof FlagError && /not supported yet/.test(e.message));
-  assert.throws(() => parseChronosFlags(['--master=127.0.0.1:5050', '--zk_hosts=127.0.0.1:2181'], {}), (e: unknown) => e instanceof FlagError && /not supported yet/.test(e.message));
+test('ZooKeeper: --zk_hosts under --zk_path (Chronos names), --zk as one URL, --master=zk://', () => {
+  const f = parseChronosFlags(['--master=zk://127.0.0.1:2181/mesos', '--zk_hosts=z1:2181,z2:2182'], {});
+  assert.equal(f.master, 'zk://127.0.0.1:2181/mesos');
+  assert.deepEqual(f.zk, { servers: [{ host: 'z1', port: 2181 }, { host: 'z2', port: 2182 }], path: '/chronos/state' });
+  assert.equal(f.zkTimeoutMs, 10000);
+  assert.equal(parseChronosFlags(['--master=m:5050', '--zk_hosts=z1:2181', '--zk_path=/jobs'], {}).zk?.path, '/jobs');
+  assert.equal(parseChronosFlags(['--master=m:5050', '--zk=zk://z1:2181/chronos'], {}).zk?.path, '/chronos');
+  const auth = parseChronosFlags(['--master=m:5050'], { CHRONOS_ZK_HOSTS: 'z1', CHRONOS_ZK_AUTH: 'u:p' }).zk;
+  assert.deepEqual(auth, { servers: [{ host: 'z1', port: 2181 }], path: '/chronos/state', credentials: { username: 'u', password: 'p' } });
+  assert.equal(parseChronosFlags(['--master=m:5050'], {}).zk, undefined, 'no ZooKeeper: SQLite in --work_dir');
+});
+
+test('malformed ZooKeeper flags are flag errors; --master is required', () => {
+  assert.throws(() => parseChronosFlags(['--master=zk://'], {}), (e: unknown) => e instanceof FlagError && /'master'/.test(e.message));
+  assert.throws(() => parseChronosFlags(['--master=m:5050', '--zk_hosts=z1:99999'], {}), (e: unknown) => e instanceof FlagError && /'zk_hosts'/.test(e.message));
+  assert.throws(() => parseChronosFlags(['--master=m:5050', '--zk_hosts=z1', '--zk_path=nope'], {}), FlagError);
+  assert.throws(() => parseChronosFlags(['--master=m:5050', '--zk_hosts=z1', '--zk_auth=nocolon'], {}), FlagError);
   assert.throws(() => parseChronosFlags([], {}), /Flag 'master' is required/);
 });
 
