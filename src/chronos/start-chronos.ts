@@ -106,7 +106,8 @@ interface Term {
   scheduler: JobScheduler;
   repository: JobRepository;
   detector: MasterDetector;
-  client?: SchedulerClient;
+  /** The term's current subscription (replaced when the master refuses our stored framework id). */
+  link: { client?: SchedulerClient };
   ended: boolean;
 }
 
@@ -186,7 +187,7 @@ export async function startChronos(options: StartChronosOptions): Promise<Runnin
         autoAcknowledge: true,
         log: (level, message) => (level === 'info' ? logger.info(message) : level === 'warning' ? logger.warn(message) : logger.error(message)),
       });
-      t.client = c;
+      t.link.client = c;
       c.on('offers', (offers) => void t.scheduler.onOffers(offers).catch((e: unknown) => logger.error(`Offer handling failed: ${(e as Error).message}`)));
       c.on('update', (status) => t.scheduler.onUpdate(status));
       c.on('subscribed', (info) => {
@@ -220,8 +221,8 @@ export async function startChronos(options: StartChronosOptions): Promise<Runnin
     await repository.load();
     if (stopped || !leadership.isLeader) return;
     const detector = createMasterDetector(options.master);
-    let t: Term | undefined;
-    const driver = (): ChronosDriver | undefined => (t?.client?.state === 'subscribed' ? t.client : undefined);
+    const link: Term['link'] = {};
+    const driver = (): ChronosDriver | undefined => (link.client?.state === 'subscribed' ? link.client : undefined);
     const declineMs = options.declineOfferDurationMs;
     const scheduler = new JobScheduler({
       repository,
@@ -235,11 +236,11 @@ export async function startChronos(options: StartChronosOptions): Promise<Runnin
     });
     const app = createChronosApp({ scheduler, repository, defaults, clock, leader: self, counters });
     await app.ready();
-    t = { app, scheduler, repository, detector, ended: false };
+    const t: Term = { app, scheduler, repository, detector, link, ended: false };
     term = t;
     logger.info(`Leading as ${self()}: ${repository.all().length} job(s) loaded`);
     scheduler.start();
-    void subscribe(term).catch((e: unknown) => logger.error(`Subscription failed: ${(e as Error).message}`));
+    void subscribe(t).catch((e: unknown) => logger.error(`Subscription failed: ${(e as Error).message}`));
   };
 
   const stepDown = async (reason: string): Promise<void> => {
@@ -249,7 +250,7 @@ export async function startChronos(options: StartChronosOptions): Promise<Runnin
     if (reason !== 'stopping') logger.warn(`No longer the Chronos leader (${reason}); stopping the scheduler`);
     t.ended = true;
     t.scheduler.stop();
-    t.client?.close();
+    t.link.client?.close();
     t.detector.close();
     await t.app.close();
     let timer: NodeJS.Timeout | undefined;
