@@ -4,7 +4,7 @@
  * interface so the ZooKeeper store can stand in for it.
  */
 import Database from 'better-sqlite3';
-import { StoreConflictError, type Store, type StoreEntry } from './store.js';
+import { StoreConflictError, type Store, type StoreEntry, type StoreWrite } from './store.js';
 
 interface Row {
   key: string;
@@ -19,6 +19,8 @@ export class SqliteStore implements Store {
   private readonly selectPrefix: Database.Statement<[string, string], Row>;
   private readonly upsert: Database.Statement<[string, string, number]>;
   private readonly remove: Database.Statement<[string]>;
+  private readonly bump: Database.Statement<[string, string]>;
+  private readonly writeMany: (entries: ReadonlyArray<StoreWrite>) => void;
 
   /** Opens (creating if needed) the database; throws the SQLite error if the file cannot be opened. */
   constructor(path: string) {
@@ -33,6 +35,13 @@ export class SqliteStore implements Store {
       'INSERT INTO entries (key, value, version) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, version = excluded.version',
     );
     this.remove = this.db.prepare('DELETE FROM entries WHERE key = ?');
+    // An unconditional write needs no read first: the version is bumped in place.
+    this.bump = this.db.prepare(
+      'INSERT INTO entries (key, value, version) VALUES (?, ?, 1) ON CONFLICT(key) DO UPDATE SET value = excluded.value, version = entries.version + 1',
+    );
+    this.writeMany = this.db.transaction((entries: ReadonlyArray<StoreWrite>) => {
+      for (const entry of entries) this.bump.run(entry.key, JSON.stringify(entry.value));
+    });
   }
 
   async get<T>(key: string): Promise<StoreEntry<T> | undefined> {
@@ -56,6 +65,11 @@ export class SqliteStore implements Store {
       return current + 1;
     });
     return write();
+  }
+
+  /** Writes all `entries` in one transaction (all or none). Throws the SQLite error, or TypeError for a value that is not JSON. */
+  async putMany(entries: ReadonlyArray<StoreWrite>): Promise<void> {
+    if (entries.length > 0) this.writeMany(entries);
   }
 
   async delete(key: string, expectedVersion?: number): Promise<void> {

@@ -13,6 +13,13 @@ export interface StoreEntry<T> {
   version: number;
 }
 
+/** One unconditional write of {@link Store.putMany}. */
+export interface StoreWrite {
+  key: string;
+  /** JSON-serialisable. */
+  value: unknown;
+}
+
 export interface Store {
   /** Reads one key; undefined if absent. */
   get<T>(key: string): Promise<StoreEntry<T> | undefined>;
@@ -25,6 +32,16 @@ export interface Store {
   put<T>(key: string, value: T, expectedVersion?: number): Promise<number>;
   /** Deletes a key; with `expectedVersion`, compare-and-delete. No-op if absent and unconditional. */
   delete(key: string, expectedVersion?: number): Promise<void>;
+  /**
+   * Optional batch form of unconditional `put`: writes every entry (keys
+   * distinct) in as few round trips as the backend allows — one SQLite
+   * transaction, ZooKeeper multi-ops. Added for the master's registry, which
+   * admits thousands of agents a second after a failover. Resolves once all
+   * are written; on rejection some entries may have been written (each write
+   * is idempotent, so retrying the whole list is safe). Callers without it
+   * fall back to one `put` per entry.
+   */
+  putMany?(entries: ReadonlyArray<StoreWrite>): Promise<void>;
   close(): Promise<void>;
 }
 

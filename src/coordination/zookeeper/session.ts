@@ -51,6 +51,13 @@ export interface ZnodeData {
   ephemeralOwner: string;
 }
 
+/** One operation of {@link ZooKeeperSession.multi}; `version` -1 means any. */
+export type ZnodeOp =
+  | { type: 'create'; path: string; data: Buffer; mode: ZnodeMode }
+  | { type: 'setData'; path: string; data: Buffer; version: number }
+  | { type: 'remove'; path: string; version: number }
+  | { type: 'check'; path: string; version: number };
+
 /** A one-shot watch notification (ZooKeeper's WatchedEvent). */
 export interface ZnodeEvent {
   type: 'created' | 'deleted' | 'data-changed' | 'children-changed';
@@ -258,6 +265,28 @@ export class ZooKeeperSession {
   /** Deletes `path` if its version is `version` (-1: any). Throws BAD_VERSION / NO_NODE / NOT_EMPTY. */
   remove(path: string, version: number): Promise<void> {
     return this.call<void>('remove', path, (done) => this.client.remove(path, version, (error) => done(error)));
+  }
+
+  /**
+   * Runs `ops` as one ZooKeeper multi-op: one request and one transaction, all
+   * applied or none. Throws the ZooKeeperError of the first op that failed
+   * (NO_NODE, NODE_EXISTS, BAD_VERSION, …; its `path` is the batch's first
+   * path, the library does not say which op failed). The request must fit
+   * `jute.maxbuffer` (1 MiB by default) or the server drops the connection.
+   */
+  multi(ops: ReadonlyArray<ZnodeOp>): Promise<void> {
+    const first = ops[0]?.path ?? '/';
+    if (ops.length === 0) return Promise.resolve();
+    return this.call<void>('multi', first, (done) => {
+      const transaction = this.client.transaction();
+      for (const op of ops) {
+        if (op.type === 'create') transaction.create(op.path, op.data, this.acls, MODES[op.mode]);
+        else if (op.type === 'setData') transaction.setData(op.path, op.data, op.version);
+        else if (op.type === 'remove') transaction.remove(op.path, op.version);
+        else transaction.check(op.path, op.version);
+      }
+      transaction.commit((error) => done(error));
+    });
   }
 
   /**

@@ -10,7 +10,7 @@
  * fresh session; a write is not (its outcome may be unknown): the caller
  * re-reads and retries, as after any StoreConflictError.
  */
-import { StoreConflictError, type Store, type StoreEntry } from '../store.js';
+import { StoreConflictError, type Store, type StoreEntry, type StoreWrite } from '../store.js';
 import { ZooKeeperError } from './errors.js';
 import { ZooKeeperSession, type ZooKeeperSessionOptions } from './session.js';
 import { childKey, encodeValue, keyPath, splitPrefix, storeVersion, znodeVersion } from './store-layout.js';
@@ -19,6 +19,13 @@ import { joinZnodePath, parseZooKeeperUrl, type ZooKeeperUrl } from './zk-url.js
 const EMPTY = Buffer.alloc(0);
 /** How many reads `list` keeps in flight at once. */
 const LIST_CONCURRENCY = 64;
+/**
+ * Bytes of znode data and paths per multi-op of `putMany`: well under the
+ * 1 MiB `jute.maxbuffer`, whose excess makes the server drop the connection.
+ */
+const MULTI_BYTES = 512 * 1024;
+/** Operations per multi-op of `putMany` (each has a fixed overhead in the request). */
+const MULTI_OPS = 1000;
 
 const isCode = (error: unknown, code: ZooKeeperError['code']): boolean => error instanceof ZooKeeperError && error.code === code;
 
@@ -138,6 +145,43 @@ export class ZooKeeperStore implements Store {
       if (!isCode(error, 'BAD_VERSION') && !isCode(error, 'NO_NODE')) throw error;
       throw new StoreConflictError(key, expectedVersion, await this.actualVersion(session, path));
     }
+  }
+
+  /**
+   * Writes `entries` unconditionally (see Store.putMany): one multi-op of
+   * setData per chunk of at most MULTI_OPS entries / MULTI_BYTES, chunks in
+   * flight together. A chunk holding a key that is not a znode yet fails as a
+   * whole (NO_NODE) and is then written key by key with `put`, which creates
+   * it. Throws as `put` does; each chunk is atomic, the whole list is not.
+   */
+  async putMany(entries: ReadonlyArray<StoreWrite>): Promise<void> {
+    const chunks: Array<Array<{ key: string; path: string; data: Buffer; value: unknown }>> = [];
+    let chunk: Array<{ key: string; path: string; data: Buffer; value: unknown }> = [];
+    let bytes = 0;
+    for (const { key, value } of entries) {
+      const path = keyPath(this.url.path, key);
+      const data = encodeValue(key, value);
+      const size = data.length + path.length + 32;
+      if (chunk.length > 0 && (chunk.length >= MULTI_OPS || bytes + size > MULTI_BYTES)) {
+        chunks.push(chunk);
+        chunk = [];
+        bytes = 0;
+      }
+      chunk.push({ key, path, data, value });
+      bytes += size;
+    }
+    if (chunk.length > 0) chunks.push(chunk);
+    const session = await this.session();
+    await Promise.all(
+      chunks.map(async (items) => {
+        try {
+          await session.multi(items.map((item) => ({ type: 'setData' as const, path: item.path, data: item.data, version: -1 })));
+        } catch (error) {
+          if (!isCode(error, 'NO_NODE')) throw error;
+          await Promise.all(items.map((item) => this.put(item.key, item.value)));
+        }
+      }),
+    );
   }
 
   /** Deletes `key` (see Store.delete). A key with keys below it is emptied rather than removed. Throws StoreConflictError on a version mismatch. */

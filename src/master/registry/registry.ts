@@ -5,6 +5,18 @@
  * (slaves, unreachable slaves) plus the framework infos newer Mesos keeps.
  *
  * Keys: `registry/agents/<agent-id>`, `registry/frameworks/<framework-id>`.
+ *
+ * Admissions are batched: the `admitAgent` calls of a short window (10 ms by
+ * default), and those arriving while a batch is being written, go to the
+ * Store as one `putMany` — one SQLite transaction, a few ZooKeeper multi-ops —
+ * rather than one write each; after a failover thousands of agents reregister
+ * a second. A window rather than one event-loop turn: registrations arrive one
+ * HTTP request per turn, so per-turn batches held a single agent. The master
+ * sends REGISTERED without waiting for the write (as before), so the window
+ * delays only persistence.
+ * Batches are written one after another, and every other operation first
+ * waits for the admissions queued before it, so writes to a key keep the
+ * order of the calls.
  */
 import type { Store } from '../../coordination/store.js';
 import type { AgentInfo, FrameworkInfo } from '../../mesos/types.js';
@@ -27,10 +39,31 @@ export interface RecoveredRegistry {
 
 const AGENTS = 'registry/agents/';
 const FRAMEWORKS = 'registry/frameworks/';
+/** Default gathering window of agent admissions, ms. */
+export const DEFAULT_BATCH_WINDOW_MS = 10;
 
-/** Registry operations; each one is a single Store write (compare-and-set where it matters). */
+interface PendingAdmission {
+  agent: RegistryAgent;
+  waiters: Array<{ resolve: () => void; reject: (error: Error) => void }>;
+}
+
+/** Registry operations; admissions batched per turn, the others one Store write each (compare-and-set where it matters). */
 export class Registry {
-  constructor(private readonly store: Store) {}
+  /** Admissions not yet handed to the Store, by key (a later admission of the same agent replaces the earlier one). */
+  private pending = new Map<string, PendingAdmission>();
+  private flushScheduled = false;
+  /** Set while batches are being written; settles when the queue is empty (never rejects). */
+  private draining: Promise<void> | undefined;
+
+  private readonly batchWindowMs: number;
+
+  /** `options.batchWindowMs`: how long admissions gather before a batch is written (0: end of this turn). Default 10. */
+  constructor(
+    private readonly store: Store,
+    options: { batchWindowMs?: number } = {},
+  ) {
+    this.batchWindowMs = options.batchWindowMs ?? DEFAULT_BATCH_WINDOW_MS;
+  }
 
   /** Reads everything persisted by earlier masters. */
   async recover(): Promise<RecoveredRegistry> {
@@ -39,13 +72,62 @@ export class Registry {
     return { agents: agents.map((e) => e.value), frameworks: frameworks.map((e) => e.value) };
   }
 
-  /** Admits (or re-admits) an agent. */
-  async admitAgent(agent: RegistryAgent): Promise<void> {
-    await this.store.put(AGENTS + agent.info.id.value, agent);
+  /**
+   * Admits (or re-admits) an agent. Resolves once its batch is written; rejects
+   * with the Store's error if that batch failed.
+   */
+  admitAgent(agent: RegistryAgent): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const key = AGENTS + agent.info.id.value;
+      const queued = this.pending.get(key);
+      if (queued) {
+        queued.agent = agent;
+        queued.waiters.push({ resolve, reject });
+      } else {
+        this.pending.set(key, { agent, waiters: [{ resolve, reject }] });
+      }
+      if (!this.flushScheduled && !this.draining) {
+        this.flushScheduled = true;
+        if (this.batchWindowMs > 0) setTimeout(() => void this.flush(), this.batchWindowMs);
+        else setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  /**
+   * Writes the queued admissions, batch after batch, until none is left:
+   * admissions arriving while a batch is being written make the next batch.
+   * Resolves when the queue is empty and written (never rejects: waiters get errors).
+   */
+  private flush(): Promise<void> {
+    this.flushScheduled = false;
+    if (this.draining) return this.draining;
+    if (this.pending.size === 0) return Promise.resolve();
+    this.draining = (async () => {
+      while (this.pending.size > 0) {
+        const batch = this.pending;
+        this.pending = new Map();
+        await this.write(batch);
+      }
+      this.draining = undefined;
+    })();
+    return this.draining;
+  }
+
+  private async write(batch: Map<string, PendingAdmission>): Promise<void> {
+    try {
+      const entries = [...batch].map(([key, { agent }]) => ({ key, value: agent }));
+      if (this.store.putMany) await this.store.putMany(entries);
+      else await Promise.all(entries.map((e) => this.store.put(e.key, e.value)));
+      for (const { waiters } of batch.values()) for (const w of waiters) w.resolve();
+    } catch (error) {
+      for (const { waiters } of batch.values()) for (const w of waiters) w.reject(error as Error);
+    }
   }
 
   /** Records that an agent became unreachable at `time` (ms). No-op if unknown. */
   async markAgentUnreachable(agentId: string, time: number): Promise<void> {
+    await this.flush();
     const entry = await this.store.get<RegistryAgent>(AGENTS + agentId);
     if (!entry) return;
     await this.store.put(AGENTS + agentId, { ...entry.value, unreachableTime: time }, entry.version);
@@ -53,6 +135,7 @@ export class Registry {
 
   /** Forgets an agent (removed for good). */
   async removeAgent(agentId: string): Promise<void> {
+    await this.flush();
     await this.store.delete(AGENTS + agentId);
   }
 

@@ -1,0 +1,157 @@
+/**
+ * Registry admissions are batched per event-loop turn into one Store write
+ * (putMany where the Store has it), keep call order against the other
+ * registry operations, and report a failed batch to every caller in it.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { SqliteStore } from '../../../src/coordination/sqlite-store.js';
+import type { Store, StoreEntry, StoreWrite } from '../../../src/coordination/store.js';
+import { Registry, type RegistryAgent } from '../../../src/master/registry/registry.js';
+
+const agent = (id: string, hostname = `host-${id}`): RegistryAgent => ({
+  info: { id: { value: id }, hostname, resources: [] },
+  pid: `slave(1)@${hostname}:5051`,
+});
+
+/** SqliteStore in memory that records each write call; `gate` holds putMany until released. */
+class RecordingStore implements Store {
+  readonly inner = new SqliteStore(':memory:');
+  readonly calls: string[] = [];
+  gate: Promise<void> | undefined;
+  failNext: Error | undefined;
+  get<T>(key: string): Promise<StoreEntry<T> | undefined> {
+    return this.inner.get<T>(key);
+  }
+  list<T>(prefix: string): Promise<Array<StoreEntry<T>>> {
+    return this.inner.list<T>(prefix);
+  }
+  put<T>(key: string, value: T, expectedVersion?: number): Promise<number> {
+    this.calls.push(`put ${key}`);
+    return this.inner.put(key, value, expectedVersion);
+  }
+  delete(key: string, expectedVersion?: number): Promise<void> {
+    this.calls.push(`delete ${key}`);
+    return this.inner.delete(key, expectedVersion);
+  }
+  async putMany(entries: ReadonlyArray<StoreWrite>): Promise<void> {
+    this.calls.push(`putMany ${entries.map((e) => e.key.split('/').at(-1)).join(',')}`);
+    if (this.gate) await this.gate;
+    if (this.failNext) {
+      const error = this.failNext;
+      this.failNext = undefined;
+      throw error;
+    }
+    await this.inner.putMany(entries);
+  }
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
+describe('Registry admissions', () => {
+  it('writes the admissions of one turn as one putMany, and recovers them all', async () => {
+    const store = new RecordingStore();
+    const registry = new Registry(store);
+    await Promise.all(Array.from({ length: 100 }, (_, i) => registry.admitAgent(agent(`A${i}`))));
+    assert.equal(store.calls.length, 1);
+    assert.match(store.calls[0]!, /^putMany A0,A1,.*,A99$/);
+    const recovered = await registry.recover();
+    assert.equal(recovered.agents.length, 100);
+    assert.equal((await store.get('registry/agents/A7'))?.version, 1);
+  });
+
+  it('keeps the latest of two admissions of one agent in a turn; both callers resolve', async () => {
+    const store = new RecordingStore();
+    const registry = new Registry(store);
+    await Promise.all([registry.admitAgent(agent('A1', 'old')), registry.admitAgent(agent('A1', 'new'))]);
+    assert.deepEqual(store.calls, ['putMany A1']);
+    assert.equal((await store.get<RegistryAgent>('registry/agents/A1'))?.value.info.hostname, 'new');
+  });
+
+  it('writes an admission before a removal or an unreachable mark made after it', async () => {
+    const store = new RecordingStore();
+    const registry = new Registry(store);
+    void registry.admitAgent(agent('A1'));
+    await registry.removeAgent('A1');
+    assert.equal(await store.get('registry/agents/A1'), undefined);
+    void registry.admitAgent(agent('A2'));
+    await registry.markAgentUnreachable('A2', 1234);
+    assert.equal((await store.get<RegistryAgent>('registry/agents/A2'))?.value.unreachableTime, 1234);
+    assert.deepEqual(store.calls.slice(0, 2), ['putMany A1', 'delete registry/agents/A1']);
+  });
+
+  it('gathers admissions of different turns within the window into one batch', async () => {
+    const store = new RecordingStore();
+    const registry = new Registry(store, { batchWindowMs: 50 });
+    const admitted: Array<Promise<void>> = [];
+    for (let i = 0; i < 5; i++) {
+      admitted.push(registry.admitAgent(agent(`A${i}`)));
+      await new Promise((r) => setImmediate(r));
+    }
+    await Promise.all(admitted);
+    assert.deepEqual(store.calls, ['putMany A0,A1,A2,A3,A4']);
+  });
+
+  it('gathers admissions arriving during a write into the next batch, in order', async () => {
+    const store = new RecordingStore();
+    const registry = new Registry(store, { batchWindowMs: 0 });
+    let release!: () => void;
+    store.gate = new Promise((r) => (release = r));
+    const first = registry.admitAgent(agent('A1'));
+    await new Promise((r) => setImmediate(r));
+    const later = [registry.admitAgent(agent('A2')), registry.admitAgent(agent('A1', 'again'))];
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(store.calls, ['putMany A1'], 'nothing more while the first batch is being written');
+    store.gate = undefined;
+    release();
+    await Promise.all([first, ...later]);
+    assert.deepEqual(store.calls, ['putMany A1', 'putMany A2,A1']);
+    assert.equal((await store.get<RegistryAgent>('registry/agents/A1'))?.value.info.hostname, 'again');
+  });
+
+  it('rejects every caller of a failed batch; the next batch is written', async () => {
+    const store = new RecordingStore();
+    const registry = new Registry(store);
+    store.failNext = new Error('store down');
+    const results = await Promise.allSettled([registry.admitAgent(agent('A1')), registry.admitAgent(agent('A2'))]);
+    assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected']);
+    assert.equal((results[0] as PromiseRejectedResult).reason.message, 'store down');
+    await registry.admitAgent(agent('A3'));
+    assert.equal((await registry.recover()).agents.length, 1);
+  });
+
+  it('falls back to one put per agent with a Store that has no putMany', async () => {
+    const store = new RecordingStore();
+    const plain: Store = {
+      get: (k) => store.get(k),
+      list: (p) => store.list(p),
+      put: (k, v, e) => store.put(k, v, e),
+      delete: (k, e) => store.delete(k, e),
+      close: () => store.close(),
+    };
+    const registry = new Registry(plain);
+    await Promise.all([registry.admitAgent(agent('A1')), registry.admitAgent(agent('A2'))]);
+    assert.deepEqual(store.calls, ['put registry/agents/A1', 'put registry/agents/A2']);
+  });
+});
+
+describe('SqliteStore.putMany', () => {
+  it('writes every entry in one transaction, bumping versions like put', async () => {
+    const store = new SqliteStore(':memory:');
+    await store.put('k/a', { n: 0 });
+    await store.putMany([
+      { key: 'k/a', value: { n: 1 } },
+      { key: 'k/b', value: { n: 2 } },
+    ]);
+    assert.deepEqual(
+      (await store.list<{ n: number }>('k/')).map((e) => [e.key, e.value.n, e.version]),
+      [['k/a', 1, 2], ['k/b', 2, 1]],
+    );
+    await assert.rejects(store.putMany([{ key: 'k/c', value: { n: 3 } }, { key: 'k/d', value: undefined }]));
+    assert.equal(await store.get('k/c'), undefined, 'all or nothing');
+    await store.putMany([]);
+    await store.close();
+  });
+});
