@@ -39,6 +39,15 @@ export interface AgentOptions {
   executorShutdownGracePeriodMs?: number;
   /** `--executor_registration_timeout` in ms (default 60000). */
   executorRegistrationTimeoutMs?: number;
+  /** `--executor_reregistration_timeout` in ms (default 2000): re-adopted executors must subscribe again within it. */
+  executorReregistrationTimeoutMs?: number;
+  /**
+   * `--recover`: `reconnect` (default) re-adopts what an earlier agent process
+   * left running; `cleanup` kills it and stops the agent (see recovery.ts).
+   */
+  recover?: 'reconnect' | 'cleanup';
+  /** `--strict` (default true): a recovery error stops the agent instead of being skipped. */
+  strict?: boolean;
   /** `--registration_backoff_factor` in ms (default 1000). */
   registrationBackoffFactorMs?: number;
   /** `--executor_environment_variables`, parsed. */

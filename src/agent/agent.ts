@@ -13,10 +13,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { AgentCall, AgentEvent, AgentTask } from '../mesos/agent-protocol.js';
 import { type Clock, systemClock } from '../mesos/clock.js';
-import { formatResources, scalarOf } from '../mesos/resources.js';
+import { addResources, formatResources, scalarOf } from '../mesos/resources.js';
 import type { AgentInfo, FrameworkID, FrameworkInfo, TaskID, TaskInfo, TaskStatus } from '../mesos/types.js';
 import { isTerminalState } from '../mesos/task-states.js';
 import { MESOS_COMPAT_VERSION } from '../version.js';
@@ -32,7 +33,12 @@ import { DEFAULT_KILL_GRACE_MS, type DriverStatus } from './command-executor.js'
 import { CommandTasks } from './command-tasks.js';
 import { ExecutorSessions } from './executor-sessions.js';
 import { type Registration, MasterLink, normalizeMasterUrl } from './master-link.js';
-import { linkLatestAgent } from './sandbox.js';
+import { executorRunDir, linkLatestAgent } from './sandbox.js';
+import type { CheckpointRun } from './checkpoint-paths.js';
+import { CheckpointWriter } from './checkpoint-writer.js';
+import { recoverCheckpoints } from './recovery.js';
+import type { RecoveryPlan } from './recovery-plan.js';
+import type { ContainerInfoRuntime } from './containerizer/containerizer.js';
 import { allocatedResources, renderAgentState } from './state-json.js';
 import { StatusUpdateManager } from './status-update-manager.js';
 import type { StatusUpdate } from './status-update-streams.js';
@@ -56,6 +62,14 @@ export interface AgentContext {
   acceptExecutorStatus(executor: ExecutorRecord, status: TaskStatus): boolean;
   /** Best-effort call to the master. */
   sendToMaster(call: AgentCall): void;
+  /** Checkpoints a new executor run (every framework: a restarted agent must find its container). */
+  checkpointExecutor(framework: FrameworkRecord, executor: ExecutorRecord): void;
+  /** Checkpoints a task handed to an executor (checkpointing frameworks only). */
+  checkpointTask(framework: FrameworkRecord, executor: ExecutorRecord, task: TaskInfo): void;
+  /** Checkpoints that a custom executor subscribed (`http.marker`). */
+  checkpointSubscribed(executor: ExecutorRecord): void;
+  /** Checkpoints a custom executor's pid (`pids/forked.pid`). */
+  checkpointPid(executor: ExecutorRecord, pid: number): void;
 }
 
 /** Milliseconds of a DurationInfo, or undefined. */
@@ -99,6 +113,8 @@ export class Agent {
   /** Sandboxes of known executors and the agent log, for `/files/*` and the operator API. */
   private readonly files: FilesService;
   private readonly verbosity = new Verbosity();
+  private readonly checkpoints: CheckpointWriter;
+  private recoveryErrors = 0;
 
   constructor(private readonly options: AgentOptions) {
     this.logger = options.logger ?? silentLogger;
@@ -124,6 +140,7 @@ export class Agent {
       onEvent: (event) => this.onMasterEvent(event),
       onDisconnected: () => this.statusUpdates.disconnect(),
     });
+    this.checkpoints = new CheckpointWriter({ workDir: options.workDir, logger: this.logger });
     this.context = {
       options: this.options,
       logger: this.logger,
@@ -136,6 +153,16 @@ export class Agent {
       sendStatus: (framework, executor, taskId, spec) => this.sendStatus(framework, executor, taskId, spec),
       acceptExecutorStatus: (executor, status) => this.acceptExecutorStatus(executor, status),
       sendToMaster: (call) => void this.link.send(call),
+      checkpointExecutor: (framework, executor) => this.checkpointExecutor(framework, executor),
+      checkpointTask: (framework, executor, task) => {
+        if (framework.info.checkpoint) this.checkpoints.task(this.runOf(executor), task);
+      },
+      checkpointSubscribed: (executor) => {
+        if (this.checkpointing(executor)) this.checkpoints.httpMarker(this.runOf(executor));
+      },
+      checkpointPid: (executor, pid) => {
+        if (this.checkpointing(executor)) this.checkpoints.forkedPid(this.runOf(executor), pid);
+      },
     };
     this.files = new FilesService({
       attachments: () =>
@@ -175,6 +202,7 @@ export class Agent {
    */
   async start(): Promise<void> {
     this.startTime = this.clock.now() / 1000;
+    const plan = await this.recover();
     const app = buildAgentHttp({
       state: () => this.state(),
       flags: () => this.flags(),
@@ -203,6 +231,11 @@ export class Agent {
       this.logger.info(`Agent attributes: [ ${this.options.attributes.map((a) => a.name).join(', ')} ]`);
     }
     this.logger.info(`Agent hostname: ${this.options.hostname}`);
+    if (plan) this.adoptRecovered(plan.plan, plan.runtimes);
+    if (this.options.recover === 'cleanup') {
+      await this.cleanup();
+      return;
+    }
     this.link.start();
   }
 
@@ -291,6 +324,7 @@ export class Agent {
     } else {
       this.logger.info(`Registered with master ${registration.masterPid}; given agent ID ${registration.agentId}`);
     }
+    this.checkpoints.agent({ ...this.agentInfo(), id: { value: registration.agentId } });
     this.statusUpdates.connect();
     try {
       await linkLatestAgent(this.options.workDir, registration.agentId);
@@ -341,12 +375,16 @@ export class Agent {
         return;
       case 'UPDATE_FRAMEWORK': {
         const framework = this.model.frameworks.get(event.update_framework.framework.id.value);
-        if (framework) framework.info = event.update_framework.framework;
+        if (framework) {
+          framework.info = event.update_framework.framework;
+          if (framework.info.checkpoint) this.checkpoints.framework(this.requireId(), framework.info);
+        }
         return;
       }
       case 'SHUTDOWN':
         this.logger.warn(`Agent asked to shut down by ${this.masterPid ?? 'master'}: ${event.shutdown.message}`);
-        void this.stop({ killTasks: true });
+        // As Mesos: the master will not take this agent id back, so the next start registers afresh.
+        void this.stop({ killTasks: true }).then(() => this.checkpoints.removeAgentCheckpoints());
         return;
       case 'ERROR':
         this.logger.error(`Master ${this.masterPid ?? ''} reported an error: ${event.error.message}`);
@@ -415,6 +453,11 @@ export class Agent {
   }
 
   private acknowledge(frameworkId: string, taskId: string, uuid: string): void {
+    const executor = this.model.executorOfTask(frameworkId, taskId);
+    // Recorded before the stream moves on (and sends the next update), only when it will be accepted.
+    if (executor && this.checkpointing(executor) && this.statusUpdates.pending(frameworkId, taskId)[0]?.status.uuid === uuid) {
+      this.checkpoints.ack(this.runOf(executor), taskId, uuid);
+    }
     const result = this.statusUpdates.acknowledge(frameworkId, taskId, uuid);
     if (result.kind === 'unexpected') {
       this.logger.warn(
@@ -430,7 +473,10 @@ export class Agent {
   }
 
   private retire(executor: ExecutorRecord | undefined, step: () => boolean): void {
-    if (step() && executor) this.commandTasks.forget(executor);
+    if (step() && executor) {
+      this.commandTasks.forget(executor);
+      this.checkpoints.removeExecutor(this.requireId(), executor.frameworkId, executor.info.executor_id.value);
+    }
   }
 
   private shutdownExecutor(executor: ExecutorRecord): void {
@@ -483,7 +529,9 @@ export class Agent {
     this.logger.info(
       `Handling status update ${status.state} (Status UUID: ${status.uuid}) for task ${taskId.value} of framework ${framework.info.id.value}`,
     );
-    this.statusUpdates.update({ framework_id: framework.info.id, status });
+    const update: StatusUpdate = { framework_id: framework.info.id, status };
+    if (executor && this.checkpointing(executor)) this.checkpoints.update(this.runOf(executor), update);
+    this.statusUpdates.update(update);
   }
 
   private acceptExecutorStatus(executor: ExecutorRecord, status: TaskStatus): boolean {
@@ -496,6 +544,8 @@ export class Agent {
     };
     if (this.terminatingFrameworks.has(executor.frameworkId)) return true;
     const framework_id = { value: executor.frameworkId };
+    // Checkpointed before it is queued and acknowledged to the executor; replay skips what the stream refuses.
+    if (this.checkpointing(executor)) this.checkpoints.update(this.runOf(executor), { framework_id, status: full });
     const result = this.statusUpdates.update({ framework_id, status: full });
     if (result.kind === 'queued') {
       this.counters.validStatusUpdates++;
@@ -515,6 +565,131 @@ export class Agent {
     const latest = this.statusUpdates.pending(update.framework_id.value, update.status.task_id.value).at(-1)?.status.state;
     const status_update = latest !== undefined && latest !== update.status.state ? { ...update, latest_state: latest } : update;
     void this.link.send({ type: 'STATUS_UPDATE', agent_id: { value: this.agentId }, status_update });
+  }
+
+  // ---------------------------------------------------------------------------
+  // Checkpoints and recovery
+
+  private checkpointing(executor: ExecutorRecord): boolean {
+    return this.model.frameworks.get(executor.frameworkId)?.info.checkpoint === true;
+  }
+
+  private runOf(executor: ExecutorRecord): CheckpointRun {
+    return {
+      agentId: this.requireId(),
+      frameworkId: executor.frameworkId,
+      executorId: executor.info.executor_id.value,
+      containerId: executor.containerId,
+    };
+  }
+
+  private checkpointExecutor(framework: FrameworkRecord, executor: ExecutorRecord): void {
+    // framework.info tells a restarted agent whether to re-adopt or destroy the container.
+    this.checkpoints.framework(this.requireId(), framework.info);
+    this.checkpoints.executor(this.runOf(executor), { info: executor.info, kind: executor.kind });
+  }
+
+  /** Reads the checkpoints and re-adopts containers (recovery.ts); logs and rethrows a strict-mode failure. */
+  private async recover(): Promise<{ plan: RecoveryPlan; runtimes: Map<string, ContainerInfoRuntime> } | undefined> {
+    const outcome = await recoverCheckpoints({
+      workDir: this.options.workDir,
+      strict: this.options.strict ?? true,
+      containerizer: this.options.containerizer,
+      writer: this.checkpoints,
+      logger: this.logger,
+    }).catch((error: Error) => {
+      throw new Error(
+        `Agent recovery failed: ${error.message}. To start anyway, restart with --strict=false (recovers what it can), ` +
+          `or remove ${path.join(this.options.workDir, 'meta', 'slaves', 'latest')} to start as a new agent`,
+        { cause: error },
+      );
+    });
+    this.recoveryErrors = outcome.errors;
+    return outcome.plan ? { plan: outcome.plan, runtimes: outcome.runtimes } : undefined;
+  }
+
+  /**
+   * Rebuilds frameworks, executors, tasks and status update streams from the
+   * plan, then hands each executor back to its driver or session. Streams are
+   * restored first so a task that ended while the agent was down reports its
+   * end after its older unacknowledged updates.
+   */
+  private adoptRecovered(plan: RecoveryPlan, runtimes: Map<string, ContainerInfoRuntime>): void {
+    this.agentId = plan.agentId;
+    const adopted: Array<() => void> = [];
+    for (const planned of plan.frameworks) {
+      const framework = this.model.upsertFramework(planned.info);
+      const frameworkId = planned.info.id.value;
+      for (const plannedExecutor of planned.executors) {
+        const executorId = plannedExecutor.info.executor_id.value;
+        const run = { agentId: plan.agentId, frameworkId, executorId, containerId: plannedExecutor.containerId };
+        const executor: ExecutorRecord = {
+          info: plannedExecutor.info,
+          frameworkId,
+          kind: plannedExecutor.kind,
+          containerId: plannedExecutor.containerId,
+          directory: path.resolve(executorRunDir(this.options.workDir, run)),
+          state: 'RUNNING',
+          resources: plannedExecutor.info.resources ?? [],
+          queuedTasks: new Map(),
+          launchedTasks: new Map(),
+          completedTasks: [],
+        };
+        this.model.addExecutor(framework, executor);
+        for (const task of plannedExecutor.tasks) {
+          executor.resources = addResources(executor.resources, task.info.resources ?? []);
+          if (plannedExecutor.kind !== 'command' && !plannedExecutor.subscribed && task.state === 'TASK_STAGING') {
+            executor.queuedTasks.set(task.info.task_id.value, task.info);
+            continue;
+          }
+          const record = this.model.launchTask(executor, task.info);
+          record.state = task.state;
+          record.statuses = task.statuses.slice(-8).map((status) => {
+            const summary: (typeof record.statuses)[number] = { state: status.state, timestamp: status.timestamp ?? 0 };
+            if (status.container_status) summary.container_status = status.container_status;
+            if (status.message !== undefined) summary.message = status.message;
+            return summary;
+          });
+          this.statusUpdates.restore(frameworkId, task.info.task_id.value, task);
+        }
+        const pid = runtimes.get(plannedExecutor.containerId)?.pid;
+        adopted.push(() =>
+          plannedExecutor.kind === 'command'
+            ? this.commandTasks.adopt(framework, executor, pid)
+            : this.sessions.adopt(framework, executor, plannedExecutor.subscribed, pid),
+        );
+      }
+    }
+    for (const adopt of adopted) adopt();
+  }
+
+  /**
+   * `--recover=cleanup` (Mesos: for incompatible upgrades): every re-adopted
+   * container is destroyed, the resulting terminal updates are checkpointed
+   * (a later `reconnect` start delivers them), and the agent stops without
+   * registering.
+   */
+  private async cleanup(): Promise<void> {
+    this.logger.info('Cleaning up: killing every recovered executor (--recover=cleanup)');
+    for (const framework of this.model.frameworks.values()) {
+      for (const executor of framework.executors.values()) {
+        if (executor.kind === 'command' && executor.state !== 'TERMINATED') this.commandTasks.kill(executor, 0);
+      }
+    }
+    await this.sessions.destroyAll();
+    // Drivers and sessions report the ends a moment after the containers are gone.
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && this.liveExecutors() > 0) await new Promise((r) => setTimeout(r, 20));
+    this.logger.info('Cleanup finished; the agent exits');
+    await this.stop({ killTasks: false });
+  }
+
+  private liveExecutors(): number {
+    let n = 0;
+    for (const framework of this.model.frameworks.values()) {
+      for (const executor of framework.executors.values()) if (executor.state !== 'TERMINATED') n++;
+    }
+    return n;
   }
 
   // ---------------------------------------------------------------------------
@@ -629,7 +804,7 @@ export class Agent {
     out['slave/tasks_error'] = this.model.counters.error;
     out['slave/tasks_dropped'] = this.model.counters.dropped;
     out['slave/container_launch_errors'] = this.counters.containerLaunchErrors;
-    out['slave/recovery_errors'] = 0;
+    out['slave/recovery_errors'] = this.recoveryErrors;
     out['containerizer/mesos/container_destroy_errors'] = 0;
     out['gc/path_removals_pending'] = 0;
     out['gc/path_removals_succeeded'] = 0;

@@ -111,6 +111,27 @@ export class CommandTaskDriver {
     this.finish(termination);
   }
 
+  /**
+   * Takes over a task whose container an earlier agent process launched and
+   * the containerizer re-adopted (agent recovery): the task is running, or
+   * ended while no agent watched it, in which case its real end is reported
+   * now. A container the containerizer could not recover ends the task as
+   * TASK_FAILED (REASON_EXECUTOR_TERMINATED). Resolves when the task has
+   * ended; never rejects.
+   */
+  async adopt(pid: number | undefined): Promise<void> {
+    if (this.phase !== 'idle') return;
+    this.phase = 'running';
+    this.pid = pid;
+    let termination: ContainerTermination | undefined;
+    try {
+      termination = await this.options.containerizer.wait(this.options.containerId);
+    } catch (error) {
+      this.options.warn(`Cannot recover container ${this.options.containerId}: ${(error as Error).message}`);
+    }
+    this.finish(termination);
+  }
+
   private failLaunch(message: string): void {
     this.phase = 'done';
     this.options.warn(`${message} (container ${this.options.containerId})`);

@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { addResources, scalarOf } from '../mesos/resources.js';
+import { isTerminalState } from '../mesos/task-states.js';
 import type { CommandInfo, ExecutorInfo, FrameworkInfo, Resource, TaskInfo } from '../mesos/types.js';
 import type { AgentContext } from './agent.js';
 import type { ExecutorRecord, FrameworkRecord } from './agent-model.js';
@@ -95,42 +96,74 @@ export class CommandTasks {
     };
     model.addExecutor(framework, executor);
     model.launchTask(executor, task);
+    this.context.checkpointExecutor(framework, executor);
+    this.context.checkpointTask(framework, executor, task);
     const command = task.command ?? {};
-    const driver = new CommandTaskDriver({
-      containerizer: options.containerizer,
-      containerId,
+    const driver = this.driver(framework, executor, task, async () => {
+      const directory = await createExecutorSandbox(options.workDir, run);
+      const env = buildExecutorEnv({
+        frameworkId,
+        executorId,
+        agentId,
+        agentPid: this.context.agentPid(),
+        agentEndpoint: this.context.agentEndpoint(),
+        directory,
+        checkpoint: framework.info.checkpoint ?? false,
+        shutdownGracePeriodMs: this.context.executorShutdownGraceMs(),
+        allocationRole: role,
+        flagVariables: options.executorEnvironmentVariables,
+        command,
+      });
+      const config: ContainerConfig = {
+        containerId,
+        sandbox: directory,
+        command: containerCommand(command),
+        env,
+        stdoutPath: path.join(directory, 'stdout'),
+        stderrPath: path.join(directory, 'stderr'),
+        cpus: scalarOf(executor.resources, 'cpus'),
+        memMB: scalarOf(executor.resources, 'mem'),
+      };
+      const user = runAsUser(command, framework.info);
+      if (user !== undefined) config.user = user;
+      // What a containerizer other than the Mesos one needs (Docker: image, ports, naming).
+      if (task.container) Object.assign(config, { container: task.container, commandInfo: command, resources: executor.resources, agentId } satisfies Partial<ContainerConfig>);
+      return config;
+    });
+    this.context.logger.info(
+      `Launching container ${containerId} for executor '${executorId}' of framework ${frameworkId} in ${executor.directory}`,
+    );
+    void driver.launch();
+  }
+
+  /**
+   * Puts back a command task an earlier agent process launched (agent
+   * recovery). `executor` is already in the model with its task restored;
+   * `pid` is the recovered container's, undefined if it was not recovered.
+   * A task whose terminal update was already recorded gets no driver: only its
+   * updates remain to be delivered.
+   */
+  adopt(framework: FrameworkRecord, executor: ExecutorRecord, pid: number | undefined): void {
+    const task = [...executor.launchedTasks.values()][0];
+    if (!task || isTerminalState(task.state)) {
+      executor.state = 'TERMINATED';
+      return;
+    }
+    executor.state = 'RUNNING';
+    if (pid !== undefined) executor.pid = pid;
+    const driver = this.driver(framework, executor, task.info, () => Promise.reject(new Error('a recovered task is never prepared')));
+    this.context.logger.info(
+      `Recovering container ${executor.containerId} of executor '${executor.info.executor_id.value}' of framework ${executor.frameworkId}`,
+    );
+    void driver.adopt(pid);
+  }
+
+  private driver(framework: FrameworkRecord, executor: ExecutorRecord, task: TaskInfo, prepare: () => Promise<ContainerConfig>): CommandTaskDriver {
+    const driver: CommandTaskDriver = new CommandTaskDriver({
+      containerizer: this.context.options.containerizer,
+      containerId: executor.containerId,
       killingState: (framework.info.capabilities ?? []).some((c) => c.type === 'TASK_KILLING_STATE'),
-      prepare: async () => {
-        const directory = await createExecutorSandbox(options.workDir, run);
-        const env = buildExecutorEnv({
-          frameworkId,
-          executorId,
-          agentId,
-          agentPid: this.context.agentPid(),
-          agentEndpoint: this.context.agentEndpoint(),
-          directory,
-          checkpoint: framework.info.checkpoint ?? false,
-          shutdownGracePeriodMs: this.context.executorShutdownGraceMs(),
-          allocationRole: role,
-          flagVariables: options.executorEnvironmentVariables,
-          command,
-        });
-        const config: ContainerConfig = {
-          containerId,
-          sandbox: directory,
-          command: containerCommand(command),
-          env,
-          stdoutPath: path.join(directory, 'stdout'),
-          stderrPath: path.join(directory, 'stderr'),
-          cpus: scalarOf(executor.resources, 'cpus'),
-          memMB: scalarOf(executor.resources, 'mem'),
-        };
-        const user = runAsUser(command, framework.info);
-        if (user !== undefined) config.user = user;
-        // What a containerizer other than the Mesos one needs (Docker: image, ports, naming).
-        if (task.container) Object.assign(config, { container: task.container, commandInfo: command, resources: executor.resources, agentId } satisfies Partial<ContainerConfig>);
-        return config;
-      },
+      prepare,
       emit: (status) => {
         if (status.state === 'TASK_RUNNING') {
           executor.state = 'RUNNING';
@@ -145,10 +178,7 @@ export class CommandTasks {
       warn: (message) => this.context.logger.warn(message),
     });
     this.drivers.set(executor, driver);
-    this.context.logger.info(
-      `Launching container ${containerId} for executor '${executorId}' of framework ${frameworkId} in ${executor.directory}`,
-    );
-    void driver.launch();
+    return driver;
   }
 
   /** Kills the command task of `executor` with the given grace (ms). */

@@ -41,6 +41,8 @@ interface Session {
   /** Set once the container is started; destroy before that is deferred. */
   started: boolean;
   destroyRequested: boolean;
+  /** Re-adopted after an agent restart, and whether its executor had subscribed before it. */
+  recovered?: { subscribedBefore: boolean };
 }
 
 export interface ExecutorSessionHooks {
@@ -104,6 +106,7 @@ export class ExecutorSessions {
     for (const task of tasks) {
       executor.queuedTasks.set(task.task_id.value, task);
       executor.resources = addResources(executor.resources, task.resources ?? []);
+      this.context.checkpointTask(framework, executor, task);
     }
     const session = this.sessions.get(executor)!;
     if (session.stream) this.deliver(session, group, tasks);
@@ -126,6 +129,7 @@ export class ExecutorSessions {
     if (session.registrationTimer) clearTimeout(session.registrationTimer);
     session.registrationTimer = undefined;
     logger.info(`Received Subscribe request for HTTP executor '${executor.info.executor_id.value}' of framework ${executor.frameworkId}`);
+    this.context.checkpointSubscribed(executor);
     this.send(session, {
       type: 'SUBSCRIBED',
       subscribed: {
@@ -136,6 +140,8 @@ export class ExecutorSessions {
       },
     });
     for (const update of call.subscribe.unacknowledged_updates ?? []) this.context.acceptExecutorStatus(executor, update.status);
+    if (session.recovered?.subscribedBefore) this.dropTasksUnknownToExecutor(session, call.subscribe.unacknowledged_tasks ?? []);
+    session.recovered = undefined;
     for (const entry of session.pending.splice(0)) this.deliver(session, entry.group, entry.tasks);
     stream.onClose(() => {
       if (session.stream !== stream) return;
@@ -266,6 +272,7 @@ export class ExecutorSessions {
       completedTasks: [],
     };
     model.addExecutor(framework, executor);
+    this.context.checkpointExecutor(framework, executor);
     const session: Session = { framework, executor, pending: [], started: false, destroyRequested: false };
     this.sessions.set(executor, session);
     logger.info(`Launching executor '${executorId}' of framework ${frameworkId} with resources in ${executor.directory}`);
@@ -277,7 +284,6 @@ export class ExecutorSessions {
     const { options, logger } = this.context;
     const { executor, framework } = session;
     const command = executor.info.command ?? {};
-    let termination: ContainerTermination | undefined;
     try {
       const directory = await createExecutorSandbox(options.workDir, run);
       const config: ContainerConfig = {
@@ -308,35 +314,92 @@ export class ExecutorSessions {
       const started = await options.containerizer.launch(config);
       executor.pid = started.pid;
       session.started = true;
+      this.context.checkpointPid(executor, started.pid);
     } catch (error) {
       logger.error(`Failed to launch executor '${run.executorId}' of framework ${run.frameworkId}: ${(error as Error).message}`);
       this.failTasks(session, 'REASON_CONTAINER_LAUNCH_FAILED', `Failed to launch container: ${(error as Error).message}`);
       this.finish(session, undefined, false);
       return;
     }
-    const waited = options.containerizer.wait(run.containerId);
+    await this.watch(session, options.executorRegistrationTimeoutMs ?? 60_000, 'register');
+  }
+
+  /**
+   * Puts back a custom executor an earlier agent process launched (agent
+   * recovery); `executor` is already in the model with its tasks restored.
+   * With `pid` (its container was re-adopted) it waits for the executor to
+   * subscribe again: within `--executor_reregistration_timeout` if it had
+   * subscribed before, else within `--executor_registration_timeout`; an
+   * executor that does not is destroyed and its tasks fail. Without `pid`
+   * the executor is gone: its live tasks fail at once (REASON_EXECUTOR_TERMINATED).
+   * Tasks that were still queued (`queuedTasks`) are handed over on SUBSCRIBE.
+   */
+  adopt(framework: FrameworkRecord, executor: ExecutorRecord, subscribedBefore: boolean, pid: number | undefined): void {
+    const session: Session = { framework, executor, pending: [], started: true, destroyRequested: false, recovered: { subscribedBefore } };
+    for (const task of executor.queuedTasks.values()) session.pending.push({ group: false, tasks: [task] });
+    this.sessions.set(executor, session);
+    if (pid === undefined) {
+      this.context.logger.warn(
+        `Executor '${executor.info.executor_id.value}' of framework ${executor.frameworkId} was not recovered: its container is gone`,
+      );
+      this.failTasks(session, 'REASON_EXECUTOR_TERMINATED', 'Abnormal executor termination: the executor was not recovered');
+      this.finish(session, undefined, false);
+      return;
+    }
+    executor.pid = pid;
+    executor.state = subscribedBefore ? 'RUNNING' : 'REGISTERING';
+    const { options } = this.context;
+    const timeoutMs = subscribedBefore ? (options.executorReregistrationTimeoutMs ?? 2_000) : (options.executorRegistrationTimeoutMs ?? 60_000);
+    void this.watch(session, timeoutMs, subscribedBefore ? 'reregister' : 'register');
+  }
+
+  /** Arms the (re)registration timer, then waits for the container to end. */
+  private async watch(session: Session, timeoutMs: number, kind: 'register' | 'reregister'): Promise<void> {
+    const { options, logger } = this.context;
+    const containerId = session.executor.containerId;
+    let termination: ContainerTermination | undefined;
+    const waited = options.containerizer.wait(containerId);
     if (session.destroyRequested) this.destroy(session);
-    else if (executor.state === 'REGISTERING') {
-      const timeoutMs = options.executorRegistrationTimeoutMs ?? 60_000;
-      session.registrationTimer = setTimeout(() => this.registrationTimedOut(session, timeoutMs), timeoutMs);
+    else if (!session.stream) {
+      session.registrationTimer = setTimeout(() => this.registrationTimedOut(session, timeoutMs, kind), timeoutMs);
     }
     try {
       termination = await waited;
     } catch (error) {
-      logger.warn(`Failed to wait for executor container ${run.containerId}: ${(error as Error).message}`);
+      logger.warn(`Failed to wait for executor container ${containerId}: ${(error as Error).message}`);
     }
     this.finish(session, termination, true);
   }
 
-  private registrationTimedOut(session: Session, timeoutMs: number): void {
+  /**
+   * A re-adopted executor subscribed again: tasks it was handed before the
+   * restart but does not list as unacknowledged never reached it (Mesos:
+   * "Task launched during agent restart"); they are reported lost.
+   */
+  private dropTasksUnknownToExecutor(session: Session, unacknowledged: readonly TaskInfo[]): void {
+    const known = new Set(unacknowledged.map((t) => t.task_id.value));
+    for (const task of [...session.executor.launchedTasks.values()]) {
+      if (task.state !== 'TASK_STAGING' || known.has(task.info.task_id.value)) continue;
+      this.context.sendStatus(session.framework, session.executor, task.info.task_id, {
+        state: partitionAware(session.framework.info) ? 'TASK_DROPPED' : 'TASK_LOST',
+        source: 'SOURCE_AGENT',
+        reason: 'REASON_AGENT_RESTARTED',
+        message: 'Task launched during agent restart',
+      });
+    }
+  }
+
+  private registrationTimedOut(session: Session, timeoutMs: number, kind: 'register' | 'reregister'): void {
     session.registrationTimer = undefined;
     const { executor } = session;
-    if (executor.state !== 'REGISTERING') return;
+    if (session.stream || executor.state === 'TERMINATING' || executor.state === 'TERMINATED') return;
     const within = formatDuration(timeoutMs);
     this.context.logger.info(
-      `Terminating executor '${executor.info.executor_id.value}' of framework ${executor.frameworkId} because it did not register within ${within}`,
+      `Terminating executor '${executor.info.executor_id.value}' of framework ${executor.frameworkId} because it did not ${kind} within ${within}`,
     );
-    this.failTasks(session, 'REASON_EXECUTOR_REGISTRATION_TIMEOUT', `Executor did not register within ${within}`);
+    // Mesos has REASON_EXECUTOR_REREGISTRATION_TIMEOUT for the second case; our v1 types stop at the first.
+    const reason = kind === 'register' ? 'REASON_EXECUTOR_REGISTRATION_TIMEOUT' : 'REASON_EXECUTOR_TERMINATED';
+    this.failTasks(session, reason, `Executor did not ${kind} within ${within}`);
     executor.state = 'TERMINATING';
     this.destroy(session);
   }

@@ -67,6 +67,12 @@ export class StatusUpdateManager {
     this.arm();
   }
 
+  /** Puts back a task's stream from its checkpoints (agent recovery); sent on the next `connect`. */
+  restore(frameworkId: string, taskId: string, restored: Parameters<StatusUpdateStreams['restore']>[2]): void {
+    this.streams.restore(frameworkId, taskId, restored);
+    this.arm();
+  }
+
   /** Unacknowledged updates of a task, oldest first. */
   pending(frameworkId: string, taskId: string): readonly StatusUpdate[] {
     return this.streams.pending(frameworkId, taskId);

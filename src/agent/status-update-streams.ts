@@ -177,6 +177,30 @@ export class StatusUpdateStreams {
     }
   }
 
+  /**
+   * Puts back a task's stream as checkpoints left it (agent recovery, Mesos
+   * `StatusUpdateStream::replay`): `pending` is queued again (sent on the next
+   * `connect`), `uuids` make an executor's resent duplicates recognizable, and
+   * after a recorded terminal update nothing more is accepted. Replaces any
+   * stream the task had.
+   */
+  restore(frameworkId: string, taskId: string, restored: { pending: readonly StatusUpdate[]; uuids: readonly string[]; terminalReceived: boolean }): void {
+    const k = key(frameworkId, taskId);
+    this.inFlight.delete(k);
+    if (restored.pending.length === 0 && !restored.terminalReceived && restored.uuids.length === 0) {
+      this.streams.delete(k);
+      return;
+    }
+    this.streams.set(k, {
+      frameworkId,
+      taskId,
+      queue: [...restored.pending],
+      backoffMs: this.policy.minMs,
+      terminalReceived: restored.terminalReceived,
+      recentUuids: restored.uuids.slice(-RECENT_UUIDS),
+    });
+  }
+
   /** Updates not yet acknowledged for a task, oldest first (for REREGISTER and executor resubscription). */
   pending(frameworkId: string, taskId: string): readonly StatusUpdate[] {
     return this.streams.get(key(frameworkId, taskId))?.queue ?? [];

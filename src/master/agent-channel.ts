@@ -76,9 +76,10 @@ export function reregisterAgent(master: Master, call: ReregisterCall, response: 
   }
   attach(master, agent, stream);
 
-  // Frameworks known only from this agent are "recovered" until they resubscribe.
+  // Frameworks known only from this agent are "recovered" until they resubscribe;
+  // frameworks torn down meanwhile stay gone (their tasks are shut down below).
   for (const info of body.frameworks) {
-    if (!info.id || master.frameworks.has(info.id.value)) continue;
+    if (!info.id || master.frameworks.has(info.id.value) || isCompleted(master, info.id.value)) continue;
     const framework = new FrameworkRecord(info.id.value, { ...info, id: info.id }, master.nowSecs());
     framework.recovered = true;
     master.frameworks.set(framework.id, framework);
@@ -134,11 +135,17 @@ export function reregisterAgent(master: Master, call: ReregisterCall, response: 
   master.scheduleAllocation();
 }
 
-/** Takes over the agent's view of one task. */
+/**
+ * Takes over the agent's view of one task. A task that ended while the master
+ * was not told keeps its last live state here: its end arrives as the agent's
+ * resent status update, which counts it and frees its resources. Tasks of
+ * frameworks torn down meanwhile are not adopted (SHUTDOWN_FRAMEWORK follows).
+ */
 function adoptTask(master: Master, agent: AgentRecord, reported: AgentTask, wasUnreachable: boolean): void {
   const frameworkId = reported.framework_id.value;
   const taskId = reported.task_info.task_id.value;
   const framework = master.frameworks.get(frameworkId);
+  if (!framework && isCompleted(master, frameworkId)) return;
   let task = agent.tasks.get(taskKey(frameworkId, taskId)) ?? framework?.unreachableTasks.get(taskId);
   if (!task) {
     const resources = normalizeResources(reported.task_info.resources ?? []);
@@ -153,14 +160,16 @@ function adoptTask(master: Master, agent: AgentRecord, reported: AgentTask, wasU
     );
     if (reported.latest_status) task.record(reported.latest_status);
     task.state = reported.state;
-  } else if (task.state !== reported.state && reported.latest_status) {
-    task.record(reported.latest_status);
+  } else if (task.state !== reported.state && !isTerminalState(reported.state)) {
+    if (reported.latest_status?.state === reported.state) task.record(reported.latest_status);
+    else task.state = reported.state;
   }
   framework?.unreachableTasks.delete(taskId);
   if (isTerminalState(task.state)) return;
+  task.acknowledgedTerminal = false;
   agent.tasks.set(taskKey(frameworkId, taskId), task);
   framework?.tasks.set(taskId, task);
-  if (wasUnreachable && framework) {
+  if (wasUnreachable && framework && !isTerminalState(reported.state)) {
     framework.send({
       type: 'UPDATE',
       update: {
@@ -176,6 +185,10 @@ function adoptTask(master: Master, agent: AgentRecord, reported: AgentTask, wasU
       },
     });
   }
+}
+
+function isCompleted(master: Master, frameworkId: string): boolean {
+  return master.completedFrameworks.some((f) => f.id === frameworkId);
 }
 
 /** Allocation role of resources: their allocation_info role, else the framework's first role. */

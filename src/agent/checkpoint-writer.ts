@@ -1,0 +1,225 @@
+/**
+ * Writes the agent's checkpoints (layout: checkpoint-paths.ts). Every write is
+ * synchronous, so a checkpoint is on its way to disk before the agent acts on
+ * it (forwards an update, acknowledges an executor), in the order the agent
+ * made them, as Mesos checkpoints before it forwards.
+ *
+ * - Info files (`slave.info`, `framework.info`, `executor.info`, `task.info`,
+ *   `forked.pid`) are written whole to a temporary file and renamed over the
+ *   old one: a reader sees the old or the new content, never half of it.
+ * - `task.updates` is append-only; one `write` per record. A crash can only
+ *   cut the last line, which the reader drops (checkpoint-records.ts).
+ * - No fsync by default: the kernel's page cache survives the agent process
+ *   (kill -9, crash), and a host reboot wipes the checkpoints anyway (a
+ *   rebooted agent starts afresh, see recovery.ts). `fsync: true` adds it.
+ * - A retired executor's checkpoint dir is renamed into `meta/.trash` (one
+ *   rename) and deleted in the background, so a new run of the same executor
+ *   id can never be caught by the deletion.
+ *
+ * Failures are logged and counted, never thrown: a full disk costs recovery
+ * of the affected task, not the running agent.
+ */
+import { closeSync, fdatasyncSync, mkdirSync, openSync, renameSync, rmSync, symlinkSync, writeSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { AgentInfo, ExecutorInfo, FrameworkID, FrameworkInfo, TaskInfo } from '../mesos/types.js';
+import type { AgentLogger } from './agent-options.js';
+import type { ExecutorKind } from './agent-model.js';
+import {
+  type CheckpointRun,
+  agentInfoPath,
+  bootIdPath,
+  executorInfoPath,
+  executorMetaDir,
+  forkedPidPath,
+  frameworkInfoPath,
+  httpMarkerPath,
+  latestAgentLink,
+  metaAgentsDir,
+  runMetaDir,
+  taskInfoPath,
+  taskUpdatesPath,
+  trashDir,
+} from './checkpoint-paths.js';
+import { encodeUpdateRecord } from './checkpoint-records.js';
+import type { StatusUpdate } from './status-update-streams.js';
+
+/** What `executor.info` holds: the ExecutorInfo and how the agent runs it. */
+export interface ExecutorCheckpoint {
+  info: ExecutorInfo;
+  kind: ExecutorKind;
+}
+
+export interface CheckpointWriterOptions {
+  /** `--work_dir`. */
+  workDir: string;
+  logger: AgentLogger;
+  /** fsync every file written (default false: see the module comment). */
+  fsync?: boolean;
+}
+
+/** Counters for metrics and tests. */
+export interface CheckpointStats {
+  /** Files written or appended to. */
+  writes: number;
+  /** Bytes written. */
+  bytes: number;
+  /** Failed checkpoint operations. */
+  errors: number;
+}
+
+/** See the module comment. */
+export class CheckpointWriter {
+  readonly stats: CheckpointStats = { writes: 0, bytes: 0, errors: 0 };
+  /** framework id → the framework.info text last written (rewritten only when it changes). */
+  private readonly frameworks = new Map<string, string>();
+  private trashCount = 0;
+
+  constructor(private readonly options: CheckpointWriterOptions) {}
+
+  /** `meta/boot_id`. */
+  bootId(bootId: string): void {
+    this.guard('boot id', () => this.writeAtomic(bootIdPath(this.options.workDir), `${bootId}\n`));
+  }
+
+  /** `meta/slaves/<id>/slave.info` and `meta/slaves/latest -> <id>`. */
+  agent(info: AgentInfo & { id: { value: string } }): void {
+    const { workDir } = this.options;
+    this.guard('agent info', () => {
+      this.writeAtomic(agentInfoPath(workDir, info.id.value), JSON.stringify(info));
+      const link = latestAgentLink(workDir);
+      const temporary = `${link}.tmp-${process.pid}`;
+      rmSync(temporary, { force: true });
+      symlinkSync(info.id.value, temporary);
+      renameSync(temporary, link);
+    });
+  }
+
+  /** `framework.info`, written when first needed and again whenever the info changes. */
+  framework(agentId: string, info: FrameworkInfo & { id: FrameworkID }): void {
+    const text = JSON.stringify(info);
+    if (this.frameworks.get(info.id.value) === text) return;
+    this.guard(`framework ${info.id.value}`, () => {
+      this.writeAtomic(frameworkInfoPath(this.options.workDir, agentId, info.id.value), text);
+      this.frameworks.set(info.id.value, text);
+    });
+  }
+
+  /** `executor.info` and the run's directory. */
+  executor(run: CheckpointRun, checkpoint: ExecutorCheckpoint): void {
+    const { workDir } = this.options;
+    this.guard(`executor ${run.executorId}`, () => {
+      mkdirSync(runMetaDir(workDir, run), { recursive: true });
+      this.writeAtomic(executorInfoPath(workDir, run.agentId, run.frameworkId, run.executorId), JSON.stringify(checkpoint));
+    });
+  }
+
+  /** `task.info` of a task handed to the run (queued or launched). */
+  task(run: CheckpointRun, task: TaskInfo): void {
+    this.guard(`task ${task.task_id.value}`, () => this.writeAtomic(taskInfoPath(this.options.workDir, run, task.task_id.value), JSON.stringify(task)));
+  }
+
+  /** Appends an UPDATE record to the task's `task.updates`. */
+  update(run: CheckpointRun, update: StatusUpdate): void {
+    const taskId = update.status.task_id.value;
+    this.guard(`status update of task ${taskId}`, () =>
+      this.append(taskUpdatesPath(this.options.workDir, run, taskId), encodeUpdateRecord({ type: 'UPDATE', update })),
+    );
+  }
+
+  /** Appends an ACK record to the task's `task.updates`. */
+  ack(run: CheckpointRun, taskId: string, uuid: string): void {
+    this.guard(`acknowledgement of task ${taskId}`, () =>
+      this.append(taskUpdatesPath(this.options.workDir, run, taskId), encodeUpdateRecord({ type: 'ACK', uuid })),
+    );
+  }
+
+  /** `http.marker`: the run's executor subscribed over the HTTP API at least once. */
+  httpMarker(run: CheckpointRun): void {
+    this.guard(`executor ${run.executorId} marker`, () => this.writeAtomic(httpMarkerPath(this.options.workDir, run), ''));
+  }
+
+  /** `pids/forked.pid`. */
+  forkedPid(run: CheckpointRun, pid: number): void {
+    this.guard(`executor ${run.executorId} pid`, () => this.writeAtomic(forkedPidPath(this.options.workDir, run), String(pid)));
+  }
+
+  /** Drops a retired executor's checkpoints (renamed away at once, deleted in the background). */
+  removeExecutor(agentId: string, frameworkId: string, executorId: string): void {
+    const { workDir } = this.options;
+    this.guard(`removal of executor ${executorId}`, () => {
+      const trash = trashDir(workDir);
+      mkdirSync(trash, { recursive: true });
+      const target = path.join(trash, `${process.pid}-${++this.trashCount}`);
+      try {
+        renameSync(executorMetaDir(workDir, agentId, frameworkId, executorId), target);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw error;
+      }
+      void rm(target, { recursive: true, force: true }).catch((e: Error) => this.options.logger.warn(`Failed to remove ${target}: ${e.message}`));
+    });
+  }
+
+  /** Forgets a framework's cached info (its checkpoint dir was removed by recovery). */
+  forgetFramework(frameworkId: string): void {
+    this.frameworks.delete(frameworkId);
+  }
+
+  /** Removes every agent checkpoint (`meta/slaves`, `meta/.trash`): the next start registers a new agent. */
+  async removeAgentCheckpoints(): Promise<void> {
+    this.frameworks.clear();
+    const { workDir } = this.options;
+    await rm(metaAgentsDir(workDir), { recursive: true, force: true });
+    await rm(trashDir(workDir), { recursive: true, force: true });
+  }
+
+  private guard(what: string, write: () => void): void {
+    try {
+      write();
+    } catch (error) {
+      this.stats.errors++;
+      this.options.logger.error(`Failed to checkpoint ${what}: ${(error as Error).message}`);
+    }
+  }
+
+  private writeAtomic(file: string, text: string): void {
+    const temporary = `${file}.tmp`;
+    let fd: number;
+    try {
+      fd = openSync(temporary, 'w');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      mkdirSync(path.dirname(file), { recursive: true });
+      fd = openSync(temporary, 'w');
+    }
+    this.writeAll(fd, text);
+    renameSync(temporary, file);
+  }
+
+  private append(file: string, text: string): void {
+    let fd: number;
+    try {
+      fd = openSync(file, 'a');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      mkdirSync(path.dirname(file), { recursive: true });
+      fd = openSync(file, 'a');
+    }
+    this.writeAll(fd, text);
+  }
+
+  /** Writes `text` in one call where the kernel allows, syncs if asked, closes. */
+  private writeAll(fd: number, text: string): void {
+    try {
+      const buffer = Buffer.from(text);
+      let offset = 0;
+      while (offset < buffer.length) offset += writeSync(fd, buffer, offset);
+      if (this.options.fsync) fdatasyncSync(fd);
+      this.stats.writes++;
+      this.stats.bytes += buffer.length;
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
