@@ -16,6 +16,7 @@ import { prometheusText, registerClassicEndpoints } from './classic-endpoints.js
 import { forwardFileCall, handleOperatorCall, operatorSubscriberCount, subscribeOperator } from '../operator/operator-api.js';
 import { parseDuration } from '../../mesos/durations.js';
 import { registerFilesProxy } from './files-proxy.js';
+import { registerWebui } from '../../webui/server/serve-webui.js';
 
 /** Calls whose nested body is required (Mesos: "Expecting 'accept' to be present"). */
 const REQUIRED_BODY: Record<string, string> = {
@@ -129,7 +130,8 @@ export function createMasterServer(master: Master): FastifyInstance {
   }
   // Sandboxes live on the agents: the master forwards /files/* to the owning one.
   registerFilesProxy(app, master);
-  app.get('/', (_request, reply) => reply.type('text/html').send(indexPage(master)));
+  // The web UI (src/webui): `--webui_dir` or the bundled build; the plain page when it is not built.
+  registerWebui(app, { dir: master.options.flags.webui_dir, page: 'index.html', route: '/', fallback: (reply) => reply.type('text/html').send(indexPage(master)) });
   return app;
 }
 
@@ -141,6 +143,7 @@ const LOCAL_PATHS = [
   /^\/logging\/toggle\/?(\?|$)/,
   /^\/files\//,
   /^\/(\?|$)/,
+  /^\/assets\//, // the web UI's files: a non-leader serves its UI, which then says who leads
 ];
 
 function servedWithoutLeadership(url: string): boolean {
@@ -288,7 +291,7 @@ function agentEndpoint(master: Master, request: FastifyRequest, reply: FastifyRe
   return reply.code(outcome.status).type('text/plain').send(outcome.body ?? '');
 }
 
-/** A plain landing page until the web UI lands: where things are. */
+/** A plain landing page when the web UI is not built: where things are. */
 function indexPage(master: Master): string {
   const agents = [...master.agents.values()];
   const rows = agents

@@ -1,0 +1,29 @@
+/**
+ * Build of the web UI: two pages (`index.html` for the master at `/`,
+ * `marathon.html` for Marathon at `/ui/`) sharing one set of hashed assets in
+ * `dist/webui/assets/`. Paths are relative (`./assets/…`) so the same files
+ * serve under any prefix. Nothing is fetched at run time: every library is
+ * bundled.
+ */
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+export default defineConfig({
+  root: here,
+  base: './',
+  logLevel: 'warn',
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  build: {
+    outDir: resolve(here, '../../dist/webui'),
+    emptyOutDir: true,
+    assetsDir: 'assets',
+    target: 'es2022',
+    chunkSizeWarningLimit: 300,
+    rollupOptions: {
+      input: { master: resolve(here, 'index.html') },
+    },
+  },
+});
