@@ -162,3 +162,12 @@ export function frameworkRoles(framework: ClassicFramework): string[] {
 export function agentTasks(state: MasterState | undefined, agentId: string): TaskRow[] {
   return taskRows(state).filter((r) => r.task.slave_id === agentId);
 }
+
+/**
+ * Poll period for a cluster of `agents` agents, in ms: 2 s, plus a second per
+ * hundred agents, at most 30 s. The state of a big cluster is megabytes; the
+ * Mesos UI likewise slows its polling as the cluster grows.
+ */
+export function pollIntervalMs(agents: number): number {
+  return Math.min(30_000, 2000 + Math.floor(agents / 100) * 1000);
+}

@@ -8,7 +8,7 @@
 import { appendSample, emptySeries, type Series } from '../lib/history.js';
 import { getJson, jsonp } from '../lib/http.js';
 import { leadershipOf, leaderUrlFromInfo, type Leadership } from './leadership.js';
-import { resourceRows, scalar, taskStateCounts } from './cluster-model.js';
+import { pollIntervalMs, resourceRows, scalar, taskStateCounts } from './cluster-model.js';
 import type { MasterState, MetricsSnapshot } from './state-types.js';
 
 /** Series the overview charts: utilisation shares (0–1) and task counts. */
@@ -34,15 +34,6 @@ export interface ClusterSnapshot {
   loading: boolean;
   history: Series<ClusterSeriesName>;
   agentHistory: Map<string, Series<AgentSeriesName>>;
-}
-
-/**
- * Poll period for a cluster of `agents` agents, in ms: 2 s, plus a second per
- * hundred agents, at most 30 s. The state of a big cluster is megabytes; the
- * Mesos UI likewise slows its polling as the cluster grows.
- */
-export function pollIntervalMs(agents: number): number {
-  return Math.min(30_000, 2000 + Math.floor(agents / 100) * 1000);
 }
 
 /** Polls the master and publishes snapshots. One per page. */
