@@ -22,6 +22,8 @@ export type AgentSeriesName = (typeof AGENT_SERIES)[number];
 
 /** Clusters up to this many agents get a history for every agent; larger ones only for agents being looked at. */
 const AGENT_HISTORY_LIMIT = 100;
+/** How long a follower trusts the leader address it looked up, ms. */
+const LEADER_LOOKUP_PERIOD_MS = 30_000;
 
 /** What the pages read. */
 export interface ClusterSnapshot {
@@ -48,6 +50,7 @@ export class ClusterStore {
   private readonly watched = new Map<string, number>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private stopped = true;
+  private leaderLookedUpAt = 0;
 
   /** @param base URL prefix of the master ('' for the page's own origin). */
   constructor(private readonly base = '') {}
@@ -145,10 +148,12 @@ export class ClusterStore {
   private async withLeaderAddress(leadership: Leadership): Promise<Leadership> {
     if (leadership.kind !== 'follower' || leadership.leaderUrl) return leadership;
     const previous = this.snapshot.leadership;
-    if (previous.kind === 'follower' && previous.leaderUrl) return previous;
+    // The leader's whole state is a large read: look it up again only every half minute.
+    if (previous.kind === 'follower' && previous.leaderUrl && Date.now() - this.leaderLookedUpAt < LEADER_LOOKUP_PERIOD_MS) return previous;
     try {
       const leaderState = await jsonp<MasterState>(`${this.base}/master/state`, 4000);
       const leaderUrl = leaderUrlFromInfo(leaderState.leader_info, location.protocol);
+      this.leaderLookedUpAt = Date.now();
       return leaderUrl ? { kind: 'follower', leaderUrl } : leadership;
     } catch {
       return leadership;
