@@ -23,7 +23,7 @@ export default defineConfig({
     target: 'es2022',
     chunkSizeWarningLimit: 300,
     rollupOptions: {
-      input: { master: resolve(here, 'index.html') },
+      input: { master: resolve(here, 'index.html'), marathon: resolve(here, 'marathon.html') },
     },
   },
 });

@@ -16,6 +16,7 @@ import { InvalidJsonBodyError, type MarathonContext } from './context.js';
 import { registerEventsRoute } from './events-route.js';
 import { registerGroupRoutes } from './groups-routes.js';
 import { registerOtherRoutes } from './other-routes.js';
+import { registerWebui } from '../../webui/server/serve-webui.js';
 
 /** A built server and the function closing its event streams (call before `close()`). */
 export interface MarathonServer {
@@ -50,6 +51,9 @@ export function buildMarathonServer(ctx: MarathonContext): MarathonServer {
   });
   server.setNotFoundHandler((req, reply) => reply.code(404).send({ message: `URI not found: ${req.url.split('?')[0]}` }));
 
+  // The web UI (src/webui, built into dist/webui): Marathon's page at /ui/ (`/` leads there, other-routes.ts).
+  registerWebui(server, { page: 'marathon.html', route: '/ui/' });
+  server.get('/ui', (_req, reply) => reply.redirect('/ui/'));
   registerAppRoutes(server, ctx);
   registerGroupRoutes(server, ctx);
   registerOtherRoutes(server, ctx);
