@@ -37,6 +37,7 @@ describe('Marathon HA through ZooKeeper (seed case 13)', zookeeperTestOptions(),
   let zk: ZooKeeperEnsemble;
   let dir: string;
   let masterUrl = '';
+  let agentUrl = '';
   let mesosZk = '';
   let marathonZk = '';
   const marathons: MarathonProc[] = [];
@@ -78,8 +79,10 @@ describe('Marathon HA through ZooKeeper (seed case 13)', zookeeperTestOptions(),
     const masterPort = await freePort();
     masterUrl = `http://127.0.0.1:${masterPort}`;
     meseta(['master', '--ip=127.0.0.1', `--port=${masterPort}`, `--work_dir=${join(dir, 'master')}`, `--zk=${mesosZk}`, '--quorum=1', '--zk_session_timeout=3secs']);
+    const agentPort = await freePort();
+    agentUrl = `http://127.0.0.1:${agentPort}`;
     meseta([
-      'agent', `--master=${mesosZk}`, '--ip=127.0.0.1', `--port=${await freePort()}`, `--work_dir=${join(dir, 'agent')}`,
+      'agent', `--master=${mesosZk}`, '--ip=127.0.0.1', `--port=${agentPort}`, `--work_dir=${join(dir, 'agent')}`,
       `--runtime_dir=${join(dir, 'run')}`, '--resources=cpus:2;mem:1024;disk:1024;ports:[31000-31100]',
     ]);
     await waitFor('agent registered with the elected master', async () => (await getJson<{ slaves: unknown[] }>(`${masterUrl}/master/state`)).slaves.length === 1, 30_000);
@@ -88,11 +91,12 @@ describe('Marathon HA through ZooKeeper (seed case 13)', zookeeperTestOptions(),
   });
 
   after(async () => {
-    // Tear the framework down so the agent kills its tasks before it stops.
+    // Tear the framework down and wait until the agent has killed its tasks: they outlive the agent otherwise.
     const state = await getJson<MasterState>(`${masterUrl}/master/state`).catch(() => undefined);
     for (const f of state?.frameworks ?? []) {
       await fetch(`${masterUrl}/master/teardown`, { method: 'POST', body: `frameworkId=${f.id}` }).catch(() => undefined);
     }
+    await waitFor('the agent runs no task', async () => (await getJson<{ frameworks: unknown[] }>(`${agentUrl}/state`)).frameworks.length === 0, 20_000, 200).catch(() => undefined);
     await stopAll();
     await zk?.stopAll();
     cleanupDirs();
