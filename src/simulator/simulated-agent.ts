@@ -67,7 +67,7 @@ export interface SimulatorCounters {
 
 /** What the fleet shares with each of its agents. */
 export interface FleetContext {
-  /** `http://host:port` of the master. */
+  /** `http://host:port` of the master (changes when a zk:// fleet follows a new leader). */
   readonly masterUrl: string;
   readonly wheel: TimerWheel<Timed>;
   readonly policy: RetryPolicy;
@@ -198,6 +198,27 @@ export class SimulatedAgent {
     const stream = this.stream;
     this.stream = undefined;
     stream?.close();
+  }
+
+  /**
+   * A new leading master was detected: drops the stream (or the attempt) to
+   * the old one and registers again after a random delay in [0, backoff
+   * factor], the backoff starting afresh — Mesos's `Slave::detected`.
+   */
+  masterChanged(now: number): void {
+    if (this.state === 'stopped' || this.state === 'idle' || this.state === 'queued') return;
+    this.attempt++;
+    const stream = this.stream;
+    this.stream = undefined;
+    this.streamId = undefined;
+    if (this.state === 'registered') {
+      this.fleet.counters.registered--;
+      this.fleet.counters.disconnects++;
+      for (const task of this.tasks?.values() ?? []) holdOnDisconnect(task);
+    }
+    stream?.close();
+    this.backoffMs = this.fleet.backoffFactorMs;
+    this.retryLater('a new leading master was detected', now);
   }
 
   /** Drops the stream if the master has been silent for too long (called by the fleet's sweep). */
@@ -345,12 +366,12 @@ export class SimulatedAgent {
   }
 
   /** Waits a random time in [0, backoff] (doubling to 1 min), then queues a new registration. */
-  private retryLater(reason: string): void {
+  private retryLater(reason: string, now = this.fleet.now()): void {
     if (this.state === 'stopped') return;
     this.state = 'backoff';
     const delay = Math.floor(this.fleet.random() * this.backoffMs);
     this.backoffMs = Math.min(this.backoffMs * 2, REGISTER_RETRY_MAX_MS);
-    this.reconnectAt = this.fleet.now() + delay;
+    this.reconnectAt = now + delay;
     this.fleet.logger.warn(`Agent ${this.hostname}: connection to master failed (${reason}); retrying in ${delay / 1000} secs`);
     this.fleet.wheel.schedule(this.reconnectAt, this);
   }

@@ -11,6 +11,12 @@
  * Registration is paced (`registrationRate` per second, at most
  * `maxConnecting` streams being opened at once) so that thousands of agents
  * neither stampede the master nor exhaust its accept queue.
+ *
+ * With `master: 'zk://…'` the fleet follows the leading master through
+ * ZooKeeper (one detector for the whole fleet): nobody connects before a
+ * leader is known, and each newly elected leader makes every agent drop its
+ * stream or attempt and reregister after a random delay in [0, backoff factor],
+ * as a Mesos agent does when its detector reports a new master.
  */
 import { type Attribute, type Resource } from '../mesos/types.js';
 import { parseResourcesFlag } from '../mesos/resources.js';
@@ -18,6 +24,7 @@ import { parseAttributes } from '../mesos/attributes.js';
 import { systemClock, type Clock } from '../mesos/clock.js';
 import { AGENT_API_PATH, type AgentCall } from '../mesos/agent-protocol.js';
 import { openStream, postJson } from '../transport/stream-client.js';
+import { createMasterDetector, type MasterAddress, type MasterDetector } from '../scheduler/master-detector.js';
 import { TimerWheel } from './timer-wheel.js';
 import { DEFAULT_TIMING, type LifecycleTiming } from './task-lifecycle.js';
 import { MESOS_RETRY_POLICY, type RetryPolicy } from './update-backlog.js';
@@ -29,7 +36,7 @@ export const DEFAULT_SIM_RESOURCES = 'cpus:4;mem:8192;disk:40960;ports:[31000-32
 
 /** Options of {@link startSimulatedAgents}; durations in ms. */
 export interface SimulatorOptions {
-  /** Master as `host:port` or `http://host:port`. */
+  /** Master as `host:port`, `http://host:port`, or `zk://host:port,…/path` to follow the leader. */
   master: string;
   /** Number of agents. */
   count: number;
@@ -79,6 +86,8 @@ export interface SimulatorStats extends SimulatorCounters {
 export interface SimulatedAgents {
   readonly agents: readonly SimulatedAgent[];
   stats(): SimulatorStats;
+  /** `http://host:port` of the master the fleet talks to; undefined while a zk:// fleet knows no leader. */
+  masterUrl(): string | undefined;
   /** Resolves once `n` (default all) agents are registered; rejects after `timeoutMs` (default 5 min). */
   waitRegistered(n?: number, timeoutMs?: number): Promise<void>;
   /** Closes every stream and the timer; the master sees the agents disconnect. Idempotent. */
@@ -91,7 +100,7 @@ const silent: SimulatorLogger = { info: () => undefined, warn: () => undefined }
  * Starts `options.count` simulated agents against `options.master` and returns
  * at once; registrations proceed in the background at the configured rate.
  * Throws ResourcesParseError / AttributesParseError for bad `resources` /
- * `attributes`, Error for a count below 1.
+ * `attributes`, MasterSpecError for a malformed `zk://` URL, Error for a count below 1.
  */
 export function startSimulatedAgents(options: SimulatorOptions): SimulatedAgents {
   if (!Number.isInteger(options.count) || options.count < 1) throw new Error(`count must be a positive integer, got ${options.count}`);
@@ -101,8 +110,9 @@ export function startSimulatedAgents(options: SimulatorOptions): SimulatedAgents
     ? parseResourcesFlag(options.resources ?? DEFAULT_SIM_RESOURCES)
     : options.resources;
   const attributesFor = attributeFactory(options.attributes);
-  const masterUrl = normalizeUrl(options.master);
-  const callUrl = `${masterUrl}${AGENT_API_PATH}`;
+  const detector: MasterDetector | undefined = /^zk:\/\//i.test(options.master.trim()) ? createMasterDetector(options.master) : undefined;
+  let masterUrl: string | undefined = detector ? undefined : normalizeUrl(options.master);
+  let callUrl = `${masterUrl}${AGENT_API_PATH}`;
   const counters: SimulatorCounters = {
     registrations: 0, reregistrations: 0, disconnects: 0, registered: 0,
     tasksLaunched: 0, tasksActive: 0, tasksFinished: 0, tasksKilled: 0,
@@ -113,7 +123,9 @@ export function startSimulatedAgents(options: SimulatorOptions): SimulatedAgents
   let connecting = 0;
   const wheel = new TimerWheel<Timed>(tickMs, 4096, clock.now());
   const context: FleetContext = {
-    masterUrl,
+    get masterUrl(): string {
+      return masterUrl ?? '';
+    },
     wheel,
     policy: options.statusUpdateRetry ?? MESOS_RETRY_POLICY,
     timing: options.timing ?? DEFAULT_TIMING,
@@ -165,7 +177,7 @@ export function startSimulatedAgents(options: SimulatorOptions): SimulatedAgents
     const now = clock.now();
     allowance = Math.min(allowance + ((now - lastTick) * rate) / 1000, Math.max(1, rate));
     lastTick = now;
-    while (queueHead < queue.length && allowance >= 1 && connecting < maxConnecting) {
+    while (masterUrl !== undefined && queueHead < queue.length && allowance >= 1 && connecting < maxConnecting) {
       const agent = queue[queueHead++]!;
       if (agent.state !== 'queued') continue;
       allowance--;
@@ -184,6 +196,20 @@ export function startSimulatedAgents(options: SimulatorOptions): SimulatedAgents
       for (const agent of agents) agent.checkPings(now);
     }
   };
+  const followLeader = (leader: MasterAddress): void => {
+    const url = normalizeUrl(`${leader.host.includes(':') ? `[${leader.host}]` : leader.host}:${leader.port}`);
+    if (url === masterUrl || stopped) return;
+    const first = masterUrl === undefined;
+    masterUrl = url;
+    callUrl = `${url}${AGENT_API_PATH}`;
+    context.logger.info(`New master detected at ${url}`);
+    if (first) return;
+    const now = clock.now();
+    for (const agent of agents) agent.masterChanged(now);
+  };
+  const unfollow = detector?.onChange(followLeader);
+  // The detector may know the leader already (onChange reports only later changes).
+  detector?.detect().then(followLeader, () => undefined);
   // Not unref'd: a running fleet keeps its process alive while the master is away.
   const timer = setInterval(tick, tickMs);
   // The first batch goes out now rather than one tick later.
@@ -200,6 +226,7 @@ export function startSimulatedAgents(options: SimulatorOptions): SimulatedAgents
   return {
     agents,
     stats,
+    masterUrl: () => masterUrl,
     waitRegistered(n = agents.length, timeoutMs = 300_000): Promise<void> {
       const deadline = clock.now() + timeoutMs;
       return new Promise((resolve, reject) => {
@@ -215,6 +242,8 @@ export function startSimulatedAgents(options: SimulatorOptions): SimulatedAgents
     stop(): void {
       if (stopped) return;
       stopped = true;
+      unfollow?.();
+      detector?.close();
       clearInterval(timer);
       for (const agent of agents) agent.stop();
     },
