@@ -190,4 +190,12 @@ describe('master web UI in chromium', browserTestOptions(), () => {
   it('reported no console errors, exceptions or failed requests', () => {
     assert.deepEqual(problems.errors, []);
   });
+
+  it('says so when the master stops answering', async () => {
+    await page.goto(`${cluster.url}/`);
+    await page.locator('[data-testid=agents-active]').waitFor();
+    await cluster.stop();
+    await page.locator('[data-testid=leader-banner]').filter({ hasText: 'Cannot reach the master' }).waitFor({ timeout: 20_000 });
+    await screenshot(page, SHOTS, 'master-down');
+  });
 });
