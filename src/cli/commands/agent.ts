@@ -2,6 +2,7 @@
  * `meseta agent` (`mesos-agent`, `mesos-slave`): one agent process with Mesos's flags.
  */
 import { formatHelp, loadFlags } from '../flags.js';
+import { applyConfigDirs, FLAGS_DIR_FLAG } from '../config-dirs.js';
 import { AGENT_FLAGS, AGENT_USAGE, readAgentFlags } from '../flag-sets/agent.js';
 import { createLogger } from '../../logging/logger.js';
 import { flagStrings } from '../flag-strings.js';
@@ -14,9 +15,10 @@ import { MESOS_COMPAT_VERSION } from '../../version.js';
  * agent leaves them for the next agent to recover. Returns the exit code.
  */
 export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const loaded = loadFlags(AGENT_FLAGS, argv, env);
+  // Mesosphere packages' /etc/mesos/zk and /etc/mesos-slave/<flag>, below the command line and MESOS_*.
+  const loaded = loadFlags(AGENT_FLAGS, applyConfigDirs('agent', AGENT_FLAGS, argv, env, 'MESOS_'), env);
   if (loaded.help) {
-    process.stdout.write(formatHelp(AGENT_USAGE, AGENT_FLAGS));
+    process.stdout.write(formatHelp(AGENT_USAGE, [...AGENT_FLAGS, FLAGS_DIR_FLAG]));
     return 0;
   }
   if (loaded.version) {

@@ -13,7 +13,8 @@ import { ZooKeeperStore } from '../../coordination/zookeeper/zookeeper-store.js'
 import { formatZooKeeperUrl } from '../../coordination/zookeeper/zk-url.js';
 import { ZooKeeperLeadership } from '../../marathon/leadership.js';
 import { formatHelp } from '../flags.js';
-import { MARATHON_FLAGS, MARATHON_USAGE, parseMarathonFlags } from '../flag-sets/marathon.js';
+import { MARATHON_ENV_PREFIX, MARATHON_FLAGS, MARATHON_USAGE, parseMarathonFlags } from '../flag-sets/marathon.js';
+import { applyConfigDirs, FLAGS_DIR_FLAG } from '../config-dirs.js';
 import { createLogger } from '../../logging/logger.js';
 import { SqliteStore } from '../../coordination/sqlite-store.js';
 import { waitForStopSignal } from '../daemon.js';
@@ -22,9 +23,10 @@ import { MARATHON_COMPAT_VERSION, startMarathon } from '../../marathon/start-mar
 
 /** Runs until a stop signal; returns the exit code. Throws FlagError on bad flags. */
 export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const flags = parseMarathonFlags(argv, env);
+  // The package's /etc/marathon/conf/<flag> (and /etc/mesos/zk as --master), below the command line and MARATHON_*.
+  const flags = parseMarathonFlags(applyConfigDirs('marathon', MARATHON_FLAGS, argv, env, MARATHON_ENV_PREFIX), env);
   if (flags.help) {
-    process.stdout.write(formatHelp(MARATHON_USAGE, MARATHON_FLAGS));
+    process.stdout.write(formatHelp(MARATHON_USAGE, [...MARATHON_FLAGS, FLAGS_DIR_FLAG]));
     return 0;
   }
   if (flags.version) {

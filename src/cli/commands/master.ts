@@ -2,6 +2,7 @@
  * `meseta master` (`mesos-master`): one master process with Mesos's flags.
  */
 import { loadFlags, formatHelp } from '../flags.js';
+import { applyConfigDirs, FLAGS_DIR_FLAG } from '../config-dirs.js';
 import { MASTER_FLAGS, MASTER_USAGE, readMasterFlags } from '../flag-sets/master.js';
 import { createLogger } from '../../logging/logger.js';
 import { flagStrings } from '../flag-strings.js';
@@ -11,9 +12,10 @@ import { MESOS_COMPAT_VERSION } from '../../version.js';
 
 /** Runs until SIGINT/SIGTERM; returns the exit code. Throws FlagError on bad flags. */
 export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const loaded = loadFlags(MASTER_FLAGS, argv, env);
+  // Mesosphere packages' /etc/mesos/zk and /etc/mesos-master/<flag>, below the command line and MESOS_*.
+  const loaded = loadFlags(MASTER_FLAGS, applyConfigDirs('master', MASTER_FLAGS, argv, env, 'MESOS_'), env);
   if (loaded.help) {
-    process.stdout.write(formatHelp(MASTER_USAGE, MASTER_FLAGS));
+    process.stdout.write(formatHelp(MASTER_USAGE, [...MASTER_FLAGS, FLAGS_DIR_FLAG]));
     return 0;
   }
   if (loaded.version) {
