@@ -5,6 +5,7 @@
  */
 import { run as allocator } from './allocator.js';
 import { run as launch } from './launch.js';
+import { run as docker, dockerUnavailable } from './docker.js';
 import { run as start, START_TARGET_MS } from './start.js';
 import { run as placement, NOMAD_C1M_PER_SECOND } from './placement.js';
 import { run as masterScale, MESOS_PAPER_OVERHEAD_MS } from './master-scale.js';
@@ -18,6 +19,14 @@ for (const s of alloc.scenarios) {
 }
 const l = await launch({ smoke, print: false });
 rows.push([`launch: ${l.tasks} × 'true' via meseta local`, `${l.mesetaTasksPerSecond} tasks/s`, `${l.ratioToFloor} × floor (${l.floorTasksPerSecond}/s sh -c true, 2 at a time)`]);
+const dockerMissing = await dockerUnavailable();
+if (dockerMissing) {
+  process.stdout.write(`bench docker skipped: ${dockerMissing}\n`);
+  rows.push(['docker: Docker tasks via meseta local vs docker run --rm', 'skipped', dockerMissing]);
+} else {
+  const dk = await docker({ smoke, print: false });
+  rows.push([`docker: ${dk.tasks} × busybox 'true' via meseta local --containerizers=docker,mesos`, `${dk.mesetaSeconds} s`, `${dk.wallTimeRatio} × docker run --rm wall time (${dk.dockerRunSeconds} s, ${dk.baselineParallel} at a time = Meseta's mean in flight)`]);
+}
 const st = await start({ smoke, print: false });
 rows.push(['start: meseta local, spawn → first offer accepted', `${st.medianMs} ms`, `target ≤ ${START_TARGET_MS} ms (${st.medianMs <= START_TARGET_MS ? 'met' : 'missed'})`]);
 const pl = await placement({ smoke, print: false });
