@@ -520,6 +520,7 @@ export class Agent {
     };
     if (spec.message !== undefined) status.message = spec.message;
     if (spec.reason !== undefined) status.reason = spec.reason;
+    if (spec.healthy !== undefined) status.healthy = spec.healthy;
     if (executor) status.executor_id = executor.info.executor_id;
     if (spec.containerStatus) status.container_status = spec.containerStatus;
     if (spec.reason === 'REASON_CONTAINER_LAUNCH_FAILED') this.counters.containerLaunchErrors++;

@@ -13,10 +13,17 @@
  *
  * A kill that arrives before the container exists ends the task with
  * TASK_KILLED / REASON_TASK_KILLED_DURING_LAUNCH and nothing is started.
- * Per task this holds a handful of fields and no timers.
+ * With a `health_check`, checks start at TASK_RUNNING (one timer, see
+ * `health-check/`): each reported result is a TASK_RUNNING with `healthy` and
+ * REASON_TASK_HEALTH_CHECK_STATUS_UPDATED; after `consecutive_failures` the
+ * task is killed (its kill policy) and ends TASK_KILLED with healthy=false.
+ * Without one, the driver holds a handful of fields and no timers.
  */
 import type { ContainerConfig, ContainerTermination, Containerizer } from './containerizer/containerizer.js';
-import type { TaskState, TaskStatus, TaskStatusReason, TaskStatusSource } from '../mesos/types.js';
+import type { HealthCheck, TaskState, TaskStatus, TaskStatusReason, TaskStatusSource } from '../mesos/types.js';
+import { HealthChecker } from './health-check/health-checker.js';
+import { probeFor } from './health-check/health-probes.js';
+import type { HealthVerdict } from './health-check/health-state.js';
 
 /** Extra resources the command executor adds to each task (Mesos `DEFAULT_EXECUTOR_CPUS/MEM`). */
 export const COMMAND_EXECUTOR_CPUS = 0.1;
@@ -31,6 +38,8 @@ export interface DriverStatus {
   message?: string;
   reason?: TaskStatusReason;
   containerStatus?: TaskStatus['container_status'];
+  /** TaskStatus.healthy (tasks with a health check only). */
+  healthy?: boolean;
 }
 
 export interface CommandTaskDriverOptions {
@@ -47,6 +56,12 @@ export interface CommandTaskDriverOptions {
   onTerminated(termination: ContainerTermination | undefined): void;
   /** Logs a failure the updates do not already carry. */
   warn(message: string): void;
+  /** TaskInfo.health_check, run from TASK_RUNNING on. */
+  healthCheck?: HealthCheck;
+  /** Kill grace (ms) when health checks kill the task: the task's kill policy, else 3 s. */
+  healthKillGraceMs?: number;
+  /** Milliseconds since the epoch (health check schedule); default Date.now. */
+  now?: () => number;
 }
 
 type Phase = 'idle' | 'preparing' | 'launching' | 'running' | 'done';
@@ -60,6 +75,10 @@ export class CommandTaskDriver {
   private pid: number | undefined;
   /** The container's own addresses (Docker BRIDGE/USER), reported in `container_status`. */
   private networkInfos: NonNullable<TaskStatus['container_status']>['network_infos'];
+  private health: HealthChecker | undefined;
+  /** Last `healthy` reported, carried on later updates as Mesos does. */
+  private healthy: boolean | undefined;
+  private killedUnhealthy = false;
 
   constructor(private readonly options: CommandTaskDriverOptions) {}
 
@@ -101,6 +120,7 @@ export class CommandTaskDriver {
       void containerizer.destroy(config.containerId, 0).catch((e: Error) => this.options.warn(e.message));
     } else {
       this.options.emit({ state: 'TASK_RUNNING', source: 'SOURCE_EXECUTOR', containerStatus: this.containerStatus() });
+      this.startHealthCheck(config);
     }
     let termination: ContainerTermination | undefined;
     try {
@@ -132,6 +152,42 @@ export class CommandTaskDriver {
     this.finish(termination);
   }
 
+  private startHealthCheck(config: ContainerConfig): void {
+    const check = this.options.healthCheck;
+    if (!check || this.phase !== 'running') return;
+    if (check.type === 'COMMAND' && config.container?.type === 'DOCKER') {
+      // Mesos runs these with `docker exec`; the engine client has no exec yet.
+      this.options.warn(`COMMAND health checks of Docker tasks are not supported; not checking container ${config.containerId}`);
+      return;
+    }
+    const bridgeIp = this.networkInfos?.flatMap((n) => n.ip_addresses ?? []).find((a) => a.ip_address)?.ip_address;
+    const probe = probeFor(check, { host: bridgeIp ?? '127.0.0.1', cwd: config.sandbox, env: config.env });
+    if (probe instanceof Error) {
+      this.options.warn(`Not health checking container ${config.containerId}: ${probe.message}`);
+      return;
+    }
+    const now = this.options.now ?? Date.now;
+    this.health = new HealthChecker({ check, probe, now, onVerdict: (verdict) => this.healthVerdict(verdict) });
+    this.health.start();
+  }
+
+  private healthVerdict(verdict: HealthVerdict): void {
+    if (this.phase !== 'running' || this.killRequested) return;
+    this.healthy = verdict.healthy;
+    this.options.emit({
+      state: 'TASK_RUNNING',
+      source: 'SOURCE_EXECUTOR',
+      reason: 'REASON_TASK_HEALTH_CHECK_STATUS_UPDATED',
+      healthy: verdict.healthy,
+      containerStatus: this.containerStatus(),
+    });
+    if (verdict.kill) {
+      this.options.warn(`Killing task in container ${this.options.containerId}: ${verdict.consecutiveFailures} consecutive health check failures`);
+      this.killedUnhealthy = true;
+      this.kill(this.options.healthKillGraceMs ?? DEFAULT_KILL_GRACE_MS);
+    }
+  }
+
   private failLaunch(message: string): void {
     this.phase = 'done';
     this.options.warn(`${message} (container ${this.options.containerId})`);
@@ -152,6 +208,7 @@ export class CommandTaskDriver {
   kill(graceMs: number): void {
     if (this.phase === 'done' || this.killRequested) return;
     this.killRequested = true;
+    this.health?.stop();
     this.killGraceMs = graceMs;
     if (this.phase === 'idle') {
       this.finishKilledDuringLaunch();
@@ -165,7 +222,9 @@ export class CommandTaskDriver {
       return;
     }
     if (this.options.killingState) {
-      this.options.emit({ state: 'TASK_KILLING', source: 'SOURCE_EXECUTOR', containerStatus: this.containerStatus() });
+      const killing: DriverStatus = { state: 'TASK_KILLING', source: 'SOURCE_EXECUTOR', containerStatus: this.containerStatus() };
+      if (this.healthy !== undefined) killing.healthy = this.healthy;
+      this.options.emit(killing);
     }
     const { containerizer, containerId } = this.options;
     void containerizer.destroy(containerId, this.killGraceMs).catch((e: Error) => this.options.warn(e.message));
@@ -184,8 +243,11 @@ export class CommandTaskDriver {
 
   private finish(termination: ContainerTermination | undefined): void {
     this.phase = 'done';
+    this.health?.stop();
     const status = terminalStatus(termination, this.killRequested);
     if (this.killedDuringLaunch) status.reason = 'REASON_TASK_KILLED_DURING_LAUNCH';
+    if (this.killedUnhealthy) status.healthy = false;
+    else if (this.healthy !== undefined) status.healthy = this.healthy;
     this.options.emit({ ...status, containerStatus: this.containerStatus() });
     this.options.onTerminated(termination);
   }

@@ -13,7 +13,7 @@ import { isTerminalState } from '../mesos/task-states.js';
 import type { CommandInfo, ExecutorInfo, FrameworkInfo, Resource, TaskInfo } from '../mesos/types.js';
 import type { AgentContext } from './agent.js';
 import type { ExecutorRecord, FrameworkRecord } from './agent-model.js';
-import { COMMAND_EXECUTOR_CPUS, COMMAND_EXECUTOR_MEM_MB, CommandTaskDriver } from './command-executor.js';
+import { COMMAND_EXECUTOR_CPUS, COMMAND_EXECUTOR_MEM_MB, CommandTaskDriver, type CommandTaskDriverOptions } from './command-executor.js';
 import type { ContainerConfig } from './containerizer/containerizer.js';
 import { buildExecutorEnv } from './executor-env.js';
 import { createExecutorSandbox, executorRunDir } from './sandbox.js';
@@ -159,7 +159,7 @@ export class CommandTasks {
   }
 
   private driver(framework: FrameworkRecord, executor: ExecutorRecord, task: TaskInfo, prepare: () => Promise<ContainerConfig>): CommandTaskDriver {
-    const driver: CommandTaskDriver = new CommandTaskDriver({
+    const driverOptions: CommandTaskDriverOptions = {
       containerizer: this.context.options.containerizer,
       containerId: executor.containerId,
       killingState: (framework.info.capabilities ?? []).some((c) => c.type === 'TASK_KILLING_STATE'),
@@ -176,7 +176,14 @@ export class CommandTasks {
         this.onTerminated(executor);
       },
       warn: (message) => this.context.logger.warn(message),
-    });
+      now: () => this.context.clock.now(),
+    };
+    if (task.health_check) {
+      driverOptions.healthCheck = task.health_check;
+      const grace = task.kill_policy?.grace_period;
+      if (grace) driverOptions.healthKillGraceMs = grace.nanoseconds / 1e6;
+    }
+    const driver = new CommandTaskDriver(driverOptions);
     this.drivers.set(executor, driver);
     return driver;
   }
