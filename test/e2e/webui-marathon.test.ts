@@ -122,6 +122,29 @@ describe('Marathon web UI in chromium', browserTestOptions(), () => {
     await screenshot(page, SHOTS, 'marathon-task-stdout');
   });
 
+  it('edits the configuration and restarts', async () => {
+    await page.goto(`${marathon}/ui/#/app?id=%2Fwebui%2Fhello`);
+    await page.getByRole('link', { name: 'Edit configuration' }).click();
+    const mem = page.locator('input[name=mem]');
+    await mem.waitFor();
+    assert.equal(await mem.inputValue(), '32');
+    assert.equal(await page.locator('textarea[name=labels]').inputValue(), 'tier=web');
+    await mem.fill('48');
+    await page.getByRole('button', { name: 'Change and deploy' }).click();
+    await page.waitForURL(/#\/app\?id=%2Fwebui%2Fhello/);
+    type AppDoc = { app: { mem: number; instances: number; labels: Record<string, string>; tasksRunning: number; deployments: unknown[] } };
+    const edited = await waitFor('mem 48', async () => {
+      const doc = await getJson<AppDoc>(`${marathon}/v2/apps/webui/hello`);
+      return doc.app.mem === 48 ? doc : undefined;
+    });
+    assert.deepEqual(edited.app.labels, { tier: 'web' }, 'the edit keeps what it did not touch');
+    assert.equal(edited.app.instances, 2);
+    await waitFor('the edit deployed', async () => (await getJson<AppDoc>(`${marathon}/v2/apps/webui/hello`)).app.deployments.length === 0, 60_000);
+    await page.getByRole('button', { name: 'Restart' }).click();
+    await page.getByText('Restart: deployment started.').waitFor();
+    await page.locator('[data-testid=instances]').filter({ hasText: '2 running of 2' }).waitFor({ timeout: 60_000 });
+  });
+
   it('destroys an app', async () => {
     await page.goto(`${marathon}/ui/#/app?id=%2Fwebui%2Fjson-app`);
     await page.getByRole('button', { name: 'Destroy' }).click();
