@@ -55,6 +55,15 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': banImports(['**/master/**', '**/agent/**', '**/cli/**'], 'Sandbox file serving is shared by master and agent and imports neither.') },
   },
   {
+    files: ['src/webui/src/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['node:*'], message: 'The web UI runs in the browser.' },
+        { regex: '^(\\.\\./){3,}', message: 'The web UI reads public endpoints only: no imports from outside src/webui/src.' },
+      ] }],
+    },
+  },
+  {
     files: ['src/simulator/**/*.ts'],
     rules: { 'no-restricted-imports': banImports(['**/master/**', '**/agent/**', '**/cli/**'], 'Simulated agents speak the public wire protocol, like a real agent.') },
   },
