@@ -43,7 +43,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
   let master: RunningMaster | undefined;
   const agents: Agent[] = [];
   // Frameworks started here (Chronos, Marathon), stopped before the cluster.
-  const services: Array<{ name: string; url: string; stop(): Promise<void> }> = [];
+  const services: LocalService[] = [];
   const stopAll = async (): Promise<void> => {
     for (const service of services.reverse()) await service.stop().catch(() => undefined);
     await Promise.all(agents.map((a) => a.stop({ killTasks: true }).catch(() => undefined)));
@@ -86,66 +86,53 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
   return 0;
 }
 
-/** Chronos as a framework of the local master, its state in `<work_dir>/chronos`. */
-async function startLocalChronos(
+/** A framework started inside `meseta local`, stopped before the cluster. */
+interface LocalService {
+  name: string;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a built-in framework (Marathon, Chronos) against the local master with
+ * its own SQLite store in `dir`; the store is closed when the framework stops
+ * (or fails to start).
+ */
+async function startLocalService(
+  name: string,
   ip: string,
-  masterPort: number,
-  port: number,
   dir: string,
-  logger: Logger,
-): Promise<{ name: string; url: string; stop(): Promise<void> }> {
-  const { startChronos } = await import('../../chronos/start-chronos.js');
-  ensureWritableDir(dir, 'Chronos state directory');
-  const store = new SqliteStore(join(dir, 'chronos.sqlite'));
-  const chronos = await startChronos({
-    master: `${ip}:${masterPort}`,
-    httpPort: port,
-    httpAddress: ip,
-    hostname: ip,
-    store,
-    logger: logger.child('chronos'),
-  }).catch(async (error: unknown) => {
+  dbFile: string,
+  start: (store: SqliteStore) => Promise<{ port: number; stop(): Promise<void> }>,
+): Promise<LocalService> {
+  ensureWritableDir(dir, `${name} state directory`);
+  const store = new SqliteStore(join(dir, dbFile));
+  const service = await start(store).catch(async (error: unknown) => {
     await store.close();
     throw error;
   });
   return {
-    name: 'Chronos API',
-    url: `http://${ip}:${chronos.port}/`,
+    name: `${name} API`,
+    url: `http://${ip}:${service.port}/`,
     stop: async () => {
-      await chronos.stop();
+      await service.stop();
       await store.close();
     },
   };
 }
 
 /** Marathon as a framework of the local master, its state in `<work_dir>/marathon`. */
-async function startLocalMarathon(
-  ip: string,
-  masterPort: number,
-  port: number,
-  dir: string,
-  logger: Logger,
-): Promise<{ name: string; url: string; stop(): Promise<void> }> {
+async function startLocalMarathon(ip: string, masterPort: number, port: number, dir: string, logger: Logger): Promise<LocalService> {
   const { startMarathon } = await import('../../marathon/start-marathon.js');
-  ensureWritableDir(dir, 'Marathon state directory');
-  const store = new SqliteStore(join(dir, 'marathon.db'));
-  const marathon = await startMarathon({
-    master: `${ip}:${masterPort}`,
-    httpPort: port,
-    httpAddress: ip,
-    hostname: ip,
-    store,
-    logger: logger.child('marathon'),
-  }).catch(async (error: unknown) => {
-    await store.close();
-    throw error;
-  });
-  return {
-    name: 'Marathon API',
-    url: `http://${ip}:${marathon.port}/`,
-    stop: async () => {
-      await marathon.stop();
-      await store.close();
-    },
-  };
+  return startLocalService('Marathon', ip, dir, 'marathon.db', (store) =>
+    startMarathon({ master: `${ip}:${masterPort}`, httpPort: port, httpAddress: ip, hostname: ip, store, logger: logger.child('marathon') }),
+  );
+}
+
+/** Chronos as a framework of the local master, its state in `<work_dir>/chronos`. */
+async function startLocalChronos(ip: string, masterPort: number, port: number, dir: string, logger: Logger): Promise<LocalService> {
+  const { startChronos } = await import('../../chronos/start-chronos.js');
+  return startLocalService('Chronos', ip, dir, 'chronos.sqlite', (store) =>
+    startChronos({ master: `${ip}:${masterPort}`, httpPort: port, httpAddress: ip, hostname: ip, store, logger: logger.child('chronos') }),
+  );
 }
