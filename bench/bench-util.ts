@@ -25,8 +25,33 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Spawns `node [nodeArgs] bin/meseta <args>` with output ignored (or to `stdio`). */
-export function spawnMeseta(args: string[], nodeArgs: string[] = [], stdio: 'ignore' | 'inherit' = 'ignore'): ChildProcess {
+/** Whether `port` can be bound on 127.0.0.1 right now. */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const server = net.createServer();
+    server.once('error', () => done(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => done(true)));
+  });
+}
+
+/**
+ * The first of `count` consecutive ports all free on 127.0.0.1 right now
+ * (for `meseta local --agent_port`, whose agent i listens on port + i), below
+ * the kernel's ephemeral range so outgoing connections do not take them.
+ * Throws after 100 tries.
+ */
+export async function freePortRange(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 10_000);
+    let ok = true;
+    for (let i = 0; i < count && ok; i++) ok = await portFree(base + i);
+    if (ok) return base;
+  }
+  throw new Error(`no ${count} consecutive free ports found`);
+}
+
+/** Spawns `node [nodeArgs] bin/meseta <args>` with output ignored (or inherited, or piped to the caller). */
+export function spawnMeseta(args: string[], nodeArgs: string[] = [], stdio: 'ignore' | 'inherit' | 'pipe' = 'ignore'): ChildProcess {
   return spawn(process.execPath, [...nodeArgs, MESETA, ...args], { stdio });
 }
 

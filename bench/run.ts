@@ -9,6 +9,9 @@ import { run as docker, dockerUnavailable } from './docker.js';
 import { run as start, START_TARGET_MS } from './start.js';
 import { run as placement, NOMAD_C1M_PER_SECOND } from './placement.js';
 import { run as masterScale, MESOS_PAPER_OVERHEAD_MS } from './master-scale.js';
+import { run as failover, FAILOVER_TARGET_AGENTS_PER_SECOND, FAILOVER_TARGET_FRAMEWORK_MS, MESOS_REREGISTRATION_PER_SECOND } from './failover.js';
+import { run as marathon, MARATHON_015_PER_SECOND, MARATHON_TARGET_REAL, MARATHON_TARGET_SIMULATED } from './marathon.js';
+import { zookeeperMissing } from '../test/support/zookeeper.js';
 
 const smoke = process.argv.includes('--smoke');
 const rows: Array<[string, string, string]> = [];
@@ -33,6 +36,31 @@ const pl = await placement({ smoke, print: false });
 rows.push([`placement: ${pl.tasks} tasks, 1 framework, ${pl.agents} simulated agents`, `${pl.runningPerSecond} tasks/s`, `${pl.ratioToNomad} × Nomad C1M (${NOMAD_C1M_PER_SECOND}/s), ACCEPT→RUNNING; placed at agents ${pl.placedPerSecond}/s`]);
 const ms = await masterScale({ smoke, print: false });
 rows.push([`master-scale: ${ms.agents} agents, ${ms.frameworks} frameworks, ACCEPT→RUNNING p50/p99`, `${ms.latencyMs.p50}/${ms.latencyMs.p99} ms`, `Mesos paper < ${MESOS_PAPER_OVERHEAD_MS} ms; ${ms.kbPerAgent} kB/agent, ${ms.kbPerTask} kB/task in the master`]);
+const zkMissing = zookeeperMissing();
+if (zkMissing) {
+  rows.push(['failover: 3 masters with --zk, SIGKILL the leader', 'skipped', zkMissing]);
+} else {
+  const fo = await failover({ smoke, print: false });
+  rows.push([
+    `failover: 3 masters, ${fo.agents} agents, ${fo.tasks} tasks; agents reregistered`,
+    `${fo.agentsReregisteredPerSecond} agents/s`,
+    `${fo.ratioToMesos} × Mesos 1.5 (${MESOS_REREGISTRATION_PER_SECOND}/s), target ${FAILOVER_TARGET_AGENTS_PER_SECOND}/s; all back ${fo.agentsBackAfterElectionMs} ms after election`,
+  ]);
+  rows.push([
+    `failover: leader serving after SIGKILL; frameworks back after election`,
+    `${fo.leaderServingMs}/${fo.frameworksBackAfterElectionMs} ms`,
+    `--zk_session_timeout=${fo.zkSessionTimeoutSecs}secs; target frameworks ≤ ${FAILOVER_TARGET_FRAMEWORK_MS} ms`,
+  ]);
+}
+const mt = await marathon({ smoke, print: false });
+for (const r of mt.runs) {
+  const target = r.cluster === 'simulated' ? MARATHON_TARGET_SIMULATED : MARATHON_TARGET_REAL;
+  rows.push([
+    `marathon: ${r.instances} instances on ${r.agents} ${r.cluster} agents, up / scale to 0`,
+    `${r.upPerSecond}/${r.downPerSecond} /s`,
+    `${Math.round((r.upPerSecond / MARATHON_015_PER_SECOND) * 10) / 10} × Marathon 0.15 (${MARATHON_015_PER_SECOND}/s), target ${target}/s`,
+  ]);
+}
 
 const width = Math.max(...rows.map((r) => r[0].length));
 process.stdout.write(`\nbenchmark${' '.repeat(width - 9)}  figure            ratio / note\n`);

@@ -17,8 +17,12 @@ import { childKey, encodeValue, keyPath, splitPrefix, storeVersion, znodeVersion
 import { joinZnodePath, parseZooKeeperUrl, type ZooKeeperUrl } from './zk-url.js';
 
 const EMPTY = Buffer.alloc(0);
-/** How many reads `list` keeps in flight at once. */
-const LIST_CONCURRENCY = 64;
+/**
+ * How many reads `list` keeps in flight at once. A newly elected master lists
+ * every admitted agent before it serves: at 64 in flight 2,000 agents took
+ * ~700 ms, at 1,000 ~260 ms (one session pipelines them; replies are small).
+ */
+const LIST_CONCURRENCY = 1000;
 /**
  * Bytes of znode data and paths per multi-op of `putMany`: well under the
  * 1 MiB `jute.maxbuffer`, whose excess makes the server drop the connection.
