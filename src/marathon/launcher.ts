@@ -326,7 +326,9 @@ export class Launcher {
     try {
       if (tasks.length > 0) {
         for (const t of tasks) this.options.logger.info(`Launching task ${t.task_id.value} on agent ${offer.hostname}`);
-        await client.launch([offer.id], tasks, { refuse_seconds: BUSY_REFUSE_SECONDS });
+        // With instances still waiting, the agent's leftovers must come back at once: a filter
+        // here capped launching at (agents × instances per offer) / BUSY_REFUSE_SECONDS.
+        await client.launch([offer.id], tasks, { refuse_seconds: busy ? 0 : BUSY_REFUSE_SECONDS });
       } else {
         const refuse = busy ? BUSY_REFUSE_SECONDS : this.options.declineOfferDurationMs / 1000;
         await client.decline([offer.id], { refuse_seconds: refuse });
