@@ -171,13 +171,12 @@ export class MasterLink {
         this.options.logger.info(`New master detected at ${masterPidOf(this.url)}`);
       }
     }
-    const buffered: AgentEvent[] = [];
-    let opened: OpenStream | undefined;
+    let opened: OpenStream;
+    // The transport delivers no event before openStream resolves, so the stream is recorded first.
     const handlers = {
       onEvent: (event: unknown) => {
         if (attempt !== this.attempt) return;
-        if (opened === undefined) buffered.push(event as AgentEvent);
-        else this.handleEvent(event as AgentEvent);
+        this.handleEvent(event as AgentEvent);
       },
       onClose: (error?: Error) => {
         if (attempt !== this.attempt) return;
@@ -199,7 +198,6 @@ export class MasterLink {
     this.stream = opened;
     const header = opened.headers['mesos-stream-id'];
     this.streamId = Array.isArray(header) ? header[0] : header;
-    for (const event of buffered.splice(0)) this.handleEvent(event);
   }
 
   private handleEvent(event: AgentEvent): void {
