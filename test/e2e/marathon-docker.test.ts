@@ -28,6 +28,7 @@ import { after, before, describe, it } from 'node:test';
 import { DockerEngine } from '../../src/agent/containerizer/docker-engine.js';
 import { DOCKER_LABELS } from '../../src/agent/containerizer/docker-naming.js';
 import { cleanupDirs, freePort, getJson, startLocal, stopAll, tempDir, waitFor, type LocalCluster } from './harness.js';
+import { NGINX, TOMCAT } from '../unit/marathon/seed-apps.js';
 
 const SOCKET = '/var/run/docker.sock';
 const HTTPD = 'meseta/httpd:local';
@@ -68,42 +69,9 @@ function seed(json: string): string {
   return json.replace(/"docker\.io\/(nginx|tomcat)"/, JSON.stringify(HTTPD));
 }
 
-// Seed 004's files as the user writes them (the blog's inline `#` remark is not part of the file).
-const NGINX_JSON = `{
-"id":"nginx",
-"cpus":0.2,
-"mem":32.0,
-"instances": 1,
-"constraints": [["hostname", "UNIQUE",""]],
-"container": {
-"type":"DOCKER",
-"docker": {
-"image": "docker.io/nginx",
-"network": "BRIDGE",
-"portMappings": [
-{"containerPort": 80, "hostPort": 0,"servicePort": 0, "protocol": "tcp" }
-]
-  }
-    }
-      }`;
-
-const TOMCAT_JSON = `{
-"id":"tomcat",
-"cpus":1,
-"mem":128,
-"instances": 1,
-"constraints": [["hostname", "UNIQUE",""]],
-"container": {
-"type":"DOCKER",
-"docker": {
-"image": "docker.io/tomcat",
-"network": "BRIDGE",
-"portMappings": [
-{"containerPort": 8080, "hostPort": 0,"servicePort": 0, "protocol": "tcp" }
-]
-  }
-    }
-      }`;
+// Seed 004's files as the user writes them: the same texts the unit tests validate.
+const NGINX_JSON = NGINX;
+const TOMCAT_JSON = TOMCAT;
 
 const FIXED_PORTS_JSON = NGINX_JSON.replace('"hostPort": 0,"servicePort": 0', `"hostPort": ${FIXED_HOST_PORT},"servicePort": 33180`).replace('"id":"nginx"', '"id":"nginx-fixed"');
 
