@@ -8,7 +8,7 @@
 #                          page below (test/e2e/docker.test.ts checks its text)
 #
 # Idempotent: installs docker.io/busybox-static only when missing (root on Debian),
-# starts dockerd only when it is not answering and its socket is absent, and
+# starts dockerd only when no dockerd process is running, and
 # re-imports an image only when it is missing or older than IMAGE_VERSION.
 set -euo pipefail
 
@@ -32,16 +32,37 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
-if ! docker info >/dev/null 2>&1; then
-  if [ ! -S "$SOCKET" ]; then
-    [ "$(id -u)" = 0 ] || fail "the Docker engine is not running and only root can start it"
-    echo "docker-images: starting dockerd (log: /tmp/dockerd.log)"
-    nohup dockerd >/tmp/dockerd.log 2>&1 &
-  fi
-  for _ in $(seq 1 60); do
-    docker info >/dev/null 2>&1 && break
+# Starts dockerd with extra flags "$@" and waits up to 120 s for it to answer;
+# fails early when the daemon exits (a kernel without iptables or overlayfs support).
+start_dockerd() {
+  echo "docker-images: starting dockerd $* (log: /tmp/dockerd.log)"
+  rm -f "$SOCKET"
+  nohup dockerd "$@" >>/tmp/dockerd.log 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 240); do
+    docker info >/dev/null 2>&1 && return 0
+    kill -0 "$pid" 2>/dev/null || break
     sleep 0.5
   done
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  tail -n 20 /tmp/dockerd.log >&2 || true
+  return 1
+}
+
+if ! docker info >/dev/null 2>&1; then
+  # A socket file alone proves nothing: a machine image or an earlier session can
+  # leave one behind with no engine behind it, so the test is a running dockerd.
+  if pgrep -x dockerd >/dev/null 2>&1; then
+    for _ in $(seq 1 240); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
+  else
+    [ "$(id -u)" = 0 ] || fail "the Docker engine is not running and only root can start it"
+    : >/tmp/dockerd.log
+    start_dockerd \
+      || start_dockerd --iptables=false --ip6tables=false \
+      || start_dockerd --iptables=false --ip6tables=false --storage-driver=vfs \
+      || true
+  fi
   docker info >/dev/null 2>&1 || fail "the Docker engine does not answer on $SOCKET (see /tmp/dockerd.log)"
 fi
 
