@@ -21,6 +21,7 @@ import type { JobRepository } from './job-repository.js';
 import { withSuccess } from './job-parse.js';
 import { offerSatisfies } from './constraints.js';
 import { RunStats } from './run-stats.js';
+import { TaskHistory } from './task-history.js';
 import { advanceAtLaunch, isExhausted, planTick } from './schedule/planner.js';
 import { TaskQueue, type QueuedTask } from './task-queue.js';
 import { buildTaskInfo, jobResources } from './task-info.js';
@@ -61,6 +62,8 @@ export interface JobSchedulerOptions {
   /** REVIVE when a task is queued, at most once per this many ms. */
   minReviveIntervalMs: number;
   timers?: Timers;
+  /** The framework id while known (recorded in the run history for sandbox links). */
+  frameworkId?: () => string | undefined;
 }
 
 interface RunningTask {
@@ -79,6 +82,8 @@ export class JobScheduler {
   readonly graph = new JobGraph();
   readonly queue = new TaskQueue();
   readonly stats = new RunStats();
+  /** The last runs of each job (`taskStatHistory`), in memory. */
+  readonly history = new TaskHistory();
   private readonly running = new Map<string, Map<string, RunningTask>>();
   private readonly retries = new Map<string, Set<unknown>>();
   private readonly seenTerminal = new Set<string>();
@@ -227,6 +232,17 @@ export class JobScheduler {
       const offer = offers[i]!;
       for (const { task, job } of launches) {
         this.markRunning(job.name, task.task_id.value, { agentId: offer.agent_id, state: 'TASK_STAGING' });
+        this.history.launched(
+          {
+            taskId: task.task_id.value,
+            jobName: job.name,
+            agentId: offer.agent_id.value,
+            hostname: offer.hostname,
+            frameworkId: this.options.frameworkId?.() ?? '',
+            executorId: task.executor?.executor_id.value ?? task.task_id.value,
+          },
+          this.now(),
+        );
         this.onLaunched(job);
       }
       calls.push(
@@ -236,6 +252,7 @@ export class JobScheduler {
             this.options.logger.warn(`LAUNCH failed: ${(e as Error).message}; requeueing`);
             for (const l of launches) {
               this.unmarkRunning(l.job.name, l.task.task_id.value);
+              this.history.discard(l.job.name, l.task.task_id.value);
               this.queue.enqueue(l.queued);
             }
           },
@@ -266,6 +283,7 @@ export class JobScheduler {
     }
     if (STARTED.has(status.state)) {
       if (this.seenTerminal.has(taskId)) return;
+      this.history.updated(id.jobName, taskId, status.state, this.now(), status.agent_id?.value);
       this.markRunning(id.jobName, taskId, { agentId: status.agent_id, state: status.state });
       const job = this.repo.get(id.jobName);
       if (job?.parents !== undefined) this.graph.resetInvocations(job.name);
@@ -276,6 +294,7 @@ export class JobScheduler {
     this.rememberTerminal(taskId);
     this.unmarkRunning(id.jobName, taskId);
     const now = this.now();
+    this.history.updated(id.jobName, taskId, status.state, now, status.agent_id?.value);
     const job = this.repo.get(id.jobName);
     if (!job) {
       this.options.logger.warn(`Job '${id.jobName}' of task '${taskId}' no longer exists`);
@@ -378,6 +397,7 @@ export class JobScheduler {
     this.retries.delete(name);
     this.repo.remove(name);
     this.stats.forget(name);
+    this.history.forget(name);
     this.graph.setJobs(this.repo.all());
     this.notify();
     return true;

@@ -36,6 +36,7 @@ import { createChronosApp } from './http/routes.js';
 import type { ApiCounters } from './http/metrics.js';
 import { DEFAULT_LEADER_PROXY, proxyToLeader, type LeaderProxyOptions } from './http/leader-proxy.js';
 import { SoloLeadership, type Leadership } from './leadership.js';
+import { createWebuiApp, isWebuiRequest } from './http/webui.js';
 
 /** Chronos's default HTTP port in Meseta (`meseta local --chronos_port`). */
 export const DEFAULT_CHRONOS_PORT = 4400;
@@ -82,6 +83,8 @@ export interface StartChronosOptions {
   createLeadership?: (self: { host: string; port: number }) => Leadership;
   /** Standby → leader relay timeouts. */
   leaderProxy?: LeaderProxyOptions;
+  /** Directory of the built web UI (holding `chronos.html`); default this checkout's `dist/webui`. */
+  webuiDir?: string;
 }
 
 /** A running Chronos. */
@@ -146,8 +149,14 @@ export async function startChronos(options: StartChronosOptions): Promise<Runnin
   let leadership: Leadership | undefined;
   let stopped = false;
   const self = (): string => `${advertised}:${port}`;
+  // The UI outlives terms: every instance, leader or not, serves the page itself.
+  const webui = await createWebuiApp(options.webuiDir);
 
   const front = http.createServer((req, res) => {
+    if (isWebuiRequest(req.method, req.url)) {
+      webui.routing(req, res);
+      return;
+    }
     if (term) {
       term.app.routing(req, res);
       return;
@@ -163,6 +172,7 @@ export async function startChronos(options: StartChronosOptions): Promise<Runnin
   try {
     port = await listen(front, httpAddress, options.httpPort);
   } catch (error) {
+    await webui.close();
     throw bindError(error, httpAddress, options.httpPort);
   }
   logger.info(`Chronos REST API listening on ${httpAddress}:${port}`);
@@ -233,8 +243,14 @@ export async function startChronos(options: StartChronosOptions): Promise<Runnin
       disableAfterFailures: options.disableAfterFailures ?? 0,
       declineFilters: declineMs !== undefined ? { refuse_seconds: declineMs / 1000 } : undefined,
       minReviveIntervalMs: options.minReviveIntervalMs ?? 1000,
+      frameworkId: () => link.client?.frameworkId?.value,
     });
-    const app = createChronosApp({ scheduler, repository, defaults, clock, leader: self, counters });
+    const framework = (): { master?: string; frameworkId?: string } => {
+      const client = link.client;
+      const master = client?.state === 'subscribed' ? client.master : undefined;
+      return { master: master ? `${master.host}:${master.port}` : undefined, frameworkId: client?.frameworkId?.value };
+    };
+    const app = createChronosApp({ scheduler, repository, defaults, clock, leader: self, counters, framework });
     await app.ready();
     const t: Term = { app, scheduler, repository, detector, link, ended: false };
     term = t;
@@ -284,6 +300,7 @@ export async function startChronos(options: StartChronosOptions): Promise<Runnin
     await leadership?.close().catch(() => undefined);
     front.closeAllConnections();
     await new Promise<void>((resolve) => front.close(() => resolve()));
+    await webui.close();
     throw error;
   }
 
@@ -299,6 +316,7 @@ export async function startChronos(options: StartChronosOptions): Promise<Runnin
       await leadership?.close();
       front.closeAllConnections();
       await new Promise<void>((resolve) => front.close(() => resolve()));
+      await webui.close();
     },
   };
 }

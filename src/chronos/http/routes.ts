@@ -16,6 +16,7 @@ import { parseJsonBody } from '../json-body.js';
 import { submitDependent, submitScheduled } from '../job-submission.js';
 import { graphCsv, graphDot } from '../graph-export.js';
 import { PERCENTILES, type PercentileName } from '../run-stats.js';
+import { taskStatJson } from '../task-history.js';
 import { parseTaskId } from '../task-id.js';
 import { metricsJson, type ApiCounters } from './metrics.js';
 
@@ -28,6 +29,18 @@ export interface ChronosHttpContext {
   /** `host:port` this instance advertises (`GET /leader`). */
   leader: () => string;
   counters: ApiCounters;
+  /**
+   * The Mesos master this instance follows now (`host:port` after redirects)
+   * and its framework id, each undefined while unknown (`GET /master`, a
+   * Meseta addition so UIs can link into the master's sandboxes).
+   */
+  framework?: () => { master?: string; frameworkId?: string };
+}
+
+/** `GET {prefix}/master`: Meseta's addition; nulls while not subscribed. */
+export interface MasterLink {
+  master: string | null;
+  frameworkId: string | null;
 }
 
 /** The two prefixes every scheduler route is served under. */
@@ -157,8 +170,13 @@ function registerScheduler(app: FastifyInstance, prefix: string, ctx: ChronosHtt
 
   app.get<{ Params: Params }>(`${prefix}/job/stat/:name`, async (req) => {
     requireJob(ctx, req.params.name);
-    // taskStatHistory needs Cassandra upstream; we keep none.
-    return { histogram: scheduler.stats.histogram(req.params.name), taskStatHistory: [] };
+    // Upstream the history lives in Cassandra; ours is the leader's memory (task-history.ts).
+    return { histogram: scheduler.stats.histogram(req.params.name), taskStatHistory: scheduler.history.of(req.params.name).map(taskStatJson) };
+  });
+
+  app.get(`${prefix}/master`, async (): Promise<MasterLink> => {
+    const link = ctx.framework?.() ?? {};
+    return { master: link.master ?? null, frameworkId: link.frameworkId ?? null };
   });
 
   app.get<{ Params: { percentile: string } }>(`${prefix}/stats/:percentile`, async (req) => {
