@@ -46,6 +46,17 @@ export interface AgentOptions {
    * left running; `cleanup` kills it and stops the agent (see recovery.ts).
    */
   recover?: 'reconnect' | 'cleanup';
+  /**
+   * `--reconfiguration_policy` (default `equal`): how the checkpointed agent
+   * info may differ from this one on recovery (checkpoint-compatibility.ts).
+   */
+  reconfigurationPolicy?: 'equal' | 'additive';
+  /**
+   * `--recovery_timeout` in ms (Mesos default 15 min): given to executors of
+   * checkpointing frameworks as MESOS_RECOVERY_TIMEOUT, how long they wait for
+   * a restarted agent before shutting down.
+   */
+  recoveryTimeoutMs?: number;
   /** `--strict` (default true): a recovery error stops the agent instead of being skipped. */
   strict?: boolean;
   /** `--registration_backoff_factor` in ms (default 1000). */

@@ -37,6 +37,7 @@ import { executorRunDir, linkLatestAgent } from './sandbox.js';
 import type { CheckpointRun } from './checkpoint-paths.js';
 import { CheckpointWriter } from './checkpoint-writer.js';
 import { recoverCheckpoints } from './recovery.js';
+import { IncompatibleAgentInfoError, checkAgentInfoCompatible } from './checkpoint-compatibility.js';
 import type { RecoveryPlan } from './recovery-plan.js';
 import type { ContainerInfoRuntime } from './containerizer/containerizer.js';
 import { allocatedResources, renderAgentState } from './state-json.js';
@@ -115,6 +116,8 @@ export class Agent {
   private readonly verbosity = new Verbosity();
   private readonly checkpoints: CheckpointWriter;
   private recoveryErrors = 0;
+  /** Set by `recover` when `--reconfiguration_policy` refuses the checkpointed agent info; thrown by `start` once bound. */
+  private incompatibleInfo?: Error;
 
   constructor(private readonly options: AgentOptions) {
     this.logger = options.logger ?? silentLogger;
@@ -221,6 +224,10 @@ export class Agent {
     } catch (error) {
       await app.close().catch(() => undefined);
       throw new Error(`Failed to bind to ${this.options.ip}:${this.options.port}: ${bindReason(error)}`);
+    }
+    if (this.incompatibleInfo) {
+      await app.close().catch(() => undefined);
+      throw this.incompatibleInfo;
     }
     this.app = app;
     const address = app.server.address();
@@ -598,7 +605,30 @@ export class Agent {
       containerizer: this.options.containerizer,
       writer: this.checkpoints,
       logger: this.logger,
+      reconfigurationPolicy: this.options.reconfigurationPolicy ?? 'equal',
+      checkAgentInfo: (checkpointed) =>
+        checkAgentInfoCompatible(
+          checkpointed,
+          {
+            hostname: this.options.hostname,
+            // Port 0 (tests: any free port) cannot be compared before binding.
+            port: this.options.port === 0 ? checkpointed.port : this.options.port,
+            resources: this.options.resources,
+            attributes: this.options.attributes,
+          },
+          this.options.reconfigurationPolicy ?? 'equal',
+        ),
     }).catch((error: Error) => {
+      if (error instanceof IncompatibleAgentInfoError) {
+        // Reported after binding, as Mesos (whose process listens before it recovers) would: a taken port is named first.
+        this.incompatibleInfo = new Error(
+          `Agent recovery failed: ${error.message}. Restart with the previous configuration` +
+            `${error.policy === 'equal' ? ' (or --reconfiguration_policy=additive if resources or attributes were only added)' : ''}, ` +
+            `or remove ${path.join(this.options.workDir, 'meta', 'slaves', 'latest')} to start as a new agent`,
+          { cause: error },
+        );
+        return { plan: undefined, runtimes: new Map<string, ContainerInfoRuntime>(), rebooted: false, errors: 0 };
+      }
       throw new Error(
         `Agent recovery failed: ${error.message}. To start anyway, restart with --strict=false (recovers what it can), ` +
           `or remove ${path.join(this.options.workDir, 'meta', 'slaves', 'latest')} to start as a new agent`,

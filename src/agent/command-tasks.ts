@@ -112,6 +112,7 @@ export class CommandTasks {
         shutdownGracePeriodMs: this.context.executorShutdownGraceMs(),
         allocationRole: role,
         flagVariables: options.executorEnvironmentVariables,
+        recoveryTimeoutMs: options.recoveryTimeoutMs,
         command,
       });
       const config: ContainerConfig = {

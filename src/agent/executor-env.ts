@@ -25,6 +25,12 @@ export interface ExecutorEnvInput {
   sandbox?: string;
   /** FrameworkInfo.checkpoint. */
   checkpoint: boolean;
+  /**
+   * `--recovery_timeout` in milliseconds: given as MESOS_RECOVERY_TIMEOUT
+   * (Mesos format, e.g. `15mins`) to executors of checkpointing frameworks,
+   * the only ones that wait for a restarted agent. Omitted: not set.
+   */
+  recoveryTimeoutMs?: number;
   /** Executor shutdown grace period in milliseconds. */
   shutdownGracePeriodMs: number;
   /** Role the task's resources are allocated to (`MESOS_ALLOCATION_ROLE`). */
@@ -53,6 +59,8 @@ export function buildExecutorEnv(input: ExecutorEnvInput): Record<string, string
   env['MESOS_SLAVE_PID'] = input.agentPid;
   env['MESOS_AGENT_ENDPOINT'] = input.agentEndpoint;
   env['MESOS_CHECKPOINT'] = input.checkpoint ? '1' : '0';
+  // As Mesos's executorEnvironment(): only a checkpointing executor outlives its agent, so only it needs the bound.
+  if (input.checkpoint && input.recoveryTimeoutMs !== undefined) env['MESOS_RECOVERY_TIMEOUT'] = formatDuration(input.recoveryTimeoutMs);
   env['MESOS_HTTP_COMMAND_EXECUTOR'] = input.httpCommandExecutor ? '1' : '0';
   env['MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD'] = formatDuration(input.shutdownGracePeriodMs);
   if (input.allocationRole !== undefined) env['MESOS_ALLOCATION_ROLE'] = input.allocationRole;

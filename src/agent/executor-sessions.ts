@@ -300,6 +300,7 @@ export class ExecutorSessions {
           checkpoint: framework.info.checkpoint ?? false,
           shutdownGracePeriodMs: this.shutdownGraceMs(executor),
           flagVariables: options.executorEnvironmentVariables,
+          recoveryTimeoutMs: options.recoveryTimeoutMs,
           command,
         }),
         stdoutPath: path.join(directory, 'stdout'),

@@ -12,11 +12,15 @@
  *   drop finished checkpoints
  *
  * The agent then rebuilds its model, streams and drivers from the plan
- * (`Agent.adoptRecovered`). Errors: `RecoveryError` in strict mode; without
- * it each problem is logged, counted and skipped.
+ * (`Agent.adoptRecovered`). Errors: `IncompatibleAgentInfoError` when the
+ * checkpointed agent info does not allow this start (any mode);
+ * `RecoveryError` in strict mode; without it each problem is logged, counted
+ * and skipped.
  */
 import { rm } from 'node:fs/promises';
+import type { AgentInfo } from '../mesos/types.js';
 import type { AgentLogger } from './agent-options.js';
+import { IncompatibleAgentInfoError, type ReconfigurationPolicy } from './checkpoint-compatibility.js';
 import { type CheckpointState, RecoveryError, checkpointedBootId, currentBootId, readCheckpoints } from './checkpoint-reader.js';
 import { frameworkMetaDir } from './checkpoint-paths.js';
 import type { CheckpointWriter } from './checkpoint-writer.js';
@@ -30,6 +34,14 @@ export interface RecoveryInput {
   containerizer: Containerizer;
   writer: CheckpointWriter;
   logger: AgentLogger;
+  /**
+   * Checks the checkpointed agent info against this start's
+   * (`--reconfiguration_policy`, checkpoint-compatibility.ts) before any
+   * container is touched: a reason string stops recovery.
+   */
+  checkAgentInfo?: (checkpointed: AgentInfo) => string | undefined;
+  /** The policy `checkAgentInfo` applies, for the error (default `equal`). */
+  reconfigurationPolicy?: ReconfigurationPolicy;
   /** The host's boot id now; read from /proc when not given. */
   bootId?: string;
 }
@@ -47,6 +59,7 @@ export interface RecoveryOutcome {
 
 /**
  * Runs the steps of the module comment.
+ * @throws IncompatibleAgentInfoError when `checkAgentInfo` refuses the checkpointed agent info.
  * @throws RecoveryError (strict mode) for unreadable checkpoints or a containerizer that cannot recover.
  */
 export async function recoverCheckpoints(input: RecoveryInput): Promise<RecoveryOutcome> {
@@ -64,6 +77,8 @@ export async function recoverCheckpoints(input: RecoveryInput): Promise<Recovery
   }
   if (bootNow !== undefined) writer.bootId(bootNow);
   if (!state) return outcome;
+  const incompatible = input.checkAgentInfo?.(state.agentInfo);
+  if (incompatible) throw new IncompatibleAgentInfoError(incompatible, input.reconfigurationPolicy ?? 'equal');
 
   for (const warning of state.warnings) logger.warn(warning);
   for (const error of state.errors) logger.error(`Skipped in non-strict recovery: ${error}`);

@@ -105,6 +105,8 @@ export async function startAgent(flags: AgentFlags, logger: Logger, flagStrings:
     executorReregistrationTimeoutMs: flags.executorReregistrationTimeout,
     recover: flags.recover,
     strict: flags.strict,
+    reconfigurationPolicy: flags.reconfigurationPolicy,
+    recoveryTimeoutMs: flags.recoveryTimeout,
     registrationBackoffFactorMs: flags.registrationBackoffFactor,
     executorEnvironmentVariables: flags.executorEnvironmentVariables,
     flags: flagStrings,

@@ -2,7 +2,8 @@
  * Agent recovery with separate `meseta master` and `meseta agent` processes:
  * a restarted agent (same work_dir) re-adopts what it was running, reports
  * what ended while it was down with the real exit status, re-sends
- * unacknowledged updates, and `--recover=cleanup` kills the old work. A
+ * unacknowledged updates, and `--recover=cleanup` kills the old work;
+ * `--reconfiguration_policy` decides whether changed resources may recover. A
  * partitioned agent (SIGSTOP past the ping allowance) gets its tasks back when
  * it returns. Every process is stopped by pid; task processes the test
  * learns of are killed in `after`.
@@ -56,7 +57,7 @@ async function startCluster(masterFlags: string[] = []): Promise<Cluster> {
 }
 
 /** Starts an agent on the cluster's fixed port and work_dir (a restart finds its checkpoints there). */
-function startAgent(cluster: Cluster, extra: string[] = []): Proc {
+function startAgent(cluster: Cluster, extra: string[] = [], resources = 'cpus:2;mem:1024;disk:1024'): Proc {
   return meseta([
     'agent',
     `--master=127.0.0.1:${cluster.masterPort}`,
@@ -64,7 +65,7 @@ function startAgent(cluster: Cluster, extra: string[] = []): Proc {
     `--port=${cluster.agentPort}`,
     `--work_dir=${join(cluster.dir, 'agent')}`,
     `--runtime_dir=${join(cluster.dir, 'run')}`,
-    '--resources=cpus:2;mem:1024;disk:1024',
+    `--resources=${resources}`,
     '--registration_backoff_factor=100ms',
     ...extra,
   ]);
@@ -244,6 +245,35 @@ describe('agent recovery', () => {
     const lost = await scheduler.update('not-checkpointed', 'TASK_LOST');
     assert.equal(lost.reason, 'REASON_AGENT_RESTARTED');
     await waitFor('the orphaned task killed', () => !alive(pid), 10_000);
+  });
+
+  it('--reconfiguration_policy: fewer cpus stop the restart with one clear line; additive lets more cpus recover the task', async () => {
+    const cluster = await startCluster();
+    let agent = startAgent(cluster);
+    const agentId = await activeAgent(cluster);
+    const scheduler = await framework(cluster, {});
+    const running = await launch(scheduler, 'reconfigured', 'sleep 60');
+    const pid = running.container_status!.executor_pid!;
+
+    await agent.stop('SIGKILL');
+    const refused = startAgent(cluster, [], 'cpus:1;mem:1024;disk:1024');
+    const exit = await refused.waitExit(30_000);
+    assert.notEqual(exit.code, 0, 'the agent refuses to start');
+    const lines = (refused.stdout + refused.stderr).split('\n').filter((l) => /Configuration change not permitted/.test(l));
+    assert.equal(lines.length, 1, refused.stdout + refused.stderr);
+    assert.match(lines[0]!, /under 'equal' policy: Resources changed from .*cpus\(\*\):2.* to .*cpus\(\*\):1/);
+    assert.ok(alive(pid), 'a refused restart leaves the task running');
+
+    const shrunk = startAgent(cluster, ['--reconfiguration_policy=additive'], 'cpus:1;mem:1024;disk:1024');
+    assert.notEqual((await shrunk.waitExit(30_000)).code, 0);
+    assert.match(shrunk.stdout + shrunk.stderr, /under 'additive' policy: Value of scalar resource 'cpus' decreased from 2 to 1/);
+
+    agent = startAgent(cluster, ['--reconfiguration_policy=additive'], 'cpus:4;mem:1024;disk:1024');
+    await agent.waitForOutput(/Recovering agent .*1 task\(s\)/);
+    await agent.waitForOutput(/Re-registered with master/);
+    assert.equal(await activeAgent(cluster), agentId, 'same agent id');
+    assert.equal(await masterTaskState(cluster, 'reconfigured'), 'TASK_RUNNING');
+    assert.ok(alive(pid), 'the task survived every restart');
   });
 
   it('starts as a new agent after a reboot (boot id changed)', async () => {
