@@ -23,6 +23,8 @@ export MESETA_REQUIRE_ZOOKEEPER=1
 bash scripts/setup/docker-images.sh
 # Docker tests need the engine and the local images: as root they fail, never skip, without them.
 if [ "$(id -u)" = 0 ]; then export MESETA_REQUIRE_DOCKER=1; fi
+# Multi-host HA tests run in network namespaces: as root they fail, never skip, without `ip`.
+if [ "$(id -u)" = 0 ]; then export MESETA_REQUIRE_NETNS=1; fi
 bash scripts/setup/chromium.sh
 # Web UI tests drive Debian's chromium: they fail, never skip, when it is missing.
 export MESETA_REQUIRE_BROWSER=1
