@@ -1,6 +1,7 @@
 /**
- * Build of the web UI: two pages (`index.html` for the master at `/`,
- * `marathon.html` for Marathon at `/ui/`) sharing one set of hashed assets in
+ * Build of the web UI: three pages (`index.html` for the master at `/`,
+ * `marathon.html` for Marathon at `/ui/`, `chronos.html` for Chronos at `/`
+ * on its own port) sharing one set of hashed assets in
  * `dist/webui/assets/`. Paths are relative (`./assets/…`) so the same files
  * serve under any prefix. Nothing is fetched at run time: every library is
  * bundled.
@@ -23,7 +24,7 @@ export default defineConfig({
     target: 'es2022',
     chunkSizeWarningLimit: 300,
     rollupOptions: {
-      input: { master: resolve(here, 'index.html'), marathon: resolve(here, 'marathon.html') },
+      input: { master: resolve(here, 'index.html'), marathon: resolve(here, 'marathon.html'), chronos: resolve(here, 'chronos.html') },
     },
   },
 });
