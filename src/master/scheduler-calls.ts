@@ -483,6 +483,9 @@ export function reconcile(
       continue;
     }
     const agentId = entry.agent_id?.value;
+    // As Mesos: an agent known from the registry but not back yet after a master failover may still
+    // run the task — no reply (the framework asks again), never a TASK_GONE/UNKNOWN that gets it relaunched.
+    if (master.registry.isRecovering(agentId)) continue;
     const agent = agentId ? master.agents.get(agentId) : undefined;
     const state = !agentId || !agent ? 'TASK_UNKNOWN' : agent.state === 'unreachable' ? 'TASK_UNREACHABLE' : 'TASK_GONE';
     reply({

@@ -1,13 +1,14 @@
 /**
  * A real ZooKeeper ensemble for tests: Debian's `zookeeper` package run as 1 or
- * 3 JVMs on free 127.0.0.1 ports, each with its own data directory, stopped by
- * pid. Every wait is bounded. Plus a TCP proxy that can silently cut a client
+ * 3 JVMs on free 127.0.0.1 ports — or, with `placement`, each on its own host
+ * (a network namespace) at the standard ports — each with its own data
+ * directory, stopped by pid. Every wait is bounded. Plus a TCP proxy that can silently cut a client
  * off (a partition), which a stopped server cannot imitate (its sockets reset).
  *
  * When ZooKeeper is missing, tests skip — unless MESETA_REQUIRE_ZOOKEEPER=1,
  * in which case they run and fail on the missing package (CI sets it).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -47,6 +48,17 @@ export interface ZooKeeperServerInfo {
   quorumPort: number;
   electionPort: number;
   dir: string;
+  /** Address the server listens on and peers reach it at (127.0.0.1 unless placed on a host). */
+  host: string;
+}
+
+/**
+ * Where one server runs when the ensemble is spread over hosts (network
+ * namespaces, see netns.ts): its address, and how to start a process there.
+ */
+export interface ZooKeeperPlacement {
+  address: string;
+  spawn(command: string, args: string[], options: SpawnOptions): ChildProcess;
 }
 
 /** Tunables; `tickTimeMs` sets the session timeout bounds ([2, 20] × tick). */
@@ -55,6 +67,12 @@ export interface EnsembleOptions {
   tickTimeMs?: number;
   /** Bound on each server becoming ready, ms. */
   startTimeoutMs?: number;
+  /**
+   * One placement per server (its length sets the size): each server runs on
+   * its own host at the standard ports 2181/2888/3888. Default: all on
+   * 127.0.0.1 at free ports.
+   */
+  placement?: ZooKeeperPlacement[];
 }
 
 /** A running ensemble. Always `await ensemble.stopAll()` in an `after` hook. */
@@ -65,18 +83,26 @@ export class ZooKeeperEnsemble {
     readonly servers: ZooKeeperServerInfo[],
     private readonly root: string,
     private readonly startTimeoutMs: number,
+    private readonly placement?: ZooKeeperPlacement[],
   ) {}
 
   /** Starts `size` servers and waits until each serves (standalone, leader or follower). Throws with the logs if not in time. */
   static async start(options: EnsembleOptions = {}): Promise<ZooKeeperEnsemble> {
     const missing = zookeeperMissing();
     if (missing) throw new Error(missing);
-    const size = options.size ?? 1;
+    const placement = options.placement;
+    const size = placement?.length ?? options.size ?? 1;
     const tick = options.tickTimeMs ?? 500;
     const root = mkdtempSync(join(tmpdir(), 'meseta-zk-'));
     const servers: ZooKeeperServerInfo[] = [];
     for (let id = 1; id <= size; id++) {
-      servers.push({ id, clientPort: await freePort(), quorumPort: await freePort(), electionPort: await freePort(), dir: join(root, `server-${id}`) });
+      const dir = join(root, `server-${id}`);
+      const place = placement?.[id - 1];
+      servers.push(
+        place
+          ? { id, clientPort: 2181, quorumPort: 2888, electionPort: 3888, dir, host: place.address }
+          : { id, clientPort: await freePort(), quorumPort: await freePort(), electionPort: await freePort(), dir, host: '127.0.0.1' },
+      );
     }
     for (const server of servers) {
       mkdirSync(join(server.dir, 'data'), { recursive: true });
@@ -87,16 +113,18 @@ export class ZooKeeperEnsemble {
         'syncLimit=5',
         `dataDir=${join(server.dir, 'data')}`,
         `clientPort=${server.clientPort}`,
-        'clientPortAddress=127.0.0.1',
+        `clientPortAddress=${server.host}`,
         // The AdminServer would take port 8080 (clashing with Marathon and other servers).
         'admin.enableServer=false',
         '4lw.commands.whitelist=srvr,ruok',
         'maxClientCnxns=0',
-        ...(size > 1 ? servers.map((s) => `server.${s.id}=127.0.0.1:${s.quorumPort}:${s.electionPort}`) : []),
+        ...(size > 1 ? servers.map((s) => `server.${s.id}=${s.host}:${s.quorumPort}:${s.electionPort}`) : []),
+        // Placed on hosts, a server must listen for peers on its own address only (another host has the same ports).
+        ...(placement ? ['quorumListenOnAllIPs=false'] : []),
       ];
       writeFileSync(join(server.dir, 'zoo.cfg'), `${lines.join('\n')}\n`);
     }
-    const ensemble = new ZooKeeperEnsemble(servers, root, options.startTimeoutMs ?? 30_000);
+    const ensemble = new ZooKeeperEnsemble(servers, root, options.startTimeoutMs ?? 30_000, placement);
     try {
       for (const server of servers) ensemble.spawn(server);
       await Promise.all(servers.map((s) => ensemble.waitServing(s.id)));
@@ -107,9 +135,9 @@ export class ZooKeeperEnsemble {
     return ensemble;
   }
 
-  /** `127.0.0.1:p1,127.0.0.1:p2,…` (all servers, running or not). */
+  /** `host1:p1,host2:p2,…` (all servers, running or not; hosts are 127.0.0.1 unless placed). */
   get connectString(): string {
-    return this.servers.map((s) => `127.0.0.1:${s.clientPort}`).join(',');
+    return this.servers.map((s) => `${s.host}:${s.clientPort}`).join(',');
   }
 
   /** `zk://<all servers><path>`. */
@@ -149,7 +177,8 @@ export class ZooKeeperEnsemble {
 
   /** `standalone`, `leader`, `follower`, or undefined when server `id` does not serve. */
   async mode(id: number): Promise<string | undefined> {
-    const reply = await fourLetterWord(this.server(id).clientPort, 'srvr').catch(() => '');
+    const server = this.server(id);
+    const reply = await fourLetterWord(server.clientPort, 'srvr', server.host).catch(() => '');
     return /^Mode: (\w+)/m.exec(reply)?.[1];
   }
 
@@ -184,20 +213,19 @@ export class ZooKeeperEnsemble {
 
   private spawn(server: ZooKeeperServerInfo): void {
     const log = openSync(join(server.dir, 'zookeeper.log'), 'a');
-    const child = spawn(
-      JAVA,
-      [...JVM_FLAGS, '-cp', CLASSPATH, `-Dzookeeper.log.dir=${server.dir}`, 'org.apache.zookeeper.server.quorum.QuorumPeerMain', join(server.dir, 'zoo.cfg')],
-      { stdio: ['ignore', log, log] },
-    );
+    const args = [...JVM_FLAGS, '-cp', CLASSPATH, `-Dzookeeper.log.dir=${server.dir}`, 'org.apache.zookeeper.server.quorum.QuorumPeerMain', join(server.dir, 'zoo.cfg')];
+    const options: SpawnOptions = { stdio: ['ignore', log, log] };
+    const place = this.placement?.[server.id - 1];
+    const child = place ? place.spawn(JAVA, args, options) : spawn(JAVA, args, options);
     closeSync(log);
     this.processes.set(server.id, child);
   }
 }
 
-/** Sends a four-letter command and returns the whole reply (bounded: 2 s). */
-export function fourLetterWord(port: number, word: string): Promise<string> {
+/** Sends a four-letter command to `host:port` and returns the whole reply (bounded: 2 s). */
+export function fourLetterWord(port: number, word: string, host = '127.0.0.1'): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1', () => socket.end(word));
+    const socket = net.connect(port, host, () => socket.end(word));
     let reply = '';
     socket.setTimeout(2000, () => socket.destroy(new Error(`${word} on ${port}: timeout`)));
     socket.on('data', (chunk: Buffer) => (reply += chunk.toString()));

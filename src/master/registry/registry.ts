@@ -65,11 +65,26 @@ export class Registry {
     this.batchWindowMs = options.batchWindowMs ?? DEFAULT_BATCH_WINDOW_MS;
   }
 
+  /**
+   * Agents recovered from the registry that have not registered or
+   * reregistered with this master yet (Mesos `slaves.recovered`): until they
+   * do, the master cannot say whether their tasks exist, so explicit
+   * reconciliation of an unknown task on one of them gets no reply.
+   */
+  private readonly recoveredAgents = new Set<string>();
+
   /** Reads everything persisted by earlier masters. */
   async recover(): Promise<RecoveredRegistry> {
     const agents = await this.store.list<RegistryAgent>(AGENTS);
     const frameworks = await this.store.list<RegistryFramework>(FRAMEWORKS);
+    // Agents already unreachable stay so (Mesos `slaves.unreachable`); only the others are awaited.
+    for (const e of agents) if (e.value.unreachableTime === undefined) this.recoveredAgents.add(e.value.info.id.value);
     return { agents: agents.map((e) => e.value), frameworks: frameworks.map((e) => e.value) };
+  }
+
+  /** Whether agent `id` was recovered and has not come back yet; without `id`: whether any such agent remains. */
+  isRecovering(id?: string): boolean {
+    return id === undefined ? this.recoveredAgents.size > 0 : this.recoveredAgents.has(id);
   }
 
   /**
@@ -77,6 +92,7 @@ export class Registry {
    * with the Store's error if that batch failed.
    */
   admitAgent(agent: RegistryAgent): Promise<void> {
+    this.recoveredAgents.delete(agent.info.id.value);
     return new Promise((resolve, reject) => {
       const key = AGENTS + agent.info.id.value;
       const queued = this.pending.get(key);
@@ -135,6 +151,7 @@ export class Registry {
 
   /** Forgets an agent (removed for good). */
   async removeAgent(agentId: string): Promise<void> {
+    this.recoveredAgents.delete(agentId);
     await this.flush();
     await this.store.delete(AGENTS + agentId);
   }
