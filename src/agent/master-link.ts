@@ -105,9 +105,7 @@ export class MasterLink {
     this.stopped = false;
     if (this.options.detector) {
       // A new leader: drop the stream to the old one; the reconnect asks the detector again.
-      this.stopFollowing = this.options.detector.onChange((leader) => {
-        if (`http://${leader.host}:${leader.port}` !== this.url) this.reconnect(`new leader at ${leader.host}:${leader.port}`);
-      });
+      this.stopFollowing = this.options.detector.onChange((leader) => this.leaderChanged(leader));
     } else {
       this.options.logger.info(`New master detected at ${masterPidOf(this.url)}`);
     }
@@ -115,6 +113,28 @@ export class MasterLink {
   }
 
   private stopFollowing: (() => void) | undefined;
+
+  /**
+   * A new leading master was detected (Mesos's `Slave::detected`): the backoff
+   * starts afresh at `--registration_backoff_factor`, and the next attempt goes
+   * out after a random delay in [0, factor] — also when a retry was waiting out
+   * a longer, doubled backoff after failing against the old leader.
+   */
+  private leaderChanged(leader: { host: string; port: number }): void {
+    if (this.stopped) return;
+    const url = `http://${leader.host}:${leader.port}`;
+    if (url === this.url && (this.stream || !this.retryTimer)) return;
+    this.backoffMs = this.options.registrationBackoffFactorMs;
+    if (this.stream) {
+      this.reconnect(`new leader at ${leader.host}:${leader.port}`);
+      return;
+    }
+    if (this.retryTimer) {
+      clearTimeout(this.retryTimer);
+      this.retryTimer = undefined;
+      this.scheduleRetry(`new leader at ${leader.host}:${leader.port}`);
+    }
+  }
 
   /** Closes the stream and stops reconnecting. */
   stop(): void {

@@ -39,7 +39,7 @@ export function registerAgent(master: Master, call: RegisterCall, response: Serv
   void master.registry.admitAgent({ info: agent.info, pid }).catch((error: Error) => {
     master.logger.error(`Failed to admit agent ${id} in the registry: ${error.message}`);
   });
-  master.scheduleAllocation();
+  master.scheduleAllocation([id]);
 }
 
 /**
@@ -132,7 +132,7 @@ export function reregisterAgent(master: Master, call: ReregisterCall, response: 
   void master.registry.admitAgent({ info: agent.info, pid: agent.pid }).catch((error: Error) => {
     master.logger.error(`Failed to re-admit agent ${id} in the registry: ${error.message}`);
   });
-  master.scheduleAllocation();
+  master.scheduleAllocation([id]);
 }
 
 /**

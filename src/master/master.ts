@@ -87,6 +87,13 @@ export class Master {
   electedTime?: number;
   readonly heartbeatIntervalMs: number;
   private allocationPending = false;
+  /**
+   * Agents whose resources changed since the last pass (added, reregistered,
+   * resources given back); `undefined` while a full pass is due instead.
+   */
+  private allocationAgents: Set<string> | undefined = new Set();
+  /** Settles when the registry recovery of `elect()` is done; undefined when not electing. */
+  private recovery?: Promise<void>;
   private allocationTimer?: NodeJS.Timeout;
   private filterTimer?: NodeJS.Timeout;
   private pingTimer?: NodeJS.Timeout;
@@ -167,22 +174,54 @@ export class Master {
     else this.logger.warn('No master is currently leading');
   }
 
-  /** This master now leads: recovers the registry and starts offering resources. */
+  /**
+   * True between ZooKeeper electing this master and its registry recovery
+   * finishing: requests are held (see `whenRecovered`) rather than redirected
+   * to the previous leader, which is usually the master that just died.
+   */
+  get recovering(): boolean {
+    return this.recovery !== undefined && !this.isLeader;
+  }
+
+  /** Resolves once the recovery in progress is done (at once when none is). Never rejects. */
+  whenRecovered(): Promise<void> {
+    return this.recovery ?? Promise.resolve();
+  }
+
+  /**
+   * This master now leads: recovers the registry and starts offering resources.
+   * It names itself leader at once (Mesos's `Master::detected` sets `leader`
+   * before `recover()`), so calls arriving during recovery wait for it instead
+   * of being sent to the old leader. Throws what the registry's `recover` throws.
+   */
   async elect(): Promise<void> {
-    if (this.isLeader) return;
+    if (this.isLeader || this.recovery) return this.recovery;
     const o = this.options;
-    const recovered = await this.registry.recover();
-    if (recovered.agents.length > 0 || recovered.frameworks.length > 0) {
-      o.logger.info(
-        `Recovered ${recovered.agents.length} agents and ${recovered.frameworks.length} frameworks from the registry`,
-      );
-    }
     this.leaderInfo = { id: this.id, pid: this.pid, hostname: o.hostname, port: o.port };
     o.logger.info(`The newly elected leader is ${this.pid} with id ${this.id}`);
-    o.logger.info('Elected as the leading master!');
-    this.electedTime = this.nowSecs();
-    this.allocationTimer = setInterval(() => this.allocate(), o.allocationIntervalMs);
-    this.pingTimer = setInterval(() => this.pingAgents(), o.agentPingTimeoutMs);
+    let settle!: () => void;
+    this.recovery = new Promise<void>((resolve) => {
+      settle = resolve;
+    });
+    try {
+      const recovered = await this.registry.recover();
+      if (recovered.agents.length > 0 || recovered.frameworks.length > 0) {
+        o.logger.info(
+          `Recovered ${recovered.agents.length} agents and ${recovered.frameworks.length} frameworks from the registry`,
+        );
+      }
+      o.logger.info('Elected as the leading master!');
+      this.electedTime = this.nowSecs();
+      this.allocationTimer = setInterval(() => this.allocate(), o.allocationIntervalMs);
+      this.pingTimer = setInterval(() => this.pingAgents(), o.agentPingTimeoutMs);
+    } catch (error) {
+      // Not leading after all: held requests then get 503 (the process aborts anyway).
+      this.recovery = undefined;
+      this.leaderInfo = undefined;
+      throw error;
+    } finally {
+      settle();
+    }
   }
 
   /** Stops timers and closes every stream. Frameworks and agents are left as they are in the registry. */
@@ -212,24 +251,33 @@ export class Master {
   // ---- allocation and offers ---------------------------------------------
 
   /**
-   * Asks for an allocation pass soon. Passes triggered by events are coalesced
-   * into one per turn of the event loop, so resources freed by a burst of
-   * updates are re-offered at once rather than on the next interval tick.
+   * Asks for an allocation pass soon: over `agentIds` only when given (an
+   * agent added or reregistered, resources given back on it — Mesos's
+   * `allocate(slaveId)`), else over every agent. Requests are coalesced into
+   * one pass per turn of the event loop, so a burst of thousands of
+   * reregistrations costs one pass over those agents, not one full pass each.
+   * The periodic pass (`--allocation_interval`) still covers every agent.
    */
-  scheduleAllocation(): void {
-    if (this.allocationPending || this.stopped) return;
+  scheduleAllocation(agentIds?: Iterable<string>): void {
+    if (this.stopped) return;
+    if (agentIds === undefined) this.allocationAgents = undefined;
+    else if (this.allocationAgents) for (const id of agentIds) this.allocationAgents.add(id);
+    if (this.allocationPending) return;
     this.allocationPending = true;
     setImmediate(() => {
       this.allocationPending = false;
-      this.allocate();
+      const agents = this.allocationAgents;
+      this.allocationAgents = new Set();
+      if (agents === undefined) this.allocate();
+      else if (agents.size > 0) this.allocate([...agents]);
     });
   }
 
-  /** One allocation pass: turns allocator decisions into OFFERS events. */
-  allocate(): void {
+  /** One allocation pass (over `agentIds` only, when given): turns allocator decisions into OFFERS events. */
+  allocate(agentIds?: string[]): void {
     if (this.stopped) return;
     const now = this.clock.now();
-    const allocations = this.allocator.allocate(now);
+    const allocations = this.allocator.allocate(now, agentIds);
     this.metrics.allocationRuns++;
     const byFramework = new Map<FrameworkRecord, Offer[]>();
     for (const allocation of allocations) {
@@ -315,7 +363,7 @@ export class Master {
       refuseSeconds,
       this.clock.now(),
     );
-    this.scheduleAllocation();
+    this.scheduleAllocation([offer.agent_id.value]);
   }
 
   /** Normalises `Filters.refuse_seconds` as Mesos: default 5, negative → default, capped at a year. */
@@ -351,7 +399,7 @@ export class Master {
   /** Gives a terminal task's resources back to the allocator. */
   private releaseTaskResources(task: MasterTask): void {
     this.allocator.recoverResources(task.frameworkId, task.agentId, task.role, task.resources, 0, this.clock.now());
-    this.scheduleAllocation();
+    this.scheduleAllocation([task.agentId]);
   }
 
   /**
@@ -479,7 +527,7 @@ export class Master {
     const resources = executor.info.resources ?? [];
     if (resources.length > 0) {
       this.allocator.recoverResources(frameworkId, agent.id, executor.role, withAllocationRole(resources, executor.role), 0, this.clock.now());
-      this.scheduleAllocation();
+      this.scheduleAllocation([agent.id]);
     }
   }
 

@@ -165,6 +165,10 @@ export class SchedulerClient {
   private closeReason?: Error;
   private tearingDown = false;
   private subscribedOnce = false;
+  /** Stops following the detector's leader changes (set while subscribing or subscribed). */
+  private unfollowLeader?: () => void;
+  /** A new leader was detected: the next connection attempt goes out without waiting. */
+  private leaderChanged = false;
   private firstSubscription?: { resolve(info: SubscribedInfo): void; reject(error: Error): void };
 
   constructor(options: SchedulerClientOptions) {
@@ -220,14 +224,40 @@ export class SchedulerClient {
     const promise = new Promise<SubscribedInfo>((resolve, reject) => {
       this.firstSubscription = { resolve, reject };
     });
+    this.unfollowLeader = this.options.detector.onChange((leader) => this.onLeaderChange(leader));
     void this.connectLoop(false);
     return promise;
+  }
+
+  /**
+   * The detector reports a new leading master. As Mesos's scheduler library
+   * (`MesosProcess::detected`), connect to it at once: a retry waiting out its
+   * backoff is woken, a stream to another master is dropped.
+   */
+  private onLeaderChange(leader: MasterAddress): void {
+    if (this.currentState === 'closed' || this.currentState === 'idle') return;
+    const same = this.leader !== undefined && this.leader.host === leader.host && this.leader.port === leader.port;
+    if (this.currentState === 'subscribed') {
+      if (same) return;
+      this.log('info', `New leading master detected at ${leader.host}:${leader.port}; resubscribing there`);
+      this.leaderChanged = true;
+      this.failures = 0;
+      const stream = this.stream;
+      this.closeReason = new Error(`New leading master detected at ${leader.host}:${leader.port}`);
+      if (stream) stream.close();
+      return;
+    }
+    this.leaderChanged = true;
+    this.failures = 0;
+    this.wakeRetry?.();
   }
 
   /** Closes the stream and stops reconnecting; the master keeps the framework for its failover_timeout. Idempotent. */
   close(): void {
     if (this.currentState === 'closed') return;
     this.currentState = 'closed';
+    this.unfollowLeader?.();
+    this.unfollowLeader = undefined;
     this.clearHeartbeatTimer();
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.wakeRetry?.();
@@ -382,9 +412,14 @@ export class SchedulerClient {
   private async connectLoop(waitFirst: boolean): Promise<void> {
     let wait = waitFirst;
     while (this.currentState === 'connecting') {
+      if (this.leaderChanged) {
+        this.leaderChanged = false;
+        wait = false;
+      }
       if (wait) {
         const delayMs = backoffDelayMs(this.failures, this.options.backoff, this.options.random());
         await this.sleep(delayMs);
+        this.leaderChanged = false;
         if (this.currentState !== 'connecting') return;
       }
       wait = true;
@@ -401,7 +436,8 @@ export class SchedulerClient {
         const delayMs = backoffDelayMs(this.failures, this.options.backoff, this.options.random());
         this.failures++;
         this.listeners.emit('reconnecting', { attempt: this.failures, delayMs, error: reason });
-        await this.sleep(delayMs);
+        if (!this.leaderChanged) await this.sleep(delayMs);
+        this.leaderChanged = false;
         wait = false;
       }
     }
@@ -411,6 +447,7 @@ export class SchedulerClient {
     return new Promise((resolve) => {
       this.wakeRetry = () => {
         this.wakeRetry = undefined;
+        clearTimeout(this.retryTimer);
         resolve();
       };
       this.retryTimer = setTimeout(() => this.wakeRetry?.(), ms);

@@ -49,6 +49,15 @@ export function createMasterServer(master: Master): FastifyInstance {
   // everything else goes to the leader (307) or fails while none is known (503).
   app.addHook('onRequest', (request, reply, done) => {
     if (master.isLeader || servedWithoutLeadership(request.url)) return done();
+    if (master.recovering) {
+      // Elected, registry still loading: hold the call (agents reregistering, frameworks
+      // resubscribing) rather than redirect it to the previous, usually dead, leader.
+      void master.whenRecovered().then(() => {
+        if (master.isLeader) done();
+        else void reply.code(503).type('text/plain').send('No leader elected');
+      });
+      return;
+    }
     const leader = master.leaderInfo;
     if (!leader) {
       void reply.code(503).type('text/plain').send('No leader elected');
