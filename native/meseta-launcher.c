@@ -27,11 +27,30 @@
  *   4. it reaps the child and writes the raw wait status as decimal text to the
  *      status file (tmp + rename), then exits with the shell's encoding:
  *      exit code N, or 128 + signal number; 125 for a launcher usage error.
+ *   5. before writing the status it sweeps the task's session: what the task
+ *      left running (background children, its process group) is SIGKILLed and
+ *      the status file gets a second line `swept`, so an agent running without
+ *      cgroups need not scan /proc itself (Mesos kills the rest of a command
+ *      task's container when the task ends; this is that kill, done earlier).
+ *
+ * Server mode, `meseta-launcher --serve`: a small fork server the agent starts
+ * once, because forking the agent's large Node.js process per task costs several
+ * milliseconds of its CPU while forking this one costs microseconds. Requests on
+ * stdin, each `<length>\n<payload>`, the payload NUL-separated:
+ *   id NUL argc NUL arg... NUL envc NUL env... NUL
+ * (args as in the usage above, without the program name and --report_fd). For
+ * each, the server forks a launcher (steps 1-5, with the request's environment)
+ * and answers on stdout, a line each:
+ *   spawned <id> <launcher pid> ok <task pid> | spawned <id> <launcher pid> error <reason>
+ *   exited <launcher pid> <raw wait status>
+ * At end of input it exits and leaves its launchers running (they outlive the
+ * agent, as always).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
@@ -224,51 +243,92 @@ static pid_t reap(pid_t pid, int *status) {
   return r;
 }
 
-static void write_status(const struct options *o, int status) {
-  char text[32];
-  snprintf(text, sizeof text, "%d\n", status);
+static void write_status(const struct options *o, int status, int swept) {
+  char text[48];
+  snprintf(text, sizeof text, swept ? "%d\nswept\n" : "%d\n", status);
   if (write_file_atomically(o->status_file, text) != 0)
     fprintf(stderr, "meseta-launcher: cannot write %s: %s\n", o->status_file, strerror(errno));
 }
 
-int main(int argc, char **argv) {
-  struct options o;
-  if (parse_options(argc, argv, &o) != 0) {
-    fprintf(stderr, "meseta-launcher: bad usage (see the header of meseta-launcher.c)\n");
-    return EXIT_USAGE;
+/* Live members of session `sid` (or process group `sid`), at most `max`; -1 if /proc is unreadable. */
+static int session_members(pid_t sid, pid_t *out, int max) {
+  DIR *d = opendir("/proc");
+  if (!d) return -1;
+  int n = 0;
+  struct dirent *e;
+  char path[300], buf[512];
+  while ((e = readdir(d)) != NULL && n < max) {
+    if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+    snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    ssize_t len = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (len <= 0) continue;
+    buf[len] = '\0';
+    /* comm may hold spaces and parentheses: the fields start after the last ')'. */
+    char *p = strrchr(buf, ')');
+    char state;
+    int ppid, pgrp, session;
+    if (!p || sscanf(p + 1, " %c %d %d %d", &state, &ppid, &pgrp, &session) != 4) continue;
+    if (state == 'Z' || state == 'X') continue;
+    if (session == sid || pgrp == sid) out[n++] = (pid_t)atoi(e->d_name);
   }
+  closedir(d);
+  return n;
+}
+
+/*
+ * SIGKILLs what is left of the task's session after its leader ended; returns 1
+ * when nothing is left (the agent can skip its own sweep), 0 otherwise.
+ */
+static int sweep_session(pid_t sid) {
+  pid_t pids[1024];
+  kill(-sid, SIGKILL); /* the task's process group: ESRCH when empty */
+  for (int attempt = 0; attempt < 50; attempt++) {
+    int n = session_members(sid, pids, 1024);
+    if (n < 0) return 0;
+    if (n == 0) return 1;
+    for (int i = 0; i < n; i++) kill(pids[i], SIGKILL);
+    usleep(2000);
+  }
+  return 0;
+}
+
+/* Steps 1-5 for parsed options; returns the launcher's exit code. */
+static int launch(struct options *o) {
   signal(SIGPIPE, SIG_IGN);
   signal(SIGHUP, SIG_IGN);
   signal(SIGINT, SIG_IGN);
   setsid(); /* EPERM when the agent already made us a session leader: fine */
 
   struct passwd *pw = NULL;
-  if (o.user && *o.user) {
+  if (o->user && *o->user) {
     errno = 0;
-    pw = getpwnam(o.user);
+    pw = getpwnam(o->user);
     if (!pw) {
       char msg[512];
-      snprintf(msg, sizeof msg, "error switch user: no such user '%s'\n", o.user);
-      report(&o, msg);
+      snprintf(msg, sizeof msg, "error switch user: no such user '%s'\n", o->user);
+      report(o, msg);
       return EXIT_USAGE;
     }
   }
 
   int errpipe[2];
   if (pipe2(errpipe, O_CLOEXEC) != 0) {
-    report(&o, "error pipe: cannot create\n");
+    report(o, "error pipe: cannot create\n");
     return EXIT_USAGE;
   }
   pid_t child = fork();
   if (child < 0) {
     char msg[256];
     snprintf(msg, sizeof msg, "error fork: %s\n", strerror(errno));
-    report(&o, msg);
+    report(o, msg);
     return EXIT_USAGE;
   }
   if (child == 0) {
     close(errpipe[0]);
-    run_child(&o, errpipe[1], pw);
+    run_child(o, errpipe[1], pw);
   }
   close(errpipe[1]);
 
@@ -281,26 +341,206 @@ int main(int argc, char **argv) {
   int status = 0;
   if (n == (ssize_t)sizeof f) {
     reap(child, &status);
-    write_status(&o, status);
+    write_status(o, status, 0);
     char msg[512];
     int stage = f.stage >= 0 && f.stage <= STAGE_EXEC ? f.stage : STAGE_EXEC;
     snprintf(msg, sizeof msg, "error %s: %s\n", stage_names[stage], strerror(f.err));
-    report(&o, msg);
+    report(o, msg);
     return exit_code_for(status);
   }
 
   char text[32];
   snprintf(text, sizeof text, "%d\n", (int)child);
-  if (write_file_atomically(o.pid_file, text) != 0)
-    fprintf(stderr, "meseta-launcher: cannot write %s: %s\n", o.pid_file, strerror(errno));
+  if (write_file_atomically(o->pid_file, text) != 0)
+    fprintf(stderr, "meseta-launcher: cannot write %s: %s\n", o->pid_file, strerror(errno));
   snprintf(text, sizeof text, "ok %d\n", (int)child);
-  report(&o, text);
-  if (o.report_fd >= 0) close(o.report_fd);
+  report(o, text);
+  if (o->report_fd >= 0) close(o->report_fd);
 
   if (reap(child, &status) < 0) {
     fprintf(stderr, "meseta-launcher: waitpid: %s\n", strerror(errno));
     return EXIT_USAGE;
   }
-  write_status(&o, status);
+  write_status(o, status, sweep_session(child));
   return exit_code_for(status);
+}
+
+/* ---- server mode ---- */
+
+static int sigchld_pipe[2];
+
+static void on_sigchld(int sig) {
+  (void)sig;
+  int saved = errno;
+  (void)write(sigchld_pipe[1], "c", 1);
+  errno = saved;
+}
+
+static void answer(const char *line) {
+  if (write_all(1, line, strlen(line)) != 0) _exit(0); /* the agent is gone */
+}
+
+/* Splits `len` bytes of NUL-separated fields into `fields` (pointers into buf); returns the count. */
+static int split_fields(char *buf, size_t len, char **fields, int max) {
+  int n = 0;
+  size_t start = 0;
+  for (size_t i = 0; i < len && n < max; i++) {
+    if (buf[i] == '\0') {
+      fields[n++] = buf + start;
+      start = i + 1;
+    }
+  }
+  return n;
+}
+
+#define MAX_FIELDS 8192
+
+static void serve_request(char *payload, size_t len) {
+  static char *fields[MAX_FIELDS];
+  char line[1024];
+  int n = split_fields(payload, len, fields, MAX_FIELDS - 2);
+  const char *id = n > 0 ? fields[0] : "?";
+  int argc = n > 1 ? atoi(fields[1]) : -1;
+  int envc = (argc >= 0 && 2 + argc < n) ? atoi(fields[2 + argc]) : -1;
+  if (argc < 1 || envc < 0 || 3 + argc + envc != n) {
+    snprintf(line, sizeof line, "spawned %s 0 error request: malformed\n", id);
+    answer(line);
+    return;
+  }
+  /* fields[1] (argc) becomes argv[0] and fields[2 + argc] (envc) the NULL ending argv. */
+  char **argv = &fields[1];
+  char **envp = &fields[3 + argc];
+  fields[2 + argc] = NULL;
+  fields[3 + argc + envc] = NULL;
+  int report[2];
+  if (pipe2(report, O_CLOEXEC) != 0) {
+    snprintf(line, sizeof line, "spawned %s 0 error pipe: %s\n", id, strerror(errno));
+    answer(line);
+    return;
+  }
+  pid_t pid = fork();
+  if (pid < 0) {
+    snprintf(line, sizeof line, "spawned %s 0 error fork: %s\n", id, strerror(errno));
+    answer(line);
+    close(report[0]);
+    close(report[1]);
+    return;
+  }
+  if (pid == 0) {
+    signal(SIGCHLD, SIG_DFL);
+    close(sigchld_pipe[0]);
+    close(sigchld_pipe[1]);
+    close(report[0]);
+    /* The server's pipes to the agent must not stay open in a launcher that outlives it. */
+    int null_fd = open("/dev/null", O_RDWR);
+    if (null_fd >= 0) {
+      dup2(null_fd, 0);
+      dup2(null_fd, 1);
+      dup2(null_fd, 2);
+      if (null_fd > 2) close(null_fd);
+    }
+    argv[0] = (char *)"meseta-launcher";
+    struct options o;
+    if (parse_options(argc + 1, argv, &o) != 0) {
+      static const char bad[] = "error request: bad launcher options\n";
+      (void)write_all(report[1], bad, sizeof bad - 1);
+      _exit(EXIT_USAGE);
+    }
+    o.report_fd = report[1];
+    environ = envp;
+    _exit(launch(&o));
+  }
+  close(report[1]);
+  char text[512];
+  size_t got = 0;
+  for (;;) {
+    ssize_t r = read(report[0], text + got, sizeof text - 1 - got);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) break;
+    got += (size_t)r;
+    if (memchr(text, '\n', got) || got == sizeof text - 1) break;
+  }
+  close(report[0]);
+  text[got] = '\0';
+  char *nl = strchr(text, '\n');
+  if (nl) *nl = '\0';
+  if (got == 0) snprintf(text, sizeof text, "error launcher exited without reporting");
+  snprintf(line, sizeof line, "spawned %s %d %s\n", id, (int)pid, text);
+  answer(line);
+}
+
+static void reap_launchers(void) {
+  char drain[64];
+  while (read(sigchld_pipe[0], drain, sizeof drain) > 0) {
+  }
+  int status;
+  pid_t pid;
+  char line[64];
+  while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+    snprintf(line, sizeof line, "exited %d %d\n", (int)pid, status);
+    answer(line);
+  }
+}
+
+static int serve(void) {
+  signal(SIGPIPE, SIG_IGN);
+  signal(SIGHUP, SIG_IGN);
+  signal(SIGINT, SIG_IGN);
+  if (pipe2(sigchld_pipe, O_CLOEXEC | O_NONBLOCK) != 0) return EXIT_USAGE;
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_sigchld;
+  sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+  sigaction(SIGCHLD, &sa, NULL);
+
+  size_t cap = 1 << 16, used = 0;
+  char *buf = malloc(cap);
+  if (!buf) return EXIT_USAGE;
+  for (;;) {
+    struct pollfd fds[2] = {{0, POLLIN, 0}, {sigchld_pipe[0], POLLIN, 0}};
+    if (poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      return EXIT_USAGE;
+    }
+    if (fds[1].revents & POLLIN) reap_launchers();
+    if (!(fds[0].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+    if (used == cap) {
+      char *bigger = realloc(buf, cap * 2);
+      if (!bigger) return EXIT_USAGE;
+      buf = bigger;
+      cap *= 2;
+    }
+    ssize_t r = read(0, buf + used, cap - used);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return 0; /* the agent closed our input or died: launchers run on */
+    used += (size_t)r;
+    for (;;) {
+      char *nl = memchr(buf, '\n', used);
+      if (!nl) break;
+      size_t header = (size_t)(nl - buf) + 1;
+      size_t len = (size_t)strtoul(buf, NULL, 10);
+      if (used < header + len) {
+        if (header + len > cap) {
+          char *bigger = realloc(buf, header + len);
+          if (!bigger) return EXIT_USAGE;
+          buf = bigger;
+          cap = header + len;
+        }
+        break;
+      }
+      serve_request(buf + header, len);
+      memmove(buf, buf + header + len, used - header - len);
+      used -= header + len;
+    }
+  }
+}
+
+int main(int argc, char **argv) {
+  if (argc == 2 && strcmp(argv[1], "--serve") == 0) return serve();
+  struct options o;
+  if (parse_options(argc, argv, &o) != 0) {
+    fprintf(stderr, "meseta-launcher: bad usage (see the header of meseta-launcher.c)\n");
+    return EXIT_USAGE;
+  }
+  return launch(&o);
 }

@@ -1,12 +1,10 @@
 /**
- * The agent's side of `native/meseta-launcher`: building its argv, spawning it
- * detached so it survives the agent, reading its one-line report, and decoding
+ * The agent's side of `native/meseta-launcher`: building its argv, reading its
+ * one-line report and its status file (launcher-server.ts starts it), and decoding
  * the raw wait status it checkpoints into the messages Mesos's command executor
  * prints (`Command exited with status 1`, `Command terminated with signal Killed`).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
-import type { Readable } from 'node:stream';
 import type { ContainerConfig } from './containerizer.js';
 
 /** Everything the launcher needs for one task. Paths are absolute. */
@@ -28,10 +26,7 @@ export interface LauncherSpec {
   env: Record<string, string>;
 }
 
-/** The fd on which the launcher writes `ok <pid>` or `error <stage>: <reason>`. */
-const REPORT_FD = 3;
-
-/** The launcher's argv (without the binary) for `spec`; pure. */
+/** The launcher's argv (without the binary, and without `--report_fd`, which its server adds) for `spec`; pure. */
 export function launcherArgs(spec: LauncherSpec): string[] {
   const args = [
     `--sandbox=${spec.sandbox}`,
@@ -39,7 +34,6 @@ export function launcherArgs(spec: LauncherSpec): string[] {
     `--stderr=${spec.stderrPath}`,
     `--pid_file=${spec.pidFile}`,
     `--status_file=${spec.statusFile}`,
-    `--report_fd=${REPORT_FD}`,
     ...spec.cgroupProcs.map((p) => `--cgroup_procs=${p}`),
   ];
   if (spec.user !== undefined && spec.user !== '') args.push(`--user=${spec.user}`);
@@ -65,48 +59,20 @@ export function parseLauncherReport(text: string): LauncherReport {
   return { ok: false, error: line === '' ? 'launcher exited without reporting' : `unexpected report '${line}'` };
 }
 
-/** A started launcher: its process (we are its parent until the agent dies) and the task pid. */
-export interface StartedLauncher {
-  child: ChildProcess;
-  launcherPid: number;
-  pid: number;
+/** What a launcher's status file says: the task's raw wait status, and whether it swept the session. */
+export interface LauncherOutcome {
+  status: number;
+  /** The launcher SIGKILLed whatever the task left in its session and saw it empty. */
+  swept: boolean;
 }
 
 /**
- * Spawns the launcher in its own session with stdio ignored (so neither the agent's
- * death nor its terminal reaches the task) and waits for its report.
- * The child stays ref'd (its exit event is how the containerizer learns the end);
- * call `child.unref()` to let the agent exit while the task runs on.
- * @throws Error with the launcher's reason (`exec: No such file or directory`, ...).
+ * Parses the status file (`<raw wait status>\n` optionally followed by `swept\n`);
+ * undefined for anything else (a half-written or foreign file). Pure.
  */
-export function spawnLauncher(spec: LauncherSpec): Promise<StartedLauncher> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(spec.launcherPath, launcherArgs(spec), {
-      detached: true,
-      stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
-      env: spec.env,
-    });
-    const report = child.stdio[REPORT_FD] as Readable;
-    let text = '';
-    let settled = false;
-    const finish = (err: Error | undefined): void => {
-      if (settled) return;
-      settled = true;
-      report.destroy();
-      if (err) return reject(err);
-      const parsed = parseLauncherReport(text);
-      if (!parsed.ok) return reject(new Error(parsed.error));
-      resolve({ child, launcherPid: child.pid ?? -1, pid: parsed.pid });
-    };
-    child.once('error', (err) => finish(new Error(`cannot start ${spec.launcherPath}: ${err.message}`)));
-    report.setEncoding('utf8');
-    report.on('data', (chunk: string) => {
-      text += chunk;
-      if (text.includes('\n')) finish(undefined);
-    });
-    report.once('end', () => finish(undefined));
-    report.once('error', () => finish(undefined));
-  });
+export function parseStatusFile(text: string): LauncherOutcome | undefined {
+  const m = /^(\d+)\n(swept\n)?$/.exec(text) ?? /^(\d+)\s*$/.exec(text);
+  return m ? { status: Number(m[1]), swept: m[2] !== undefined } : undefined;
 }
 
 /** A POSIX wait status taken apart. */

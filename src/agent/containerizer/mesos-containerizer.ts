@@ -22,7 +22,6 @@
  * When a container's main process ends, whatever it left behind in the container
  * is killed, as Mesos destroys a container when its executor exits.
  */
-import type { ChildProcess } from 'node:child_process';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -35,7 +34,8 @@ import {
   type ContainerUsage,
   type Containerizer,
 } from './containerizer.js';
-import { decodeWaitStatus, signalName, spawnLauncher, terminationMessage } from './launcher.js';
+import { decodeWaitStatus, parseStatusFile, signalName, terminationMessage, type LauncherOutcome } from './launcher.js';
+import { LauncherServer } from './launcher-server.js';
 import { createIsolators } from '../isolator/create-isolators.js';
 import type { ContainerLimitation, Isolator } from '../isolator/isolator.js';
 import { type ProcStat, isAlive, readProcStat, sessionMembers } from '../isolator/procfs.js';
@@ -72,8 +72,8 @@ interface Container {
   pidStartTicks?: number;
   launcherPid?: number;
   launcherStartTicks?: number;
-  /** The launcher while we are its parent; dropped on close() or when it exits. */
-  child?: ChildProcess;
+  /** The launcher SIGKILLed what the task left in its session (no /proc scan needed without cgroups). */
+  swept?: boolean;
   /** Settles once the launch finished (either way); destroy waits for it. */
   launched: Promise<unknown>;
   limitation?: ContainerLimitation;
@@ -140,6 +140,7 @@ export class MesosContainerizer implements Containerizer {
   private closed = false;
   private readonly pollMs: number;
   private readonly limitationCheckMs: number;
+  private readonly launchers: LauncherServer;
 
   /**
    * @throws UnknownIsolatorError for an unknown isolator name (`Unknown isolator 'foo/bar'`).
@@ -153,6 +154,7 @@ export class MesosContainerizer implements Containerizer {
     });
     this.pollMs = options.pollMs ?? 500;
     this.limitationCheckMs = options.limitationCheckMs ?? 1000;
+    this.launchers = new LauncherServer(options.launcherPath, (lost) => this.pollLost(lost));
   }
 
   /** Names of the isolators in use, comma-separated, in flag order. */
@@ -183,7 +185,7 @@ export class MesosContainerizer implements Containerizer {
         const prepared = await isolator.prepare({ containerId: id, cpus: config.cpus, memMB: config.memMB });
         prepared.cgroupProcs.forEach((p) => cgroupProcs.add(p));
       }
-      const started = await spawnLauncher({
+      const started = await this.launchers.launch({
         launcherPath: this.options.launcherPath,
         sandbox: config.sandbox,
         stdoutPath: config.stdoutPath,
@@ -197,11 +199,8 @@ export class MesosContainerizer implements Containerizer {
       });
       c.pid = started.pid;
       c.launcherPid = started.launcherPid;
-      c.child = started.child;
-      started.child.once('exit', () => {
-        c.child = undefined;
-        void this.check(c);
-      });
+      // Exits heard before this line are kept for us by the server.
+      this.launchers.watch(started.launcherPid, () => void this.check(c));
       const [launcherStat, taskStat] = await Promise.all([readProcStat(c.launcherPid), readProcStat(c.pid)]);
       c.launcherStartTicks = launcherStat?.startTicks;
       c.pidStartTicks = taskStat?.startTicks;
@@ -213,8 +212,6 @@ export class MesosContainerizer implements Containerizer {
       };
       await writeJson(join(c.dir, 'launcher.json'), checkpoint);
       for (const isolator of this.isolators) await isolator.isolate(id, c.pid);
-      // The launcher may have exited during the awaits above, before 'exit' was hooked.
-      if (started.child.exitCode !== null || started.child.signalCode !== null) void this.check(c);
     } catch (err) {
       this.containers.delete(id);
       await this.cleanupIsolators(id);
@@ -313,7 +310,16 @@ export class MesosContainerizer implements Containerizer {
     clearInterval(this.pollTimer);
     clearInterval(this.limitationTimer);
     this.pollTimer = this.limitationTimer = undefined;
-    for (const c of this.containers.values()) c.child?.unref();
+    this.launchers.close();
+  }
+
+  /** The launcher server died: nobody will report these launchers' exits, so poll for them. */
+  private pollLost(launcherPids: number[]): void {
+    const lost = new Set(launcherPids);
+    for (const c of this.containers.values()) {
+      if (!c.termination && c.launcherPid !== undefined && lost.has(c.launcherPid)) this.polled.add(c);
+    }
+    this.ensureTimers();
   }
 
   private newContainer(id: string): Container {
@@ -349,7 +355,7 @@ export class MesosContainerizer implements Containerizer {
     }
     if (!c.termination) {
       this.options.logger?.warn(`Container ${c.id}: launcher did not report after the kill; finishing without it`);
-      await this.finalize(c, await readStatus(c.dir));
+      await this.finalize(c, await readOutcome(c.dir));
     }
   }
 
@@ -359,7 +365,7 @@ export class MesosContainerizer implements Containerizer {
       const pids = await isolator.pids(c.id);
       if (pids !== undefined) return pids;
     }
-    if (c.pid <= 0) return [];
+    if (c.pid <= 0 || c.swept) return [];
     return (await sessionMembers(c.pid)).map((s) => s.pid).sort((a, b) => a - b);
   }
 
@@ -390,8 +396,8 @@ export class MesosContainerizer implements Containerizer {
   /** Has the container ended? Finalizes it if so; otherwise makes sure someone will look again. */
   private async check(c: Container): Promise<void> {
     if (c.termination || c.finalizing) return;
-    const status = await readStatus(c.dir);
-    if (status !== undefined) return this.finalize(c, status);
+    const outcome = await readOutcome(c.dir);
+    if (outcome !== undefined) return this.finalize(c, outcome);
     if (c.launcherPid !== undefined && (await isAlive(c.launcherPid, c.launcherStartTicks))) return;
     if (c.pid > 0 && (await isAlive(c.pid, c.pidStartTicks))) {
       // The launcher is gone but the task runs on: nobody will reap it for us, so poll.
@@ -400,10 +406,12 @@ export class MesosContainerizer implements Containerizer {
       return;
     }
     // The launcher writes the status before it exits: read once more to close the race.
-    return this.finalize(c, await readStatus(c.dir));
+    return this.finalize(c, await readOutcome(c.dir));
   }
 
-  private finalize(c: Container, status: number | undefined): Promise<void> {
+  private finalize(c: Container, outcome: LauncherOutcome | undefined): Promise<void> {
+    const status = outcome?.status;
+    c.swept = outcome?.swept;
     c.finalizing ??= (async () => {
       try {
         c.limitation ??= await this.firstLimitation(c.id);
@@ -501,9 +509,9 @@ async function readJson<T>(path: string): Promise<T | undefined> {
 }
 
 /** The launcher's `status` checkpoint, or undefined if it has not written one. */
-async function readStatus(dir: string): Promise<number | undefined> {
+async function readOutcome(dir: string): Promise<LauncherOutcome | undefined> {
   const text = await readText(join(dir, 'status'));
-  return text !== undefined && /^\d+\s*$/.test(text) ? Number(text.trim()) : undefined;
+  return text === undefined ? undefined : parseStatusFile(text);
 }
 
 /** Writes JSON atomically (tmp + rename) so a crash never leaves half a checkpoint. */

@@ -32,7 +32,6 @@ describe('launcherArgs', () => {
       '--stderr=/sb/stderr',
       '--pid_file=/rt/pid',
       '--status_file=/rt/status',
-      '--report_fd=3',
       '--shell=echo "a b"; exit 3',
     ]);
   });
@@ -44,7 +43,7 @@ describe('launcherArgs', () => {
       user: 'nobody',
       command: { shell: false, value: '/bin/echo', arguments: ['echo', 'a b', '--c'] },
     });
-    assert.deepEqual(args.slice(6), [
+    assert.deepEqual(args.slice(5), [
       '--cgroup_procs=/cg/memory/mesos/x/cgroup.procs',
       '--cgroup_procs=/cg/cpu/mesos/x/cgroup.procs',
       '--user=nobody',

@@ -1,0 +1,201 @@
+/**
+ * The agent's side of `meseta-launcher --serve`: one small fork server per
+ * containerizer that starts every task's launcher. Forking the agent's own
+ * Node.js process costs several milliseconds of its CPU per task (its page
+ * tables are large); asking this process to fork costs a pipe write, and it
+ * also tells us when each launcher exits, so no per-task pipes or child
+ * handles are needed. The wire format is described in native/meseta-launcher.c.
+ *
+ * The server is started lazily, in its own process group, and restarted on the
+ * next launch if it dies; launchers it started outlive it (and the agent), and
+ * the containerizer falls back to polling for those whose exit it can no longer
+ * hear about (`onLost`).
+ */
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import { launcherArgs, parseLauncherReport, type LauncherSpec } from './launcher.js';
+
+/** A launcher the server started: its pid and the task's. */
+export interface ServedLaunch {
+  launcherPid: number;
+  pid: number;
+}
+
+/** One line the server wrote, parsed. */
+export type ServerLine =
+  | { kind: 'spawned'; id: number; launcherPid: number; report: string }
+  | { kind: 'exited'; launcherPid: number; status: number };
+
+/** Parses a server line; undefined for anything else. Pure. */
+export function parseServerLine(line: string): ServerLine | undefined {
+  const spawned = /^spawned (\d+) (\d+) (.*)$/.exec(line);
+  if (spawned) return { kind: 'spawned', id: Number(spawned[1]), launcherPid: Number(spawned[2]), report: spawned[3]! };
+  const exited = /^exited (\d+) (-?\d+)$/.exec(line);
+  if (exited) return { kind: 'exited', launcherPid: Number(exited[1]), status: Number(exited[2]) };
+  return undefined;
+}
+
+/**
+ * Encodes one request: `<byte length>\n` then NUL-terminated fields
+ * id, argc, args…, envc, `NAME=value`…. Pure.
+ * @throws Error when an argument or variable holds a NUL byte (a C string cannot).
+ */
+export function encodeRequest(id: number, args: string[], env: Record<string, string>): Buffer {
+  const vars = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+  const fields = [String(id), String(args.length), ...args, String(vars.length), ...vars];
+  for (const f of fields) if (f.includes('\0')) throw new Error(`a NUL byte cannot be passed to a task: ${JSON.stringify(f.slice(0, 40))}`);
+  const payload = Buffer.from(`${fields.join('\0')}\0`, 'utf8');
+  return Buffer.concat([Buffer.from(`${payload.length}\n`), payload]);
+}
+
+type Server = ChildProcessByStdio<Writable, Readable, null>;
+
+/** Starts launchers through one `meseta-launcher --serve` process. */
+export class LauncherServer {
+  private server: Server | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve(l: ServedLaunch): void; reject(e: Error): void }>();
+  /** Launchers started and not yet exited, with who wants to hear of the exit. */
+  private readonly running = new Map<number, ((status: number) => void) | undefined>();
+  /** Exits heard before anyone watched (the launch's caller had not got the pid yet). */
+  private readonly early = new Map<number, number>();
+  private buffered = '';
+  /** How many entries of `running` have a watcher. */
+  private watched = 0;
+
+  /**
+   * @param launcherPath the built `meseta-launcher` binary.
+   * @param onLost called with the launcher pids whose exit will not be reported
+   *   because the server died (they run on; poll them).
+   */
+  constructor(
+    private readonly launcherPath: string,
+    private readonly onLost: (launcherPids: number[]) => void,
+  ) {}
+
+  /**
+   * Starts a launcher for `spec` (its `launcherPath` is ignored: the server's is used).
+   * @throws Error with the launcher's reason (`exec: No such file or directory`, …)
+   *   or when the server cannot be started.
+   */
+  launch(spec: LauncherSpec): Promise<ServedLaunch> {
+    const args = launcherArgs(spec);
+    const id = this.nextId++;
+    const request = encodeRequest(id, args, spec.env);
+    const server = this.ensureServer();
+    return new Promise<ServedLaunch>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.updateRef();
+      server.stdin.write(request);
+    });
+  }
+
+  /**
+   * Calls `onExit(rawWaitStatus)` once the launcher `launcherPid` (from `launch`)
+   * exits — at once if it already has.
+   */
+  watch(launcherPid: number, onExit: (status: number) => void): void {
+    const status = this.early.get(launcherPid);
+    if (status !== undefined) {
+      this.early.delete(launcherPid);
+      queueMicrotask(() => onExit(status));
+      return;
+    }
+    if (!this.running.has(launcherPid)) {
+      queueMicrotask(() => onExit(-1));
+      return;
+    }
+    if (this.running.get(launcherPid) === undefined) this.watched++;
+    this.running.set(launcherPid, onExit);
+    this.updateRef();
+  }
+
+  /** Whether the exit of `launcherPid` will be reported (the server that started it is alive). */
+  watching(launcherPid: number): boolean {
+    return this.running.has(launcherPid) || this.early.has(launcherPid);
+  }
+
+  /** Ends the server's input: it exits, its launchers and their tasks run on. */
+  close(): void {
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    server.stdin.end();
+    server.unref();
+    server.stdout.destroy();
+    this.forgetAll(new Error('the containerizer was closed'));
+  }
+
+  private ensureServer(): Server {
+    if (this.server) return this.server;
+    const server: Server = spawn(this.launcherPath, ['--serve'], { detached: true, stdio: ['pipe', 'pipe', 'ignore'] });
+    this.server = server;
+    server.stdout.setEncoding('utf8');
+    server.stdout.on('data', (chunk: string) => this.onData(chunk));
+    server.stdin.on('error', () => undefined); // EPIPE when it died: 'exit' handles that
+    const gone = (reason: string): void => {
+      if (this.server !== server) return;
+      this.server = undefined;
+      this.forgetAll(new Error(`the launcher server ${reason}`));
+    };
+    server.once('error', (e) => gone(`cannot start (${this.launcherPath}): ${e.message}`));
+    server.once('exit', (code, signal) => gone(`exited (${signal ?? code})`));
+    return server;
+  }
+
+  private onData(chunk: string): void {
+    this.buffered += chunk;
+    let nl: number;
+    while ((nl = this.buffered.indexOf('\n')) >= 0) {
+      const line = parseServerLine(this.buffered.slice(0, nl));
+      this.buffered = this.buffered.slice(nl + 1);
+      if (line?.kind === 'spawned') this.onSpawned(line.id, line.launcherPid, line.report);
+      else if (line?.kind === 'exited') this.onExited(line.launcherPid, line.status);
+    }
+    this.updateRef();
+  }
+
+  private onSpawned(id: number, launcherPid: number, reportText: string): void {
+    const waiter = this.pending.get(id);
+    this.pending.delete(id);
+    const report = parseLauncherReport(reportText);
+    if (report.ok && launcherPid > 0) this.running.set(launcherPid, undefined);
+    if (!waiter) return;
+    if (report.ok) waiter.resolve({ launcherPid, pid: report.pid });
+    else waiter.reject(new Error(report.error));
+  }
+
+  private onExited(launcherPid: number, status: number): void {
+    if (!this.running.has(launcherPid)) return; // a launcher whose start failed
+    const onExit = this.running.get(launcherPid);
+    this.running.delete(launcherPid);
+    if (onExit) this.watched--;
+    if (onExit) onExit(status);
+    else this.early.set(launcherPid, status);
+  }
+
+  private forgetAll(error: Error): void {
+    for (const waiter of this.pending.values()) waiter.reject(error);
+    this.pending.clear();
+    const lost = [...this.running.keys()];
+    this.running.clear();
+    this.watched = 0;
+    this.buffered = '';
+    if (lost.length > 0) this.onLost(lost);
+  }
+
+  /** The server keeps the agent's process alive only while it has launches or launchers to report on. */
+  private updateRef(): void {
+    const server = this.server;
+    if (!server) return;
+    const busy = this.pending.size > 0 || this.watched > 0;
+    const socket = server.stdout as Readable & { ref?: () => void; unref?: () => void };
+    if (busy) {
+      server.ref();
+      socket.ref?.();
+    } else {
+      server.unref();
+      socket.unref?.();
+    }
+  }
+}

@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+
+import { parseStatusFile, type LauncherSpec } from '../../../src/agent/containerizer/launcher.js';
+import { LauncherServer, encodeRequest, parseServerLine } from '../../../src/agent/containerizer/launcher-server.js';
+import { launcherPath } from '../../../src/cli/paths.js';
+
+describe('launcher server wire format', () => {
+  it('encodes a request as a length line and NUL-terminated fields', () => {
+    const wire = encodeRequest(7, ['--a=1', '--', 'x y'], { FOO: 'bar=baz', E: '' }).toString('utf8');
+    const payload = '7\x003\x00--a=1\x00--\x00x y\x002\x00FOO=bar=baz\x00E=\x00';
+    assert.equal(wire, `${Buffer.byteLength(payload)}\n${payload}`);
+  });
+
+  it('counts bytes, not characters, in the length', () => {
+    const wire = encodeRequest(1, ['--shell=echo é'], {});
+    const nl = wire.indexOf('\n');
+    assert.equal(Number(wire.subarray(0, nl).toString()), wire.length - nl - 1);
+  });
+
+  it('refuses a NUL byte, which no C string can carry', () => {
+    assert.throws(() => encodeRequest(1, ['--shell=a\0b'], {}), /NUL byte/);
+    assert.throws(() => encodeRequest(1, [], { X: 'a\0' }), /NUL byte/);
+  });
+
+  it('parses spawned and exited lines and ignores the rest', () => {
+    assert.deepEqual(parseServerLine('spawned 3 100 ok 101'), { kind: 'spawned', id: 3, launcherPid: 100, report: 'ok 101' });
+    assert.deepEqual(parseServerLine('spawned 4 0 error fork: Resource temporarily unavailable'), {
+      kind: 'spawned',
+      id: 4,
+      launcherPid: 0,
+      report: 'error fork: Resource temporarily unavailable',
+    });
+    assert.deepEqual(parseServerLine('exited 100 768'), { kind: 'exited', launcherPid: 100, status: 768 });
+    assert.equal(parseServerLine('hello'), undefined);
+    assert.equal(parseServerLine('exited x 1'), undefined);
+  });
+
+  it('reads the status file with and without the sweep line', () => {
+    assert.deepEqual(parseStatusFile('768\n'), { status: 768, swept: false });
+    assert.deepEqual(parseStatusFile('0\nswept\n'), { status: 0, swept: true });
+    assert.deepEqual(parseStatusFile('9'), { status: 9, swept: false });
+    assert.equal(parseStatusFile(''), undefined);
+    assert.equal(parseStatusFile('12\nswe'), undefined);
+    assert.equal(parseStatusFile('x\n'), undefined);
+  });
+});
+
+describe('LauncherServer with the real meseta-launcher', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'meseta-launcher-server-'));
+  const lost: number[][] = [];
+  const server = new LauncherServer(launcherPath(), (pids) => lost.push(pids));
+  after(() => {
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const spec = (name: string, command: LauncherSpec['command'], env: Record<string, string> = {}): LauncherSpec => ({
+    launcherPath: launcherPath(),
+    sandbox: dir,
+    stdoutPath: join(dir, `${name}.out`),
+    stderrPath: join(dir, `${name}.err`),
+    pidFile: join(dir, `${name}.pid`),
+    statusFile: join(dir, `${name}.status`),
+    cgroupProcs: [],
+    command,
+    env,
+  });
+
+  const exitOf = (launcherPid: number): Promise<number> => new Promise((resolve) => server.watch(launcherPid, resolve));
+
+  it('runs a task with exactly the given environment and reports its end; the session is swept', async () => {
+    const started = await server.launch(
+      spec('a', { shell: true, value: 'echo "$GREETING"; (sleep 300 &); sleep 300 & exit 3' }, { GREETING: 'hello there', PATH: '/usr/bin:/bin' }),
+    );
+    assert.ok(started.pid > 0 && started.launcherPid > 0);
+    assert.notEqual(started.pid, started.launcherPid);
+    const status = await exitOf(started.launcherPid);
+    assert.equal(status >> 8, 3, 'the launcher exits with the task code');
+    assert.equal(readFileSync(join(dir, 'a.out'), 'utf8'), 'hello there\n');
+    assert.deepEqual(parseStatusFile(readFileSync(join(dir, 'a.status'), 'utf8')), { status: 3 << 8, swept: true });
+    assert.equal(readFileSync(join(dir, 'a.pid'), 'utf8'), `${started.pid}\n`);
+  });
+
+  it('rejects with the launcher reason when the program cannot be executed', async () => {
+    await assert.rejects(server.launch(spec('b', { shell: false, value: '/nonexistent/prog', arguments: ['prog'] })), /exec: No such file or directory/);
+  });
+
+  it('starts many launchers at once and hears every exit, even one heard before watch()', async () => {
+    const starts = await Promise.all(Array.from({ length: 40 }, (_, i) => server.launch(spec(`m${i}`, { shell: true, value: `exit ${i % 7}` }))));
+    // Let some exits arrive before anyone watches them.
+    await new Promise((r) => setTimeout(r, 50));
+    const statuses = await Promise.all(starts.map((s) => exitOf(s.launcherPid)));
+    assert.deepEqual(statuses.map((s) => s >> 8), starts.map((_, i) => i % 7));
+    assert.deepEqual(lost, []);
+  });
+
+  it('a launcher outlives a closed server; its exit is then unknown to it', async () => {
+    const started = await server.launch(spec('c', { shell: true, value: 'sleep 0.3' }));
+    let heard: number | undefined;
+    server.watch(started.launcherPid, (s) => (heard = s));
+    server.close();
+    assert.deepEqual(lost.at(-1), [started.launcherPid]);
+    const deadline = Date.now() + 5000;
+    while (Date.now() < deadline) {
+      try {
+        readFileSync(join(dir, 'c.status'));
+        break;
+      } catch {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+    assert.deepEqual(parseStatusFile(readFileSync(join(dir, 'c.status'), 'utf8')), { status: 0, swept: true });
+    assert.equal(heard, undefined);
+    // A later launch starts a new server.
+    const again = await server.launch(spec('d', { shell: true, value: 'exit 0' }));
+    assert.equal(await exitOf(again.launcherPid), 0);
+  });
+});
