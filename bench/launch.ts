@@ -7,7 +7,7 @@
  *   node dist/bench/launch.js [--smoke] [--tasks=N]
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -34,6 +34,8 @@ export interface LaunchBenchResult {
   node: string;
   cpus: number;
   date: string;
+  /** `--isolation` the agent ran with. */
+  isolation: string;
   /** Subscribe → last TASK_FINISHED, seconds. */
   mesetaSeconds: number;
   mesetaTasksPerSecond: number;
@@ -44,6 +46,12 @@ export interface LaunchBenchResult {
   floorTasksPerSecond: number;
   /** mesetaTasksPerSecond / floorTasksPerSecond (1.0 = as fast as spawning processes directly). */
   ratioToFloor: number;
+  /**
+   * The same run with the work dir on tmpfs (/dev/shm), as /tmp is on Debian 13:
+   * this machine's disk spends ~0.25 ms creating each file or directory, and a
+   * task's sandbox and checkpoints create about 14. Absent without /dev/shm.
+   */
+  workDirOnTmpfs?: { mesetaSeconds: number; mesetaTasksPerSecond: number; medianTaskLatencyMs: number; ratioToFloor: number };
 }
 
 const PER_TASK: Resource[] = [
@@ -55,26 +63,36 @@ const PER_TASK: Resource[] = [
 export async function run(options: LaunchBenchOptions = {}): Promise<LaunchBenchResult> {
   const tasks = options.tasks ?? (options.smoke ? 100 : 1000);
   const floorSeconds = await floor(tasks, 2);
-  const meseta = await throughMeseta(tasks);
+  const meseta = await throughMeseta(tasks, os.tmpdir());
+  const onTmpfs = existsSync('/dev/shm') ? await throughMeseta(tasks, '/dev/shm') : undefined;
   const result: LaunchBenchResult = {
     bench: 'launch',
     tasks,
     node: process.version,
     cpus: os.cpus().length,
     date: new Date().toISOString(),
+    isolation: isolationForBench(),
     mesetaSeconds: round(meseta.seconds),
     mesetaTasksPerSecond: round(tasks / meseta.seconds),
     medianTaskLatencyMs: round(meseta.medianLatencyMs),
     floorSeconds: round(floorSeconds),
     floorTasksPerSecond: round(tasks / floorSeconds),
     ratioToFloor: round(floorSeconds / meseta.seconds),
+    workDirOnTmpfs: onTmpfs && {
+      mesetaSeconds: round(onTmpfs.seconds),
+      mesetaTasksPerSecond: round(tasks / onTmpfs.seconds),
+      medianTaskLatencyMs: round(onTmpfs.medianLatencyMs),
+      ratioToFloor: round(floorSeconds / onTmpfs.seconds),
+    },
   };
   if (options.print ?? true) {
     process.stdout.write(
-      `launch: ${tasks} tasks running 'true'\n` +
-        `  meseta local : ${result.mesetaSeconds} s, ${result.mesetaTasksPerSecond} tasks/s, median accept→finished ${result.medianTaskLatencyMs} ms\n` +
-        `  floor (sh -c true, 2 at a time): ${result.floorSeconds} s, ${result.floorTasksPerSecond} tasks/s\n` +
-        `  ratio meseta/floor: ${result.ratioToFloor}\n`,
+      `launch: ${tasks} tasks running 'true' (${result.isolation})\n` +
+        `  meseta local, work dir on disk : ${result.mesetaSeconds} s, ${result.mesetaTasksPerSecond} tasks/s, median accept→finished ${result.medianTaskLatencyMs} ms, ratio ${result.ratioToFloor}\n` +
+        (result.workDirOnTmpfs
+          ? `  meseta local, work dir on tmpfs: ${result.workDirOnTmpfs.mesetaSeconds} s, ${result.workDirOnTmpfs.mesetaTasksPerSecond} tasks/s, median accept→finished ${result.workDirOnTmpfs.medianTaskLatencyMs} ms, ratio ${result.workDirOnTmpfs.ratioToFloor}\n`
+          : '') +
+        `  floor (sh -c true, 2 at a time): ${result.floorSeconds} s, ${result.floorTasksPerSecond} tasks/s\n`,
     );
   }
   const outFile = options.outFile ?? join(ROOT, 'bench', 'results', 'launch.json');
@@ -114,11 +132,16 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Starts `meseta local`, runs `count` tasks from one framework, stops the cluster. */
-async function throughMeseta(count: number): Promise<{ seconds: number; medianLatencyMs: number }> {
+/** Starts `meseta local` with its work dir under `parent`, runs `count` tasks from one framework, stops the cluster. */
+async function throughMeseta(count: number, parent: string): Promise<{ seconds: number; medianLatencyMs: number }> {
   const port = await freePort();
   const agentPort = await freePort();
-  const workDir = mkdtempSync(join(os.tmpdir(), 'meseta-bench-launch-'));
+  const workDir = mkdtempSync(join(parent, 'meseta-bench-launch-'));
+  // The runtime dir lives on tmpfs, as Mesos's default /var/run/mesos does on a
+  // Debian host (this machine's /var/run is on its disk, where creating a file
+  // costs ~0.25 ms); the work dir (sandboxes, checkpoints) stays on disk.
+  const isolation = isolationForBench();
+  const runtimeDir = existsSync('/dev/shm') ? mkdtempSync('/dev/shm/meseta-bench-launch-run-') : join(workDir, 'run');
   const cluster = spawn(
     process.execPath,
     [
@@ -127,7 +150,8 @@ async function throughMeseta(count: number): Promise<{ seconds: number; medianLa
       `--port=${port}`,
       `--agent_port=${agentPort}`,
       `--work_dir=${workDir}`,
-      `--runtime_dir=${join(workDir, 'run')}`,
+      `--runtime_dir=${runtimeDir}`,
+      `--isolation=${isolation}`,
       '--resources=cpus:2;mem:4096;disk:4096;ports:[31000-32000]',
       '--quiet',
     ],
@@ -140,7 +164,16 @@ async function throughMeseta(count: number): Promise<{ seconds: number; medianLa
     cluster.kill('SIGTERM');
     await new Promise((done) => cluster.once('exit', done));
     rmSync(workDir, { recursive: true, force: true });
+    rmSync(runtimeDir, { recursive: true, force: true });
   }
+}
+
+/** The issue asks for tasks in cgroups: the cgroups isolators when this machine (as root) has them, else Mesos's posix default. */
+export function isolationForBench(): string {
+  const root = process.getuid?.() === 0;
+  const v1 = existsSync('/sys/fs/cgroup/cpu') && existsSync('/sys/fs/cgroup/memory');
+  const v2 = existsSync('/sys/fs/cgroup/cgroup.controllers');
+  return root && (v1 || v2) ? 'cgroups/cpu,cgroups/mem' : 'posix/cpu,posix/mem';
 }
 
 async function waitForMaster(url: string): Promise<void> {

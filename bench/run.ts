@@ -21,7 +21,8 @@ for (const s of alloc.scenarios) {
   rows.push([`allocator: one pass, ${s.agents} agents / ${s.frameworks} frameworks`, `${s.passMs.median} ms`, `${s.msPer1kAgents} ms per 1k agents`]);
 }
 const l = await launch({ smoke, print: false });
-rows.push([`launch: ${l.tasks} × 'true' via meseta local`, `${l.mesetaTasksPerSecond} tasks/s`, `${l.ratioToFloor} × floor (${l.floorTasksPerSecond}/s sh -c true, 2 at a time)`]);
+rows.push([`launch: ${l.tasks} × 'true' via meseta local (${l.isolation})`, `${l.mesetaTasksPerSecond} tasks/s`, `${l.ratioToFloor} × floor (${l.floorTasksPerSecond}/s sh -c true, 2 at a time)`]);
+if (l.workDirOnTmpfs) rows.push([`launch, work dir on tmpfs`, `${l.workDirOnTmpfs.mesetaTasksPerSecond} tasks/s`, `${l.workDirOnTmpfs.ratioToFloor} × floor`]);
 const dockerMissing = await dockerUnavailable();
 if (dockerMissing) {
   process.stdout.write(`bench docker skipped: ${dockerMissing}\n`);
