@@ -1,5 +1,6 @@
 /** The Chronos UI's shell: navigation, a connection banner, the page for the hash route. */
 import type { ComponentChildren } from 'preact';
+import { AppShell } from '../components/app-shell.js';
 import { useNow, useRoute, useStore } from '../components/hooks.js';
 import { formatRelative } from '../lib/format.js';
 import type { ChronosStore } from './chronos-store.js';
@@ -35,43 +36,25 @@ export function ChronosApp({ store }: { store: ChronosStore }) {
       page = <p>No such page. <a href="#/jobs">Back to the jobs</a>.</p>;
   }
   const onJobs = first === 'jobs' || first === 'job' || first === 'create' || first === 'edit';
+  const links = [
+    { href: '#/jobs', label: `Jobs${snapshot.jobs ? ` (${snapshot.jobs.length})` : ''}`, current: onJobs },
+    { href: '#/graph', label: 'Dependency graph', current: first === 'graph' },
+  ];
   return (
-    <>
-      <a class="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>
-        Skip to content
-      </a>
-      <header class="top">
-        <a class="brand" href="#/jobs">
-          Chronos
-        </a>
-        <nav aria-label="Chronos">
-          <ul>
-            <li>
-              <a href="#/jobs" aria-current={onJobs ? 'page' : undefined}>
-                Jobs{snapshot.jobs ? ` (${snapshot.jobs.length})` : ''}
-              </a>
-            </li>
-            <li>
-              <a href="#/graph" aria-current={first === 'graph' ? 'page' : undefined}>
-                Dependency graph
-              </a>
-            </li>
-          </ul>
-        </nav>
-      </header>
-      {snapshot.error && (
-        <div class="banner unreachable" role="alert">
-          Cannot reach Chronos: {snapshot.error}. Retrying…
-        </div>
-      )}
-      <main id="main" tabIndex={-1}>
-        {page}
-      </main>
-      <footer class="status" aria-live="polite">
-        {snapshot.master ? `Mesos master ${snapshot.master.master ?? '(not connected)'}` : ''}
-        {snapshot.master?.frameworkId ? ` · framework ${snapshot.master.frameworkId}` : ''}
-        {snapshot.updatedAt ? ` · updated ${formatRelative(snapshot.updatedAt, now)}` : ''}
-      </footer>
-    </>
+    <AppShell
+      brand="Chronos"
+      brandHref="#/jobs"
+      links={links}
+      error={snapshot.error}
+      footer={
+        <>
+          {snapshot.master ? `Mesos master ${snapshot.master.master ?? '(not connected)'}` : ''}
+          {snapshot.master?.frameworkId ? ` · framework ${snapshot.master.frameworkId}` : ''}
+          {snapshot.updatedAt ? ` · updated ${formatRelative(snapshot.updatedAt, now)}` : ''}
+        </>
+      }
+    >
+      {page}
+    </AppShell>
   );
 }

@@ -23,6 +23,13 @@ export async function getJson<T>(url: string, init: RequestInit = {}): Promise<T
   return (await response.json()) as T;
 }
 
+/** GETs `url` as text (CSV, dot); throws HttpError on non-2xx, TypeError when unreachable. */
+export async function getText(url: string): Promise<string> {
+  const response = await fetch(url, { cache: 'no-store' });
+  if (!response.ok) throw new HttpError(response.status, await response.text().catch(() => ''), url);
+  return response.text();
+}
+
 /** Sends `body` as JSON with `method`; resolves with status and parsed body (or text when not JSON). */
 export async function sendJson(url: string, method: string, body?: unknown): Promise<{ status: number; body: unknown; headers: Headers }> {
   const response = await fetch(url, {

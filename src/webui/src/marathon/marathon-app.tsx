@@ -1,5 +1,6 @@
 /** The Marathon UI's shell: navigation, a connection banner, the page for the hash route. */
 import type { ComponentChildren } from 'preact';
+import { AppShell } from '../components/app-shell.js';
 import { useNow, useRoute, useStore } from '../components/hooks.js';
 import { formatRelative } from '../lib/format.js';
 import type { MarathonStore } from './marathon-store.js';
@@ -35,42 +36,24 @@ export function MarathonApp({ store }: { store: MarathonStore }) {
       page = <p>No such page. <a href="#/apps">Back to the applications</a>.</p>;
   }
   const deployments = snapshot.deployments?.length ?? 0;
+  const links = [
+    { href: '#/apps', label: 'Applications', current: first === 'apps' || first === 'app' || first === 'edit' || first === 'create' },
+    { href: '#/deployments', label: `Deployments${deployments > 0 ? ` (${deployments})` : ''}`, current: first === 'deployments' },
+  ];
   return (
-    <>
-      <a class="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>
-        Skip to content
-      </a>
-      <header class="top">
-        <a class="brand" href="#/apps">
-          Marathon
-        </a>
-        <nav aria-label="Marathon">
-          <ul>
-            <li>
-              <a href="#/apps" aria-current={first === 'apps' || first === 'app' || first === 'edit' || first === 'create' ? 'page' : undefined}>
-                Applications
-              </a>
-            </li>
-            <li>
-              <a href="#/deployments" aria-current={first === 'deployments' ? 'page' : undefined}>
-                Deployments{deployments > 0 ? ` (${deployments})` : ''}
-              </a>
-            </li>
-          </ul>
-        </nav>
-      </header>
-      {snapshot.error && (
-        <div class="banner unreachable" role="alert">
-          Cannot reach Marathon: {snapshot.error}. Retrying…
-        </div>
-      )}
-      <main id="main" tabIndex={-1}>
-        {page}
-      </main>
-      <footer class="status" aria-live="polite">
-        {snapshot.info ? `Marathon ${snapshot.info.version ?? ''} · leader ${snapshot.info.leader ?? ''} · Mesos ${snapshot.info.marathon_config?.master ?? ''}` : ''}
-        {snapshot.updatedAt ? ` · updated ${formatRelative(snapshot.updatedAt, now)}` : ''}
-      </footer>
-    </>
+    <AppShell
+      brand="Marathon"
+      brandHref="#/apps"
+      links={links}
+      error={snapshot.error}
+      footer={
+        <>
+          {snapshot.info ? `Marathon ${snapshot.info.version ?? ''} · leader ${snapshot.info.leader ?? ''} · Mesos ${snapshot.info.marathon_config?.master ?? ''}` : ''}
+          {snapshot.updatedAt ? ` · updated ${formatRelative(snapshot.updatedAt, now)}` : ''}
+        </>
+      }
+    >
+      {page}
+    </AppShell>
   );
 }

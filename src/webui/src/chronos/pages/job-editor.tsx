@@ -6,6 +6,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
+import { EditorFrame } from '../../components/editor-frame.js';
 import { ErrorNote, Loading, PageTitle } from '../../components/common.js';
 import { getJson, sendJson } from '../../lib/http.js';
 import { href } from '../../lib/route.js';
@@ -150,21 +151,7 @@ export function JobEditor({ store, editName }: { store: ChronosStore; editName?:
   return (
     <>
       <PageTitle title={editName ? `Edit ${editName}` : 'New job'} />
-      <div class="tabs" role="tablist" aria-label="Editor mode">
-        <button type="button" role="tab" aria-selected={mode === 'form'} onClick={() => switchTo('form')}>
-          Form
-        </button>
-        <button type="button" role="tab" aria-selected={mode === 'json'} onClick={() => switchTo('json')}>
-          JSON mode
-        </button>
-      </div>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-        aria-label={editName ? 'Edit job' : 'New job'}
-      >
+      <EditorFrame mode={mode} onSwitch={switchTo} label={editName ? 'Edit job' : 'New job'} onSubmit={() => void submit()}>
         {errors.general && (
           <p class="error-note" role="alert" data-testid="submit-error">
             {errors.general}
@@ -260,7 +247,7 @@ export function JobEditor({ store, editName }: { store: ChronosStore; editName?:
             Cancel
           </a>
         </p>
-      </form>
+      </EditorFrame>
     </>
   );
 }

@@ -6,6 +6,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
+import { EditorFrame } from '../../components/editor-frame.js';
 import { ErrorNote, Loading, PageTitle } from '../../components/common.js';
 import { getJson, sendJson } from '../../lib/http.js';
 import { href } from '../../lib/route.js';
@@ -158,21 +159,7 @@ export function AppEditor({ store, editId, group = '/' }: { store: MarathonStore
   return (
     <>
       <PageTitle title={editId ? `Edit ${editId}` : 'Create application'} />
-      <div class="tabs" role="tablist" aria-label="Editor mode">
-        <button type="button" role="tab" aria-selected={mode === 'form'} onClick={() => switchTo('form')}>
-          Form
-        </button>
-        <button type="button" role="tab" aria-selected={mode === 'json'} onClick={() => switchTo('json')}>
-          JSON mode
-        </button>
-      </div>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-        aria-label={editId ? 'Edit application' : 'Create application'}
-      >
+      <EditorFrame mode={mode} onSwitch={switchTo} label={editId ? 'Edit application' : 'Create application'} onSubmit={() => void submit()}>
         {errors.general && <ErrorNote>{errors.general.join(' ')}</ErrorNote>}
         {mode === 'json' ? (
           <>
@@ -344,7 +331,7 @@ export function AppEditor({ store, editId, group = '/' }: { store: MarathonStore
             Cancel
           </a>
         </p>
-      </form>
+      </EditorFrame>
     </>
   );
 }
