@@ -21,7 +21,7 @@
  *                               [--zk_session_timeout=SECS] [--no_suppress] [--profile]
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -105,6 +105,8 @@ export interface FailoverBenchResult {
   tasksRunningAfter: number;
   ratioToMesos: number;
   masterProfile?: ReturnType<typeof summarizeCpuProfile>;
+  /** The first simulator process's profile (its 2,500 agents' side of the same run). */
+  simulatorProfile?: ReturnType<typeof summarizeCpuProfile>;
 }
 
 interface MasterProc {
@@ -151,7 +153,7 @@ export async function run(options: FailoverBenchOptions = {}): Promise<FailoverB
         spawnMeseta([
           'simulate-agents', `--master=${zkUrl}`, `--count=${Math.min(PER_SIMULATOR, agents - offset)}`, `--id_offset=${offset}`,
           `--resources=${agentResources(Math.ceil(tasks / agents))}`, '--task_duration=100000secs', '--registration_rate=20000', '--quiet',
-        ]),
+        ], options.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, `s${simulators.length}`)}`] : []),
       );
     }
     await waitFor(`${agents} agents registered`, async () => (await metrics(first.url))['master/slaves_connected'] === agents, 600_000, 100);
@@ -227,7 +229,16 @@ export async function run(options: FailoverBenchOptions = {}): Promise<FailoverB
     if (options.profile) {
       const dir = join(profileDir, `m${masters.indexOf(leader)}`);
       const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-      if (file) result.masterProfile = summarizeCpuProfile(join(dir, file), 25);
+      if (file) {
+        result.masterProfile = summarizeCpuProfile(join(dir, file), 25);
+        // Kept for a closer look (e.g. inclusive time per call path in Chrome DevTools).
+        copyFileSync(join(dir, file), join(os.tmpdir(), 'meseta-failover-leader.cpuprofile'));
+      }
+      const simFile = readdirSync(join(profileDir, 's0')).find((f) => f.endsWith('.cpuprofile'));
+      if (simFile) {
+        result.simulatorProfile = summarizeCpuProfile(join(profileDir, 's0', simFile), 25);
+        copyFileSync(join(profileDir, 's0', simFile), join(os.tmpdir(), 'meseta-failover-simulator.cpuprofile'));
+      }
     }
     if (options.print ?? true) print(result);
     writeResult('failover', result, options.outFile);
@@ -345,6 +356,10 @@ function print(r: FailoverBenchResult): void {
   if (r.masterProfile) {
     process.stdout.write(`  new leader's CPU profile (${r.masterProfile.totalMs} ms sampled), self time by function:\n`);
     for (const e of r.masterProfile.functions.slice(0, 20)) process.stdout.write(`    ${String(e.percent).padStart(5)}%  ${e.name}\n`);
+  }
+  if (r.simulatorProfile) {
+    process.stdout.write(`  first simulator's CPU profile (${r.simulatorProfile.totalMs} ms sampled), self time by function:\n`);
+    for (const e of r.simulatorProfile.functions.slice(0, 15)) process.stdout.write(`    ${String(e.percent).padStart(5)}%  ${e.name}\n`);
   }
 }
 
