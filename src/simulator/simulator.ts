@@ -6,7 +6,7 @@
  *        │                                                            │
  *        ├──► shared TimerWheel ──► task steps, update retries, reconnects
  *        └──► ping sweep (once a second) ──► agents silent too long reconnect
- *   STATUS_UPDATE / PONG ──► keep-alive connection pool (the transport's postJson)
+ *   STATUS_UPDATE / PONG ──► the fleet's keep-alive call pool (call-pool.ts)
  *
  * Registration is paced (`registrationRate` per second, at most
  * `maxConnecting` streams being opened at once) so that thousands of agents
@@ -23,7 +23,8 @@ import { parseResourcesFlag } from '../mesos/resources.js';
 import { parseAttributes } from '../mesos/attributes.js';
 import { systemClock, type Clock } from '../mesos/clock.js';
 import { AGENT_API_PATH, type AgentCall } from '../mesos/agent-protocol.js';
-import { openStream, postJson } from '../transport/stream-client.js';
+import { openStream } from '../transport/stream-client.js';
+import { CallPool } from './call-pool.js';
 import { createMasterDetector, type MasterAddress, type MasterDetector } from '../scheduler/master-detector.js';
 import { TimerWheel } from './timer-wheel.js';
 import { DEFAULT_TIMING, type LifecycleTiming } from './task-lifecycle.js';
@@ -57,6 +58,8 @@ export interface SimulatorOptions {
   registrationRate?: number;
   /** Streams being opened at once, at most. Default 256. */
   maxConnecting?: number;
+  /** STATUS_UPDATE / PONG calls on the wire at once (keep-alive sockets of the fleet's own pool). Default 256. */
+  maxCallsInFlight?: number;
   /** Status update retry bounds. Default Mesos's 10 s → 10 min. */
   statusUpdateRetry?: RetryPolicy;
   /** Delays of TASK_STARTING and TASK_RUNNING. Default both 0. */
@@ -122,6 +125,7 @@ export function startSimulatedAgents(options: SimulatorOptions): SimulatedAgents
   let queueHead = 0;
   let connecting = 0;
   const wheel = new TimerWheel<Timed>(tickMs, 4096, clock.now());
+  const pool = new CallPool(options.maxCallsInFlight ?? 256);
   const context: FleetContext = {
     get masterUrl(): string {
       return masterUrl ?? '';
@@ -135,11 +139,7 @@ export function startSimulatedAgents(options: SimulatorOptions): SimulatedAgents
     logger: options.logger ?? silent,
     now: () => clock.now(),
     random: options.random ?? Math.random,
-    post: (call: AgentCall, streamId: string) =>
-      postJson(callUrl, call, { 'Mesos-Stream-Id': streamId }).then(
-        () => true,
-        () => false,
-      ),
+    post: (call: AgentCall, streamId: string) => pool.post(callUrl, call, { 'Mesos-Stream-Id': streamId }),
     open: (call, handlers) => {
       connecting++;
       const settled = (): void => {
@@ -246,6 +246,7 @@ export function startSimulatedAgents(options: SimulatorOptions): SimulatedAgents
       detector?.close();
       clearInterval(timer);
       for (const agent of agents) agent.stop();
+      pool.close();
     },
   };
 }
