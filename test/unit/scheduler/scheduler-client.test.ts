@@ -333,3 +333,46 @@ test('teardown sends TEARDOWN and closes; launch builds one LAUNCH operation', a
     await peer.stop();
   }
 });
+
+test('a newly detected leader is subscribed to at once, not after the pending backoff', async () => {
+  const dead = await freePort();
+  const peer = await masterPeer();
+  const detector = new StandaloneMasterDetector({ host: '127.0.0.1', port: dead });
+  // A 60 s backoff: only the leader change can make the client try again within the bound below.
+  const c = new SchedulerClient({ detector, backoff: { initialMs: 60_000, maxMs: 60_000 }, random: () => 0.5 });
+  let failures = 0;
+  c.on('reconnecting', () => failures++);
+  try {
+    const subscribing = c.subscribe(FRAMEWORK);
+    await waitFor(() => failures > 0, 3000, 'a refused attempt at the dead master');
+    const woken = Date.now();
+    detector.appoint({ host: '127.0.0.1', port: peer.port });
+    (await waitFor(() => peer.streams[0], 3000, 'SUBSCRIBE at the new leader')).send(SUBSCRIBED('fw-1'));
+    await subscribing;
+    assert.ok(Date.now() - woken < 3000);
+  } finally {
+    c.close();
+    await peer.stop();
+  }
+});
+
+test('a subscribed client drops its stream and resubscribes when another leader is detected', async () => {
+  const first = await masterPeer();
+  const second = await masterPeer();
+  const detector = new StandaloneMasterDetector({ host: '127.0.0.1', port: first.port });
+  const c = new SchedulerClient({ detector, backoff: { initialMs: 60_000, maxMs: 60_000 }, random: () => 0.5 });
+  try {
+    const subscribing = c.subscribe(FRAMEWORK);
+    (await waitFor(() => first.streams[0])).send(SUBSCRIBED('fw-2'));
+    await subscribing;
+    detector.appoint({ host: '127.0.0.1', port: second.port });
+    const stream = await waitFor(() => second.streams[0], 3000, 'SUBSCRIBE at the new leader');
+    assert.deepEqual(stream.call.body['framework_id'], { value: 'fw-2' });
+    stream.send(SUBSCRIBED('fw-2'));
+    await waitFor(() => c.state === 'subscribed' && c.master?.port === second.port);
+  } finally {
+    c.close();
+    await first.stop();
+    await second.stop();
+  }
+});
