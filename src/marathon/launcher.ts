@@ -265,25 +265,40 @@ export class Launcher {
     if (!client) return;
     const now = this.now();
     const queued = this.tracker.scheduled();
-    const byApp = new Map<string, Instance[]>();
+    // Built once per OFFERS event and appended to: copying the waiting list per
+    // instance and rebuilding every app's sites per launch made this O(instances²).
+    const byApp = new Map<string, { waiting: Instance[]; next: number }>();
     for (const i of queued) {
       const app = this.state.apps.get(i.appId);
       if (!app || isDelayed(this.state.delays.get(app.id), app, now)) continue;
-      byApp.set(i.appId, [...(byApp.get(i.appId) ?? []), i]);
+      const entry = byApp.get(i.appId);
+      if (entry) entry.waiting.push(i);
+      else byApp.set(i.appId, { waiting: [i], next: 0 });
     }
-    const placedThisRound = new Map<string, PlacementSite[]>();
+    /** Per app: where its live instances were when the offers came, plus what this event placed. */
+    const placedByApp = new Map<string, PlacementSite[]>();
+    const placedOf = (appId: string): PlacementSite[] => {
+      let placed = placedByApp.get(appId);
+      if (!placed) placedByApp.set(appId, (placed = this.sitesOf(appId)));
+      return placed;
+    };
+    // Every decision is taken in this one turn, and only the answers are awaited
+    // (together): awaiting each answer let the next OFFERS event interleave and
+    // launch instances this event had already picked, twice.
+    const answers: Array<Promise<void>> = [];
     for (const offer of offers) {
       let remaining = offer.resources;
       const tasks: TaskInfo[] = [];
       const launched: Instance[] = [];
-      for (const [appId, waiting] of byApp) {
+      for (const [appId, entry] of byApp) {
         const app = this.state.apps.get(appId);
-        if (!app || waiting.length === 0) continue;
+        const { waiting } = entry;
+        if (!app || entry.next >= waiting.length) continue;
         const stats = this.statsOf(appId);
         const roles = acceptedRoles(app, this.options.defaultAcceptedRoles);
         let usedHere = false;
-        while (waiting.length > 0 && tasks.length < this.options.maxInstancesPerOffer) {
-          const placed = [...this.sitesOf(appId), ...(placedThisRound.get(appId) ?? [])];
+        while (entry.next < waiting.length && tasks.length < this.options.maxInstancesPerOffer) {
+          const placed = placedOf(appId);
           const view = { agentId: offer.agent_id.value, hostname: offer.hostname, attributes: offer.attributes ?? [], resources: remaining };
           const result = matchInstance(app, view, placed, roles, this.options.random);
           if (!result.ok) {
@@ -297,7 +312,7 @@ export class Launcher {
             }
             break;
           }
-          const instance = waiting.shift()!;
+          const instance = waiting[entry.next++]!;
           const taskId = taskIdOf(instance.instanceId, instance.incarnation + 1);
           tasks.push(buildAppTask(app, { agentId: offer.agent_id.value, host: offer.hostname, taskId, hostPorts: result.hostPorts, resources: result.resources }, this.options.envVarsPrefix));
           launched.push(
@@ -312,14 +327,15 @@ export class Launcher {
               ipAddresses: [],
             }),
           );
-          placedThisRound.set(appId, [...(placedThisRound.get(appId) ?? []), { hostname: offer.hostname, attributes: offer.attributes ?? [] }]);
+          placed.push({ hostname: offer.hostname, attributes: offer.attributes ?? [] });
           remaining = result.remaining;
           if (!usedHere) stats.used(now);
           usedHere = true;
         }
       }
-      await this.answerOffer(client, offer, tasks, launched, queued.length > 0);
+      answers.push(this.answerOffer(client, offer, tasks, launched, queued.length > 0));
     }
+    await Promise.all(answers);
   }
 
   private async answerOffer(client: SchedulerClient, offer: Offer, tasks: TaskInfo[], launched: Instance[], busy: boolean): Promise<void> {
