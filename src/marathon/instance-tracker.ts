@@ -120,6 +120,11 @@ export class InstanceTracker {
     }
     const now = this.now();
     const previous = instance.condition;
+    // A reconciliation answer for a task already given up on must not make it
+    // "freshly" unreachable again (it would be replaced twice).
+    if (previous === 'UnreachableInactive' && condition === 'Unreachable') {
+      return { instance, previous, terminal: false, unknown: false, rescheduled: false };
+    }
     const app = this.state.apps.get(instance.appId);
     const task: InstanceTask = { ...instance.task, state: status.state };
     if (status.state === 'TASK_RUNNING' && task.startedAt === undefined) task.startedAt = now;

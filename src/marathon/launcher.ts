@@ -234,9 +234,11 @@ export class Launcher {
       if (!outcome.terminal && status.state !== 'TASK_UNREACHABLE') this.killUnknown(status);
       return;
     }
+    const returned = (outcome.previous === 'Unreachable' || outcome.previous === 'UnreachableInactive') && outcome.instance?.condition !== outcome.previous;
     if (outcome.terminal) this.killRequestedAt.delete(status.task_id.value);
-    else if (outcome.instance?.goal === 'Decommissioned' && !this.killRequestedAt.has(status.task_id.value)) {
-      // An expunged-then-returned or decommissioned task is still running: stop it.
+    else if (outcome.instance?.goal === 'Decommissioned' && (returned || !this.killRequestedAt.has(status.task_id.value))) {
+      // A decommissioned task is still running, or one replaced while its agent
+      // was unreachable came back (a kill sent meanwhile went nowhere): stop it now.
       this.killInstance(outcome.instance);
     }
     this.listeners.emit('instance', outcome);
@@ -382,7 +384,11 @@ export class Launcher {
   }
 
   private checkUnreachable(instance: Instance, now: number): void {
-    if (instance.condition !== 'Unreachable' && instance.condition !== 'UnreachableInactive') return;
+    if (instance.condition !== 'Unreachable' && instance.condition !== 'UnreachableInactive') {
+      // Reachable again: a later partition starts its own clock.
+      if (this.unreachableAt.size > 0) this.unreachableAt.delete(instance.task!.taskId);
+      return;
+    }
     const app: AppDefinition | undefined = this.state.apps.get(instance.appId);
     const strategy = app?.unreachableStrategy;
     if (!strategy || strategy === 'disabled') return;

@@ -13,8 +13,8 @@
  *   b. SIGKILL the leading Marathon: the other leads, the app keeps its tasks.
  *   c. Partition an agent with an instance: TASK_UNREACHABLE after
  *      --agent_ping_timeout=1secs × --max_agent_ping_timeouts=3, Marathon
- *      replaces it on the free agent; heal: the agent reregisters (c2, a todo:
- *      exactly 2 instances run again — Marathon does not yet kill the surplus).
+ *      replaces it on the free agent; heal: the agent reregisters and (c2)
+ *      Marathon kills the returned instance: exactly 2 run again.
  *   d. SIGKILL an agent and restart it: its running task survives (same pid);
  *      a task that exited 0 meanwhile is reported TASK_FINISHED after restart.
  *      (Unacknowledged updates across a crash: agent-recovery.test.ts.)
@@ -320,7 +320,7 @@ describe('HA across hosts in network namespaces', skip ? { skip } : {}, () => {
       assert.ok((await state(lead)).slaves.some((a) => a.hostname === net.address(cut) && a.active), 'the healed agent reregistered');
     }));
 
-  it('c2. after the heal, reconciliation leaves exactly 2 instances', { todo: 'Marathon keeps the returned UnreachableInactive instance running next to its replacement (see the issue 6 report)' }, () =>
+  it('c2. after the heal, reconciliation leaves exactly 2 instances', () =>
     step(async () => {
       const lead = await leader();
       const final = await waitFor('exactly 2 instances, as Marathon sees them', async () => {
@@ -334,7 +334,7 @@ describe('HA across hosts in network namespaces', skip ? { skip } : {}, () => {
         return ok ? live : undefined;
       }, 20_000, 250);
       assert.equal(final.length, 2);
-    }, { quiet: true }));
+    }));
 
   it('d. SIGKILL of an agent and restart: its running task survives; one that exited 0 meanwhile is reported TASK_FINISHED', () =>
     step(async () => {

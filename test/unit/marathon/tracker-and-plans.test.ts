@@ -110,6 +110,22 @@ test('lost tasks: unreachable (agent gone) stays; other reasons are terminal', (
   assert.ok(gone.rescheduled);
 });
 
+test('an instance given up on stays inactive when reconciliation says unreachable again; it reports running when it returns', () => {
+  const t = setup();
+  t.state.putApp(app({ id: 'a' }));
+  t.tracker.schedule(t.state.apps.get('/a')!, 1);
+  const inst = launch(t);
+  t.tracker.update(status(inst.task!.taskId, 'TASK_UNREACHABLE'));
+  t.tracker.markInactive(t.state.instances.get(inst.instanceId)!);
+  const echo = t.tracker.update(status(inst.task!.taskId, 'TASK_UNREACHABLE', { reason: 'REASON_RECONCILIATION' }));
+  assert.equal(echo.instance?.condition, 'UnreachableInactive');
+  assert.equal(t.state.instances.get(inst.instanceId)?.condition, 'UnreachableInactive');
+  const back = t.tracker.update(status(inst.task!.taskId, 'TASK_RUNNING', { reason: 'REASON_AGENT_REREGISTERED' }));
+  assert.equal(back.previous, 'UnreachableInactive');
+  assert.equal(back.instance?.condition, 'Running');
+  assert.equal(back.instance?.goal, 'Decommissioned', 'replaced: still to be killed');
+});
+
 test('plans: stops, then starts, then changes by dependency layer; scale-only vs restart', () => {
   const v = '2024-01-01T00:00:00.000Z';
   const db = app({ id: '/db' }, v);
