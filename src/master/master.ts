@@ -205,6 +205,12 @@ export class Master {
     });
     try {
       const recovered = await this.registry.recover();
+      for (const id of recovered.goneAgents) this.goneAgents.add(id);
+      if (recovered.weights) {
+        // Weights set through the API outlive the `--weights` flag, as in Mesos.
+        Object.assign(this.weights, recovered.weights);
+        this.allocator.updateWeights({ ...this.weights });
+      }
       if (recovered.agents.length > 0 || recovered.frameworks.length > 0) {
         o.logger.info(
           `Recovered ${recovered.agents.length} agents and ${recovered.frameworks.length} frameworks from the registry`,
@@ -574,9 +580,13 @@ export class Master {
    * MARK_AGENT_GONE: the operator says the agent will not come back. Its tasks
    * (live or unreachable) become TASK_GONE_BY_OPERATOR (PARTITION_AWARE) or
    * TASK_LOST, reason REASON_AGENT_REMOVED_BY_OPERATOR; if it returns it is told
-   * to shut down. Idempotent.
+   * to shut down. Idempotent. As in Mesos, the registry records it first and
+   * nothing changes unless that write commits.
+   * @throws the registry's error when the write fails (e.g. no ZooKeeper quorum).
    */
-  markAgentGone(agent: AgentRecord): void {
+  async markAgentGone(agent: AgentRecord): Promise<void> {
+    if (this.goneAgents.has(agent.id)) return;
+    await this.registry.markAgentGone(agent.id, this.clock.now());
     if (this.goneAgents.has(agent.id)) return;
     this.logger.warn(`Marking agent ${agent.id} at ${agent.pid} (${agent.info.hostname}) gone, as the operator asked`);
     this.goneAgents.add(agent.id);
@@ -590,9 +600,20 @@ export class Master {
       }
     }
     this.agents.delete(agent.id);
-    void this.registry.removeAgent(agent.id).catch((error: Error) => {
-      this.logger.error(`Failed to remove agent ${agent.id} from the registry: ${error.message}`);
-    });
+  }
+
+  /**
+   * UPDATE_WEIGHTS: merges `weights` (role → positive weight) into the current
+   * ones once the registry has them, then reallocates. Mirrors Mesos, whose
+   * registry keeps weights across failovers.
+   * @throws the registry's error when the write fails; the weights are unchanged then.
+   */
+  async updateWeights(weights: Record<string, number>): Promise<void> {
+    const next = { ...this.weights, ...weights };
+    await this.registry.updateWeights(next);
+    Object.assign(this.weights, weights);
+    this.allocator.updateWeights({ ...this.weights });
+    this.scheduleAllocation();
   }
 
   /**

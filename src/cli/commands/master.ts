@@ -10,6 +10,9 @@ import { logBanner, waitForStopSignal } from '../daemon.js';
 import { startMaster } from '../start-master.js';
 import { MESOS_COMPAT_VERSION } from '../../version.js';
 
+/** How long a master that lost leadership tries to stop cleanly before exiting, ms. */
+const SUICIDE_STOP_BOUND_MS = 1000;
+
 /** Runs until SIGINT/SIGTERM; returns the exit code. Throws FlagError on bad flags. */
 export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   // Mesosphere packages' /etc/mesos/zk and /etc/mesos-master/<flag>, below the command line and MESOS_*.
@@ -45,7 +48,11 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
   if ('reason' in ended) {
     // As Mesos: a master that lost leadership exits so its supervisor restarts it as a standby.
     logger.fatal(`Lost leadership... committing suicide! (${ended.reason})`);
-    await running.stop().catch(() => undefined);
+    // Mesos exits at once; a clean stop is only tried briefly, since a registry
+    // write stuck on a ZooKeeper without quorum would hold it forever.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([running.stop().catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, SUICIDE_STOP_BOUND_MS)))]);
+    clearTimeout(timer);
     return 1;
   }
   logger.info(`Received ${ended.signal}, shutting down`);

@@ -102,7 +102,7 @@ export function createMasterServer(master: Master): FastifyInstance {
   app.route({
     method: ['GET', 'POST'],
     url: '/logging/toggle',
-    handler: (request, reply) => {
+    handler: async (request, reply) => {
       const query = request.query as Record<string, string | undefined>;
       if (query.level === undefined && query.duration === undefined) return text(reply, 200, `${master.verbosity}`);
       const level = Number(query.level);
@@ -113,7 +113,7 @@ export function createMasterServer(master: Master): FastifyInstance {
       } catch (error) {
         return text(reply, 400, (error as Error).message);
       }
-      const outcome = handleOperatorCall(master, {
+      const outcome = await handleOperatorCall(master, {
         type: 'SET_LOGGING_LEVEL',
         set_logging_level: { level, duration: { nanoseconds: durationMs * 1e6 } },
       });
@@ -266,7 +266,7 @@ async function operatorEndpoint(master: Master, request: FastifyRequest, reply: 
     return;
   }
   const outcome =
-    body.type === 'LIST_FILES' || body.type === 'READ_FILE' ? await forwardFileCall(master, body) : handleOperatorCall(master, body);
+    body.type === 'LIST_FILES' || body.type === 'READ_FILE' ? await forwardFileCall(master, body) : await handleOperatorCall(master, body);
   if (outcome.json !== undefined) return reply.code(outcome.status).type('application/json').send(JSON.stringify(outcome.json));
   return text(reply, outcome.status, outcome.text ?? '');
 }

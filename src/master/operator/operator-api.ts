@@ -69,7 +69,7 @@ function invalid(message: string): OperatorOutcome {
  * Applies one non-streaming call. Unknown or malformed calls get 400 with a
  * message; unsupported-but-known ones (reservations, maintenance writes) 501.
  */
-export function handleOperatorCall(master: Master, call: Record<string, unknown>): OperatorOutcome {
+export async function handleOperatorCall(master: Master, call: Record<string, unknown>): Promise<OperatorOutcome> {
   const type = call.type;
   if (typeof type !== 'string') return invalid("Expecting 'type' to be present");
   const getter = GETTERS[type];
@@ -94,9 +94,11 @@ export function handleOperatorCall(master: Master, call: Record<string, unknown>
           return invalid('Each weight_info needs a role and a positive weight');
         }
       }
-      for (const info of infos) master.weights[info.role!] = info.weight!;
-      master.allocator.updateWeights({ ...master.weights });
-      master.scheduleAllocation();
+      try {
+        await master.updateWeights(Object.fromEntries(infos.map((info) => [info.role!, info.weight!])));
+      } catch (error) {
+        return { status: 503, text: `Failed to update weights: ${(error as Error).message}` };
+      }
       return OK;
     }
     case 'TEARDOWN': {
@@ -113,7 +115,11 @@ export function handleOperatorCall(master: Master, call: Record<string, unknown>
       if (master.goneAgents.has(id)) return OK;
       const agent = master.agents.get(id);
       if (!agent) return { status: 404, text: `Agent ${id} not found` };
-      master.markAgentGone(agent);
+      try {
+        await master.markAgentGone(agent);
+      } catch (error) {
+        return { status: 503, text: `Failed to mark agent gone: ${(error as Error).message}` };
+      }
       return OK;
     }
     case 'SUBSCRIBE':

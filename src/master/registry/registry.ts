@@ -4,7 +4,9 @@
  * frameworks' resubscription with their old ids. Mirrors Mesos's Registry
  * (slaves, unreachable slaves) plus the framework infos newer Mesos keeps.
  *
- * Keys: `registry/agents/<agent-id>`, `registry/frameworks/<framework-id>`.
+ * Keys: `registry/agents/<agent-id>`, `registry/frameworks/<framework-id>`,
+ * `registry/gone/<agent-id>` (Mesos `slaves.gone`) and `registry/weights`
+ * (Mesos `weights`, set by UPDATE_WEIGHTS).
  *
  * Admissions are batched: the `admitAgent` calls of a short window (10 ms by
  * default), and those arriving while a batch is being written, go to the
@@ -35,10 +37,22 @@ export interface RegistryFramework {
 export interface RecoveredRegistry {
   agents: RegistryAgent[];
   frameworks: RegistryFramework[];
+  /** Agents an operator marked gone; they are refused if they come back. */
+  goneAgents: string[];
+  /** Role weights set through UPDATE_WEIGHTS, if any (they override `--weights`, as in Mesos). */
+  weights?: Record<string, number>;
+}
+
+/** What `registry/gone/<agent-id>` holds. */
+interface GoneAgent {
+  /** When it was marked gone, ms since the epoch. */
+  goneTime: number;
 }
 
 const AGENTS = 'registry/agents/';
 const FRAMEWORKS = 'registry/frameworks/';
+const GONE = 'registry/gone/';
+const WEIGHTS = 'registry/weights';
 /** Default gathering window of agent admissions, ms. */
 export const DEFAULT_BATCH_WINDOW_MS = 10;
 
@@ -77,9 +91,16 @@ export class Registry {
   async recover(): Promise<RecoveredRegistry> {
     const agents = await this.store.list<RegistryAgent>(AGENTS);
     const frameworks = await this.store.list<RegistryFramework>(FRAMEWORKS);
+    const gone = await this.store.list<GoneAgent>(GONE);
+    const weights = await this.store.get<{ weights: Record<string, number> }>(WEIGHTS);
     // Agents already unreachable stay so (Mesos `slaves.unreachable`); only the others are awaited.
     for (const e of agents) if (e.value.unreachableTime === undefined) this.recoveredAgents.add(e.value.info.id.value);
-    return { agents: agents.map((e) => e.value), frameworks: frameworks.map((e) => e.value) };
+    return {
+      agents: agents.map((e) => e.value),
+      frameworks: frameworks.map((e) => e.value),
+      goneAgents: gone.map((e) => e.key.slice(GONE.length)),
+      ...(weights ? { weights: weights.value.weights } : {}),
+    };
   }
 
   /** Whether agent `id` was recovered and has not come back yet; without `id`: whether any such agent remains. */
@@ -154,6 +175,24 @@ export class Registry {
     this.recoveredAgents.delete(agentId);
     await this.flush();
     await this.store.delete(AGENTS + agentId);
+  }
+
+  /**
+   * Records that an operator marked an agent gone at `time` (ms) and forgets
+   * its admission. Resolves once both are written; throws the Store's error
+   * (the master then answers the operator with 503 and changes nothing).
+   */
+  async markAgentGone(agentId: string, time: number): Promise<void> {
+    this.recoveredAgents.delete(agentId);
+    await this.flush();
+    await this.store.put(GONE + agentId, { goneTime: time } satisfies GoneAgent);
+    await this.store.delete(AGENTS + agentId);
+  }
+
+  /** Persists the whole map of role weights (UPDATE_WEIGHTS). Throws the Store's error. */
+  async updateWeights(weights: Record<string, number>): Promise<void> {
+    await this.flush();
+    await this.store.put(WEIGHTS, { weights });
   }
 
   /** Records a framework's current FrameworkInfo. */

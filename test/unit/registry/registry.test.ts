@@ -155,3 +155,35 @@ describe('SqliteStore.putMany', () => {
     await store.close();
   });
 });
+
+describe('Registry: gone agents and weights', () => {
+  it('records a gone agent (and drops its admission), and the weights; a new master recovers both', async () => {
+    const store = new RecordingStore();
+    const registry = new Registry(store);
+    await registry.admitAgent(agent('A1'));
+    await registry.admitAgent(agent('A2'));
+    await registry.markAgentGone('A1', 1_700_000_000_000);
+    await registry.updateWeights({ analytics: 2, web: 0.5 });
+    const recovered = await new Registry(store).recover();
+    assert.deepEqual(recovered.agents.map((a) => a.info.id.value), ['A2']);
+    assert.deepEqual(recovered.goneAgents, ['A1']);
+    assert.deepEqual(recovered.weights, { analytics: 2, web: 0.5 });
+  });
+
+  it('recovers no weights when none were ever set', async () => {
+    const recovered = await new Registry(new RecordingStore()).recover();
+    assert.deepEqual(recovered.goneAgents, []);
+    assert.equal(recovered.weights, undefined);
+  });
+
+  it('a failed write is the caller\'s error and leaves the admission in place', async () => {
+    const store = new RecordingStore();
+    const registry = new Registry(store);
+    await registry.admitAgent(agent('A1'));
+    store.put = () => Promise.reject(new Error('ZooKeeper: connection loss'));
+    await assert.rejects(registry.markAgentGone('A1', 1), /connection loss/);
+    const recovered = await new Registry(store).recover();
+    assert.deepEqual(recovered.agents.map((a) => a.info.id.value), ['A1']);
+    assert.deepEqual(recovered.goneAgents, []);
+  });
+});
