@@ -8,12 +8,16 @@
  *   config.json       what was launched (written by us before the launcher starts)
  *   pid               the task's pid           (written by the launcher, tmp + rename)
  *   launcher.json     launcher and task pids with start times (by us, after start)
- *   status            the task's raw wait status (by the launcher once it reaped it)
+ *   status            the task's raw wait status, then `swept` when the launcher
+ *                     killed what the task left in its session (once it reaped it)
  *   termination.json  the ContainerTermination we reported (by us, at the end)
  *
- * How a container's end is noticed: while we are the launcher's parent, its exit
- * event; after an agent restart (or if the launcher itself was killed) we are no
- * longer anyone's parent, get no SIGCHLD and Node has no pidfd, so a single timer
+ * Launchers are started by one small fork server per containerizer
+ * (launcher-server.ts), which is their parent and reports each one's exit.
+ *
+ * How a container's end is noticed: while the fork server that started its
+ * launcher runs, the exit it reports; after an agent restart (or if the server
+ * or the launcher died) nobody tells us, Node has no pidfd, so a single timer
  * polls the `status` file and the pids' liveness every `pollMs` (500 ms): cheap
  * (two small reads per container) and well inside the latency a status update
  * tolerates. When the launcher is gone too, the task's exit status is lost and the
