@@ -80,6 +80,7 @@ export async function startMaster(flags: MasterFlags, logger: Logger, flagString
     allocationIntervalMs: flags.allocationInterval,
     offerTimeoutMs: flags.offerTimeout,
     agentPingTimeoutMs: flags.agentPingTimeout,
+    agentReregisterTimeoutMs: flags.agentReregisterTimeout,
     maxAgentPingTimeouts: flags.maxAgentPingTimeouts,
     maxCompletedFrameworks: flags.maxCompletedFrameworks,
     maxCompletedTasksPerFramework: flags.maxCompletedTasksPerFramework,

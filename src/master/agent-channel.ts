@@ -129,6 +129,7 @@ export function reregisterAgent(master: Master, call: ReregisterCall, response: 
       stream.send({ type: 'SHUTDOWN_FRAMEWORK', shutdown_framework: { framework_id: info.id } });
     }
   }
+  master.unreachableAgentIds.delete(id);
   void master.registry.admitAgent({ info: agent.info, pid: agent.pid }).catch((error: Error) => {
     master.logger.error(`Failed to re-admit agent ${id} in the registry: ${error.message}`);
   });

@@ -28,6 +28,9 @@ import type {
   TaskStatusReason,
 } from '../mesos/types.js';
 
+/** Mesos's default `--agent_reregister_timeout`, ms. */
+const DEFAULT_AGENT_REREGISTER_TIMEOUT_MS = 10 * 60_000;
+
 /** Minimal logger the master needs (glog-style in production). */
 export interface MasterLogger {
   info(message: string): void;
@@ -52,6 +55,12 @@ export interface MasterOptions {
   offerTimeoutMs?: number;
   /** `--agent_ping_timeout` (15 s) × `--max_agent_ping_timeouts` (5) of silence → unreachable. */
   agentPingTimeoutMs: number;
+  /**
+   * `--agent_reregister_timeout` in ms (Mesos default 10 min): after a failover,
+   * agents recovered from the registry that have not reregistered by then are
+   * marked unreachable.
+   */
+  agentReregisterTimeoutMs?: number;
   maxAgentPingTimeouts: number;
   /** `--max_completed_frameworks` (50), `--max_completed_tasks_per_framework` (1000). */
   maxCompletedFrameworks: number;
@@ -81,6 +90,13 @@ export class Master {
   readonly metrics = new MasterMetrics();
   /** Operator-API subscribers and other watchers of state changes. */
   readonly observers = new ObserverSet();
+  /**
+   * Agents the registry says are unreachable but that never reregistered with
+   * this master (so it has no record of them): marked by an earlier master, or
+   * by `--agent_reregister_timeout`. Reconciling their tasks answers TASK_UNREACHABLE.
+   */
+  readonly unreachableAgentIds = new Set<string>();
+  private reregisterTimer: NodeJS.Timeout | undefined;
   /** Agents an operator marked gone (MARK_AGENT_GONE): told to shut down if they return. */
   readonly goneAgents = new Set<string>();
   readonly startTime: number;
@@ -206,6 +222,12 @@ export class Master {
     try {
       const recovered = await this.registry.recover();
       for (const id of recovered.goneAgents) this.goneAgents.add(id);
+      for (const a of recovered.agents) if (a.unreachableTime !== undefined) this.unreachableAgentIds.add(a.info.id.value);
+      if (this.registry.isRecovering()) {
+        const timeoutMs = o.agentReregisterTimeoutMs ?? DEFAULT_AGENT_REREGISTER_TIMEOUT_MS;
+        this.reregisterTimer = setTimeout(() => this.recoveredAgentsTimedOut(timeoutMs), timeoutMs);
+        this.reregisterTimer.unref();
+      }
       if (recovered.weights) {
         // Weights set through the API outlive the `--weights` flag, as in Mesos.
         Object.assign(this.weights, recovered.weights);
@@ -237,6 +259,7 @@ export class Master {
     clearInterval(this.pingTimer);
     clearTimeout(this.filterTimer);
     clearTimeout(this.verbosityTimer);
+    clearTimeout(this.reregisterTimer);
     for (const timer of this.offerTimers.values()) clearTimeout(timer);
     for (const framework of this.frameworks.values()) {
       clearTimeout(framework.failoverTimer);
@@ -244,6 +267,8 @@ export class Master {
       framework.stream?.close();
     }
     for (const agent of this.agents.values()) agent.stream?.close();
+    // Admissions still gathering in the registry's window are written before the store closes.
+    await this.registry.drain();
   }
 
   /** True if `addFramework` was called for this id and `removeFramework` not since. */
@@ -556,6 +581,23 @@ export class Master {
         agent.pongPending = true;
         agent.send({ type: 'PING' });
       }
+    }
+  }
+
+  /**
+   * `--agent_reregister_timeout` passed since the failover: recovered agents
+   * still away are marked unreachable in the registry (Mesos
+   * `Master::recoveredSlavesTimeout`). Their tasks are unknown to this master,
+   * so frameworks learn of them by reconciling (TASK_UNREACHABLE).
+   */
+  private recoveredAgentsTimedOut(timeoutMs: number): void {
+    for (const id of this.registry.recoveringAgents()) {
+      this.logger.warn(`Agent ${id} did not reregister within ${timeoutMs / 1000}secs after the master failover; marking it unreachable`);
+      this.unreachableAgentIds.add(id);
+      this.metrics.agentsUnreachable++;
+      void this.registry.markAgentUnreachable(id, this.clock.now()).catch((error: Error) => {
+        this.logger.error(`Failed to mark agent ${id} unreachable in the registry: ${error.message}`);
+      });
     }
   }
 

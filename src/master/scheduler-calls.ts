@@ -487,7 +487,8 @@ export function reconcile(
     // run the task — no reply (the framework asks again), never a TASK_GONE/UNKNOWN that gets it relaunched.
     if (master.registry.isRecovering(agentId)) continue;
     const agent = agentId ? master.agents.get(agentId) : undefined;
-    const state = !agentId || !agent ? 'TASK_UNKNOWN' : agent.state === 'unreachable' ? 'TASK_UNREACHABLE' : 'TASK_GONE';
+    const unreachable = agent ? agent.state === 'unreachable' : agentId !== undefined && master.unreachableAgentIds.has(agentId);
+    const state = unreachable ? 'TASK_UNREACHABLE' : !agentId || !agent ? 'TASK_UNKNOWN' : 'TASK_GONE';
     reply({
       task_id: entry.task_id,
       state,

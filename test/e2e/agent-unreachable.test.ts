@@ -73,3 +73,38 @@ describe('agent loss', () => {
     for (const pid of taskPids) assert.doesNotThrow(() => process.kill(pid, 0), `task pid ${pid} still running`);
   });
 });
+
+describe('agents that do not come back after a master failover', () => {
+  after(async () => {
+    await stopAll();
+    cleanupDirs();
+  });
+
+  it('are marked unreachable after --agent_reregister_timeout, and stay so in the registry', async () => {
+    const port = await freePort();
+    const agentPort = await freePort();
+    const dir = tempDir('reregister-timeout');
+    const url = `http://127.0.0.1:${port}`;
+    const masterArgs = ['master', '--ip=127.0.0.1', `--port=${port}`, `--work_dir=${join(dir, 'master')}`, '--agent_reregister_timeout=2secs'];
+    let master = meseta(masterArgs);
+    await master.waitForOutput(/Elected as the leading master!/);
+    const agent = meseta(['agent', `--master=127.0.0.1:${port}`, '--ip=127.0.0.1', `--port=${agentPort}`, `--work_dir=${join(dir, 'agent')}`, `--runtime_dir=${join(dir, 'run')}`, '--resources=cpus:1;mem:256;disk:256']);
+    await waitFor('agent registered', async () => (await getJson<{ slaves: unknown[] }>(`${url}/master/state`)).slaves.length === 1);
+    const agentId = (await getJson<{ slaves: Array<{ id: string }> }>(`${url}/master/state`)).slaves[0]!.id;
+    // The agent is lost and the master restarts (a clean stop writes what its registry
+    // still gathers); the new master recovers the agent from the registry.
+    await agent.stop('SIGKILL');
+    await master.stop('SIGTERM');
+    master = meseta(masterArgs);
+    await master.waitForOutput(/Elected as the leading master!/);
+    const before = await getJson<Record<string, number>>(`${url}/metrics/snapshot`);
+    assert.equal(before['master/slaves_unreachable'], 0, 'not before the timeout');
+    await master.waitForOutput(new RegExp(`Agent ${agentId} did not reregister within 2secs after the master failover; marking it unreachable`), 15_000);
+    await waitFor('the agent counted unreachable', async () => (await getJson<Record<string, number>>(`${url}/metrics/snapshot`))['master/slaves_unreachable'] === 1);
+    // The next master reads it as unreachable from the registry at once.
+    await master.stop('SIGTERM');
+    master = meseta(masterArgs);
+    await master.waitForOutput(/Elected as the leading master!/);
+    assert.equal((await getJson<Record<string, number>>(`${url}/metrics/snapshot`))['master/slaves_unreachable'], 1);
+  });
+});

@@ -48,7 +48,7 @@ export function masterMetricsJson(master: Master): Record<string, number> {
   m['master/slaves_connected'] = agents.filter((a) => a.state === 'connected').length;
   m['master/slaves_disconnected'] = agents.filter((a) => a.state === 'disconnected').length;
   m['master/slaves_inactive'] = agents.filter((a) => a.state !== 'connected').length;
-  m['master/slaves_unreachable'] = agents.filter((a) => a.state === 'unreachable').length;
+  m['master/slaves_unreachable'] = agents.filter((a) => a.state === 'unreachable').length + master.unreachableAgentIds.size;
   m['master/slave_unreachable_completed'] = master.metrics.agentsUnreachable;
   const frameworks = [...master.frameworks.values()];
   m['master/frameworks_active'] = frameworks.filter((f) => f.active).length;

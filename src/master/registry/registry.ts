@@ -103,6 +103,11 @@ export class Registry {
     };
   }
 
+  /** Ids of the agents recovered and not back yet (see `isRecovering`). */
+  recoveringAgents(): string[] {
+    return [...this.recoveredAgents];
+  }
+
   /** Whether agent `id` was recovered and has not come back yet; without `id`: whether any such agent remains. */
   isRecovering(id?: string): boolean {
     return id === undefined ? this.recoveredAgents.size > 0 : this.recoveredAgents.has(id);
@@ -129,6 +134,11 @@ export class Registry {
         else setImmediate(() => void this.flush());
       }
     });
+  }
+
+  /** Resolves once every admission queued so far is written (or failed). Never rejects. */
+  drain(): Promise<void> {
+    return this.flush();
   }
 
   /**
@@ -164,6 +174,7 @@ export class Registry {
 
   /** Records that an agent became unreachable at `time` (ms). No-op if unknown. */
   async markAgentUnreachable(agentId: string, time: number): Promise<void> {
+    this.recoveredAgents.delete(agentId);
     await this.flush();
     const entry = await this.store.get<RegistryAgent>(AGENTS + agentId);
     if (!entry) return;
