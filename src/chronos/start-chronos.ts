@@ -37,6 +37,7 @@ import type { ApiCounters } from './http/metrics.js';
 import { DEFAULT_LEADER_PROXY, proxyToLeader, type LeaderProxyOptions } from './http/leader-proxy.js';
 import { SoloLeadership, type Leadership } from './leadership.js';
 import { createWebuiApp, isWebuiRequest } from './http/webui.js';
+import { runLeadershipTerms, settleWithin, type LeadershipTerms } from '../coordination/leadership-terms.js';
 
 /** Chronos's default HTTP port in Meseta (`meseta local --chronos_port`). */
 export const DEFAULT_CHRONOS_PORT = 4400;
@@ -269,32 +270,14 @@ export async function startChronos(options: StartChronosOptions): Promise<Runnin
     t.link.client?.close();
     t.detector.close();
     await t.app.close();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([t.repository.flush(), new Promise<void>((resolve) => (timer = setTimeout(resolve, FLUSH_BOUND_MS)))]);
-    clearTimeout(timer);
+    await settleWithin(t.repository.flush(), FLUSH_BOUND_MS);
   };
 
-  // Terms start and end one after the other, never overlapping.
-  let transitions: Promise<void> = Promise.resolve();
-  const enqueue = (step: () => Promise<void>): Promise<void> => {
-    transitions = transitions.then(step);
-    return transitions;
-  };
-  let firstTerm: Promise<void> | undefined;
+  let terms: LeadershipTerms | undefined;
   try {
     leadership = options.createLeadership?.({ host: advertised, port }) ?? new SoloLeadership(self());
-    leadership.on('elected', () => {
-      const started = enqueue(takeOver);
-      if (!options.createLeadership && !firstTerm) firstTerm = started;
-      started.catch(async (error: unknown) => {
-        logger.error(`Failed to take over as the Chronos leader: ${(error as Error).message}`);
-        if (options.createLeadership) await leadership?.abdicate().catch(() => undefined);
-      });
-    });
-    leadership.on('defeated', (reason) => void enqueue(() => stepDown(reason)).catch((e: unknown) => logger.error(`Stepping down failed: ${(e as Error).message}`)));
-    await leadership.start();
     // Solo: the first term is part of starting (a bad --master or an unreadable Store fails the start).
-    if (firstTerm) await firstTerm;
+    terms = await runLeadershipTerms({ leadership, solo: !options.createLeadership, takeOver, stepDown, name: 'Chronos', logger });
   } catch (error) {
     stopped = true;
     await leadership?.close().catch(() => undefined);
@@ -312,7 +295,7 @@ export async function startChronos(options: StartChronosOptions): Promise<Runnin
     stop: async () => {
       if (stopped) return;
       stopped = true;
-      await enqueue(() => stepDown('stopping'));
+      await (terms ? terms.enqueue(() => stepDown('stopping')) : stepDown('stopping'));
       await leadership?.close();
       front.closeAllConnections();
       await new Promise<void>((resolve) => front.close(() => resolve()));

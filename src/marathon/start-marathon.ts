@@ -41,6 +41,7 @@ import { buildMarathonServer } from './http/server.js';
 import type { ServerInfo } from './http/context.js';
 import { DEFAULT_LEADER_PROXY, proxyToLeader, type LeaderProxyOptions } from './http/leader-proxy.js';
 import { SoloLeadership, type Leadership } from './leadership.js';
+import { runLeadershipTerms, settleWithin, type LeadershipTerms } from '../coordination/leadership-terms.js';
 
 /** The Marathon version we present (`/v2/info`). */
 export const MARATHON_COMPAT_VERSION = '1.10.0';
@@ -308,32 +309,14 @@ export async function startMarathon(options: MarathonOptions): Promise<RunningMa
     t.m.launcher.stop();
     t.m.closeStreams();
     await t.m.server.close();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([t.state.flush(), new Promise<void>((resolve) => (timer = setTimeout(resolve, FLUSH_BOUND_MS)))]);
-    clearTimeout(timer);
+    await settleWithin(t.state.flush(), FLUSH_BOUND_MS);
   };
 
-  // Terms start and end one after the other, never overlapping.
-  let transitions: Promise<void> = Promise.resolve();
-  const enqueue = (step: () => Promise<void>): Promise<void> => {
-    transitions = transitions.then(step);
-    return transitions;
-  };
-  let firstTerm: Promise<void> | undefined;
+  let terms: LeadershipTerms | undefined;
   try {
     leadership = options.createLeadership?.({ host: hostname, port }) ?? new SoloLeadership(self());
-    leadership.on('elected', () => {
-      const started = enqueue(takeOver);
-      if (!options.createLeadership && !firstTerm) firstTerm = started;
-      started.catch(async (error: unknown) => {
-        logger.error(`Failed to take over as the Marathon leader: ${(error as Error).message}`);
-        if (options.createLeadership) await leadership?.abdicate().catch(() => undefined);
-      });
-    });
-    leadership.on('defeated', (reason) => void enqueue(() => stepDown(reason)).catch((e: unknown) => logger.error(`Stepping down failed: ${(e as Error).message}`)));
-    await leadership.start();
     // Solo: the first term is part of starting (an unreadable Store fails the start).
-    if (firstTerm) await firstTerm;
+    terms = await runLeadershipTerms({ leadership, solo: !options.createLeadership, takeOver, stepDown, name: 'Marathon', logger });
   } catch (error) {
     stopped = true;
     await leadership?.close().catch(() => undefined);
@@ -350,7 +333,7 @@ export async function startMarathon(options: MarathonOptions): Promise<RunningMa
     async stop(): Promise<void> {
       if (stopped) return;
       stopped = true;
-      await enqueue(() => stepDown('stopping'));
+      await (terms ? terms.enqueue(() => stepDown('stopping')) : stepDown('stopping'));
       await leadership?.close();
       front.closeAllConnections();
       await new Promise<void>((resolve) => front.close(() => resolve()));
