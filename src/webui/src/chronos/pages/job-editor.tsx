@@ -8,6 +8,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
 import { EditorFrame } from '../../components/editor-frame.js';
 import { ErrorNote, Loading, PageTitle } from '../../components/common.js';
+import { parseJsonObject } from '../../lib/json-object.js';
 import { getJson, sendJson } from '../../lib/http.js';
 import { href } from '../../lib/route.js';
 import type { ChronosJob } from '../chronos-types.js';
@@ -64,14 +65,10 @@ export function JobEditor({ store, editName }: { store: ChronosStore; editName?:
 
   /** The JSON text as a job, or undefined (with the parse error shown). */
   const parsedJson = (): ChronosJob | undefined => {
-    try {
-      const parsed = JSON.parse(json) as unknown;
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('the JSON must be an object');
-      return parsed as ChronosJob;
-    } catch (e) {
-      setJsonError((e as Error).message);
-      return undefined;
-    }
+    const parsed = parseJsonObject<ChronosJob>(json);
+    if (parsed.ok) return parsed.value;
+    setJsonError(parsed.error);
+    return undefined;
   };
 
   const switchTo = (next: 'form' | 'json'): void => {

@@ -8,6 +8,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
 import { EditorFrame } from '../../components/editor-frame.js';
 import { ErrorNote, Loading, PageTitle } from '../../components/common.js';
+import { parseJsonObject } from '../../lib/json-object.js';
 import { getJson, sendJson } from '../../lib/http.js';
 import { href } from '../../lib/route.js';
 import {
@@ -73,14 +74,10 @@ export function AppEditor({ store, editId, group = '/' }: { store: MarathonStore
   /** The app as the current mode says, or undefined when the JSON does not parse. */
   const current = (): MarathonApp | undefined => {
     if (mode === 'form') return formToApp(form, base).app;
-    try {
-      const parsed = JSON.parse(json) as unknown;
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('the JSON must be an object');
-      return parsed as MarathonApp;
-    } catch (e) {
-      setJsonError((e as Error).message);
-      return undefined;
-    }
+    const parsed = parseJsonObject<MarathonApp>(json);
+    if (parsed.ok) return parsed.value;
+    setJsonError(parsed.error);
+    return undefined;
   };
 
   const switchTo = (next: 'form' | 'json'): void => {
