@@ -1,18 +1,22 @@
 /**
  * Placement throughput: one busy framework launching short tasks on simulated
  * agents as fast as offers allow. Figures:
- *  - placed/s: tasks reaching their agent (RUN_TASK) per second from the first ACCEPT;
+ *  - starting/s: tasks whose TASK_STARTING reached the framework per second
+ *    from the first ACCEPT (the agent had the task);
  *  - running/s: tasks reaching TASK_RUNNING at the framework per second (the
  *    issue's measure: ACCEPT → TASK_RUNNING, two acknowledged updates per task).
  * Anchor: Nomad C1M ≈ 3,750 placements/s; target ≥ 10,000/s.
  *
- * The master is its own `meseta master` process (with `--profile`, under
- * `node --cpu-prof`, summarised after the run); the simulated agents
- * (`startSimulatedAgents`) and the framework share this process.
+ * Three processes, as in a real cluster: the master (`meseta master`), the
+ * simulated agents (`meseta simulate-agents`), and this one, the framework.
+ * With `--profile` all three are profiled (the children under
+ * `node --cpu-prof`, this process through the inspector while it drives the
+ * tasks), summarised after the run, and the raw profiles are kept in the temp
+ * dir as meseta-placement-{master,simulator,framework}.cpuprofile.
  *
  *   node dist/bench/placement.js [--smoke] [--agents=N] [--tasks=N] [--profile]
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -20,8 +24,8 @@ import { SchedulerClient } from '../src/scheduler/scheduler-client.js';
 import { createMasterDetector } from '../src/scheduler/master-detector.js';
 import { OfferMatcher } from '../src/scheduler/offer-matcher.js';
 import type { Resource, TaskInfo } from '../src/mesos/types.js';
-import { startSimulatedAgents } from '../src/simulator/simulator.js';
-import { freePort, percentile, round, spawnMeseta, stopProcess, summarizeCpuProfile, writeResult, type ProfileEntry } from './bench-util.js';
+import { freePort, getJson, percentile, round, spawnMeseta, stopProcess, summarizeCpuProfile, waitFor, writeResult } from './bench-util.js';
+import { startSelfProfile } from './self-profile.js';
 
 /** Nomad's C1M placement rate, tasks/s. */
 export const NOMAD_C1M_PER_SECOND = 3750;
@@ -34,7 +38,7 @@ export interface PlacementBenchOptions {
   agents?: number;
   /** Tasks to launch; default 20,000 (2,000 with smoke). */
   tasks?: number;
-  /** Run the master under `node --cpu-prof` and summarise where its time went. */
+  /** Profile the master, the simulator and this process (the framework) and summarise where their time went. */
   profile?: boolean;
   outFile?: string;
   print?: boolean;
@@ -47,8 +51,8 @@ export interface PlacementBenchResult {
   date: string;
   agents: number;
   tasks: number;
-  /** Tasks at their agents per second, first ACCEPT → last RUN_TASK. */
-  placedPerSecond: number;
+  /** Tasks whose TASK_STARTING reached the framework per second, first ACCEPT → last TASK_STARTING. */
+  startingPerSecond: number;
   /** Tasks TASK_RUNNING at the framework per second, first ACCEPT → last TASK_RUNNING. */
   runningPerSecond: number;
   /** ACCEPT → TASK_RUNNING per task, ms. */
@@ -56,9 +60,14 @@ export interface PlacementBenchResult {
   acceptCalls: number;
   ratioToNomad: number;
   ratioToTarget: number;
-  /** Master CPU profile summary (with `profile`). */
-  masterProfile?: { totalMs: number; functions: ProfileEntry[]; sources: ProfileEntry[] };
+  /** CPU profile summaries (with `profile`): the master, the simulator process, this process while driving. */
+  masterProfile?: ProfileSummary;
+  simulatorProfile?: ProfileSummary;
+  frameworkProfile?: ProfileSummary;
 }
+
+/** What summarizeCpuProfile returns. */
+export type ProfileSummary = ReturnType<typeof summarizeCpuProfile>;
 
 const AGENT_RESOURCES = 'cpus:8;mem:32768;disk:100000;ports:[31000-32000]';
 const TASK: Resource[] = [
@@ -73,19 +82,29 @@ export async function run(options: PlacementBenchOptions = {}): Promise<Placemen
   const port = await freePort();
   const workDir = mkdtempSync(join(os.tmpdir(), 'meseta-bench-placement-'));
   const profileDir = join(workDir, 'profile');
-  const master = spawnMeseta(
-    ['master', '--ip=127.0.0.1', `--port=${port}`, `--work_dir=${join(workDir, 'master')}`, '--quiet'],
-    options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
-  );
+  const cpuProf = (name: string): string[] => (options.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, name)}`] : []);
+  const master = spawnMeseta(['master', '--ip=127.0.0.1', `--port=${port}`, `--work_dir=${join(workDir, 'master')}`, '--quiet'], cpuProf('master'));
   const url = `http://127.0.0.1:${port}`;
-  const fleet = startSimulatedAgents({ master: url, count: agents, resources: AGENT_RESOURCES, registrationRate: 5000 });
+  const simulator = spawnMeseta(
+    ['simulate-agents', `--master=${url}`, `--count=${agents}`, `--resources=${AGENT_RESOURCES}`, '--registration_rate=5000', '--quiet'],
+    cpuProf('simulator'),
+  );
   let client: SchedulerClient | undefined;
   try {
-    await fleet.waitRegistered(agents, 120_000);
+    const exited = (what: string, child: typeof master): Promise<never> =>
+      new Promise((_, fail) => child.once('exit', (code, signal) => fail(new Error(`${what} exited (${code ?? signal}) before the run`))));
+    await Promise.race([
+      waitFor(`${agents} agents active`, async () => (await getJson<Record<string, number>>(`${url}/metrics/snapshot`))['master/slaves_active'] === agents, 120_000, 100),
+      exited('master', master),
+      exited('simulator', simulator),
+    ]);
     client = new SchedulerClient({ detector: createMasterDetector(`127.0.0.1:${port}`), autoAcknowledge: true });
-    const figures = await drive(client, fleet, tasks);
+    const self = options.profile ? await startSelfProfile() : undefined;
+    const figures = await drive(client, tasks);
+    const selfFile = await self?.stop(join(workDir, 'framework.cpuprofile'));
     await client.teardown().catch(() => undefined);
-    fleet.stop();
+    // Both children write their profiles on a clean exit (SIGTERM).
+    await stopProcess(simulator);
     await stopProcess(master);
     const result: PlacementBenchResult = {
       bench: 'placement',
@@ -99,15 +118,28 @@ export async function run(options: PlacementBenchOptions = {}): Promise<Placemen
       ratioToTarget: round(figures.runningPerSecond / PLACEMENT_TARGET_PER_SECOND),
     };
     if (options.profile) {
-      const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
-      if (file) result.masterProfile = summarizeCpuProfile(join(profileDir, file), 25);
+      const keep = (file: string | undefined, name: string): ProfileSummary | undefined => {
+        if (file === undefined) return undefined;
+        copyFileSync(file, join(os.tmpdir(), `meseta-placement-${name}.cpuprofile`));
+        return summarizeCpuProfile(file, 25);
+      };
+      const childProfile = (name: string): string | undefined => {
+        const file = readdirSync(join(profileDir, name)).find((f) => f.endsWith('.cpuprofile'));
+        return file === undefined ? undefined : join(profileDir, name, file);
+      };
+      const masterProfile = keep(childProfile('master'), 'master');
+      const simulatorProfile = keep(childProfile('simulator'), 'simulator');
+      const frameworkProfile = keep(selfFile, 'framework');
+      if (masterProfile) result.masterProfile = masterProfile;
+      if (simulatorProfile) result.simulatorProfile = simulatorProfile;
+      if (frameworkProfile) result.frameworkProfile = frameworkProfile;
     }
     if (options.print ?? true) print(result);
     writeResult('placement', result, options.outFile);
     return result;
   } finally {
     client?.close();
-    fleet.stop();
+    await stopProcess(simulator);
     await stopProcess(master);
     rmSync(workDir, { recursive: true, force: true });
   }
@@ -116,23 +148,18 @@ export async function run(options: PlacementBenchOptions = {}): Promise<Placemen
 /** The busy framework: packs every offer with tasks until `count` are launched. */
 function drive(
   client: SchedulerClient,
-  fleet: ReturnType<typeof startSimulatedAgents>,
   count: number,
-): Promise<Pick<PlacementBenchResult, 'placedPerSecond' | 'runningPerSecond' | 'latencyMs' | 'acceptCalls'>> {
+): Promise<Pick<PlacementBenchResult, 'startingPerSecond' | 'runningPerSecond' | 'latencyMs' | 'acceptCalls'>> {
   let launched = 0;
+  let starting = 0;
   let running = 0;
   let acceptCalls = 0;
   let firstAccept = 0;
-  let placedAt = 0;
+  let startedAt = 0;
   const acceptedAt = new Map<string, number>();
   const latencies: number[] = [];
-  const launchedBefore = fleet.stats().tasksLaunched;
   return new Promise((done, fail) => {
     const timeout = setTimeout(() => fail(new Error(`only ${running}/${count} tasks running after 5 minutes`)), 300_000);
-    // Poll the simulator for the moment the last task reached its agent.
-    const placedPoll = setInterval(() => {
-      if (placedAt === 0 && fleet.stats().tasksLaunched - launchedBefore >= count) placedAt = performance.now();
-    }, 2);
     client.on('offers', (offers) => {
       for (const offer of offers) {
         const matcher = new OfferMatcher(offer);
@@ -149,7 +176,9 @@ function drive(
       }
     });
     client.on('update', (status) => {
-      if (status.state === 'TASK_RUNNING') {
+      if (status.state === 'TASK_STARTING') {
+        if (acceptedAt.has(status.task_id.value) && ++starting === count) startedAt = performance.now();
+      } else if (status.state === 'TASK_RUNNING') {
         const at = acceptedAt.get(status.task_id.value);
         if (at === undefined) return;
         latencies.push(performance.now() - at);
@@ -157,10 +186,9 @@ function drive(
         if (running === count) {
           const end = performance.now();
           clearTimeout(timeout);
-          clearInterval(placedPoll);
-          if (placedAt === 0) placedAt = end;
+          if (startedAt === 0) startedAt = end;
           done({
-            placedPerSecond: round((count * 1000) / (placedAt - firstAccept)),
+            startingPerSecond: round((count * 1000) / (startedAt - firstAccept)),
             runningPerSecond: round((count * 1000) / (end - firstAccept)),
             latencyMs: { p50: round(percentile(latencies, 0.5)), p99: round(percentile(latencies, 0.99)) },
             acceptCalls,
@@ -168,7 +196,6 @@ function drive(
         }
       } else if (['TASK_FAILED', 'TASK_LOST', 'TASK_ERROR', 'TASK_DROPPED'].includes(status.state)) {
         clearTimeout(timeout);
-        clearInterval(placedPoll);
         fail(new Error(`task ${status.task_id.value} ended ${status.state}: ${status.message ?? ''}`));
       }
     });
@@ -179,15 +206,21 @@ function drive(
 function print(r: PlacementBenchResult): void {
   process.stdout.write(
     `placement: ${r.tasks} tasks from one framework on ${r.agents} simulated agents (${r.acceptCalls} ACCEPT calls)\n` +
-      `  placed (ACCEPT → RUN_TASK at the agent): ${r.placedPerSecond} tasks/s\n` +
+      `  starting (ACCEPT → TASK_STARTING at the framework): ${r.startingPerSecond} tasks/s\n` +
       `  running (ACCEPT → TASK_RUNNING at the framework): ${r.runningPerSecond} tasks/s; latency p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms\n` +
       `  vs Nomad C1M ${NOMAD_C1M_PER_SECOND}/s: ${r.ratioToNomad}×; vs target ${PLACEMENT_TARGET_PER_SECOND}/s: ${r.ratioToTarget}×\n`,
   );
-  if (r.masterProfile) {
-    process.stdout.write(`  master CPU profile (${r.masterProfile.totalMs} ms sampled), self time by source:\n`);
-    for (const e of r.masterProfile.sources.slice(0, 15)) process.stdout.write(`    ${String(e.percent).padStart(5)}%  ${e.name}\n`);
+  const profiles: Array<[string, ProfileSummary | undefined]> = [
+    ['master', r.masterProfile],
+    ['simulator', r.simulatorProfile],
+    ['framework (this process, while driving)', r.frameworkProfile],
+  ];
+  for (const [name, p] of profiles) {
+    if (!p) continue;
+    process.stdout.write(`  ${name} CPU profile (${p.totalMs} ms sampled), self time by source:\n`);
+    for (const e of p.sources.slice(0, 12)) process.stdout.write(`    ${String(e.percent).padStart(5)}%  ${e.name}\n`);
     process.stdout.write('  by function:\n');
-    for (const e of r.masterProfile.functions.slice(0, 25)) process.stdout.write(`    ${String(e.percent).padStart(5)}%  ${e.name}\n`);
+    for (const e of p.functions.slice(0, 20)) process.stdout.write(`    ${String(e.percent).padStart(5)}%  ${e.name}\n`);
   }
 }
 
