@@ -16,7 +16,7 @@
  *
  *   node dist/bench/placement.js [--smoke] [--agents=N] [--tasks=N] [--profile]
  */
-import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -58,6 +58,12 @@ export interface PlacementBenchResult {
   /** ACCEPT → TASK_RUNNING per task, ms. */
   latencyMs: { p50: number; p99: number };
   acceptCalls: number;
+  /**
+   * CPU time (user + system) each process spent per task while the tasks were
+   * driven, µs: a figure that holds when other load shares the machine, where
+   * tasks/s does not.
+   */
+  cpuUsPerTask: { master: number; simulator: number; framework: number };
   ratioToNomad: number;
   ratioToTarget: number;
   /** CPU profile summaries (with `profile`): the master, the simulator process, this process while driving. */
@@ -100,7 +106,15 @@ export async function run(options: PlacementBenchOptions = {}): Promise<Placemen
     ]);
     client = new SchedulerClient({ detector: createMasterDetector(`127.0.0.1:${port}`), autoAcknowledge: true });
     const self = options.profile ? await startSelfProfile() : undefined;
+    const cpuBefore = [cpuMs(master.pid), cpuMs(simulator.pid), process.cpuUsage()] as const;
     const figures = await drive(client, tasks);
+    const selfCpu = process.cpuUsage(cpuBefore[2]);
+    const perTask = (ms: number): number => round((ms * 1000) / tasks);
+    const cpuUsPerTask = {
+      master: perTask(cpuMs(master.pid) - cpuBefore[0]),
+      simulator: perTask(cpuMs(simulator.pid) - cpuBefore[1]),
+      framework: perTask((selfCpu.user + selfCpu.system) / 1000),
+    };
     const selfFile = await self?.stop(join(workDir, 'framework.cpuprofile'));
     await client.teardown().catch(() => undefined);
     // Both children write their profiles on a clean exit (SIGTERM).
@@ -114,6 +128,7 @@ export async function run(options: PlacementBenchOptions = {}): Promise<Placemen
       agents,
       tasks,
       ...figures,
+      cpuUsPerTask,
       ratioToNomad: round(figures.runningPerSecond / NOMAD_C1M_PER_SECOND),
       ratioToTarget: round(figures.runningPerSecond / PLACEMENT_TARGET_PER_SECOND),
     };
@@ -203,11 +218,28 @@ function drive(
   });
 }
 
+/** CPU time (user + system) of process `pid` so far, ms, from /proc (0 when unknown). */
+function cpuMs(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are the 14th and 15th of the line.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/** USER_HZ of Linux's /proc times. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
 function print(r: PlacementBenchResult): void {
   process.stdout.write(
     `placement: ${r.tasks} tasks from one framework on ${r.agents} simulated agents (${r.acceptCalls} ACCEPT calls)\n` +
       `  starting (ACCEPT → TASK_STARTING at the framework): ${r.startingPerSecond} tasks/s\n` +
       `  running (ACCEPT → TASK_RUNNING at the framework): ${r.runningPerSecond} tasks/s; latency p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms\n` +
+      `  CPU per task: master ${r.cpuUsPerTask.master} µs, simulator ${r.cpuUsPerTask.simulator} µs, framework ${r.cpuUsPerTask.framework} µs\n` +
       `  vs Nomad C1M ${NOMAD_C1M_PER_SECOND}/s: ${r.ratioToNomad}×; vs target ${PLACEMENT_TARGET_PER_SECOND}/s: ${r.ratioToTarget}×\n`,
   );
   const profiles: Array<[string, ProfileSummary | undefined]> = [

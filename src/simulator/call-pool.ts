@@ -1,102 +1,79 @@
 /**
- * The fleet's own keep-alive pool for one-shot agent calls (STATUS_UPDATE,
- * PONG) to the master. Why not the transport's shared `postJson` pool: a fleet
- * of thousands of agents sends tens of thousands of updates per second, and
- * queueing them inside `http.Agent` costs an O(queue) array shift per request
- * (a placement profile spent 7.5 % of the bench process there) while its
- * 64 sockets, shared with the framework's calls in the benches, capped how
- * many calls were in flight. Here calls wait in our own O(1) queue and at most
- * `maxInFlight` are handed to `http` at a time, so its queue stays empty.
+ * The fleet's own sender for one-shot agent calls (STATUS_UPDATE, PONG) to the
+ * master: a few keep-alive connections with HTTP/1.1 pipelining, every call
+ * made in one event-loop turn written together (scheduler/http-pipeline.ts).
+ *
+ * Why not `http.request` (the transport's `postJson`, or an `http.Agent` of
+ * our own as before): a fleet of thousands of agents sends tens of thousands
+ * of updates per second, and the placement bench's simulator process spent
+ * more of its busy time building ClientRequests, queueing in the agent and
+ * one writev per call than simulating agents. Each call is still its own
+ * HTTP request, as the agent API has it; only their bytes travel together.
  */
-import http from 'node:http';
+import { HttpPipeline } from '../scheduler/http-pipeline.js';
 
-/** A call as the pool sends it: POST `body` (JSON) to `url` with `headers`. */
-interface PendingCall {
-  url: string;
-  payload: Buffer;
-  headers: Record<string, string>;
-  done: (ok: boolean) => void;
-}
+/** Connections per master; calls are spread over them. */
+const CONNECTIONS = 4;
 
-/** Bounded-concurrency POST sender over a dedicated keep-alive agent. */
+/** Bounded-concurrency POST sender to one or more masters (one pipeline per origin). */
 export class CallPool {
-  private readonly agent: http.Agent;
-  private readonly queue: PendingCall[] = [];
-  private head = 0;
-  private inFlight = 0;
+  private readonly pipelines = new Map<string, HttpPipeline>();
+  private lastUrl = '';
+  private lastTarget?: { pipeline: HttpPipeline; path: string };
 
   /**
-   * @param maxInFlight calls on the wire at once (= sockets kept alive), default 256.
-   * @param timeoutMs bound of one call, ms (default 30 s, as the transport's).
+   * @param maxInFlight calls on the wire at once per master, default 256 (spread over 4 connections).
+   * @param timeoutMs bound of one call's wait for its answer, ms (default 30 s, as the transport's).
    */
   constructor(
     private readonly maxInFlight = 256,
     private readonly timeoutMs = 30_000,
-  ) {
-    this.agent = new http.Agent({ keepAlive: true, maxSockets: maxInFlight });
-  }
+  ) {}
 
-  /** Calls waiting for a free slot. */
+  /** Calls waiting for a free slot, over every master. */
   get queued(): number {
-    return this.queue.length - this.head;
+    let n = 0;
+    for (const pipeline of this.pipelines.values()) n += pipeline.queued;
+    return n;
   }
 
   /**
-   * POSTs `body` as JSON; resolves true on a 2xx answer, false on any other
-   * status, socket error or timeout (never rejects: callers retry on their own).
+   * POSTs `body` as JSON to `url` (`http://host:port/path`); resolves true on a
+   * 2xx answer, false on any other status, connection error or timeout (never
+   * rejects: callers retry on their own).
    */
   post(url: string, body: unknown, headers: Record<string, string>): Promise<boolean> {
-    return new Promise((done) => {
-      this.queue.push({ url, payload: Buffer.from(JSON.stringify(body)), headers, done });
-      this.pump();
-    });
+    const target = this.target(url);
+    return target.pipeline.post(target.path, JSON.stringify(body), headers).then(
+      (response) => response.status >= 200 && response.status < 300,
+      () => false,
+    );
   }
 
-  /** Closes idle sockets; calls in flight finish. */
+  /** Drops every connection; calls in flight resolve false. */
   close(): void {
-    this.agent.destroy();
+    for (const pipeline of this.pipelines.values()) pipeline.close();
+    this.pipelines.clear();
+    this.lastTarget = undefined;
+    this.lastUrl = '';
   }
 
-  private pump(): void {
-    while (this.inFlight < this.maxInFlight && this.head < this.queue.length) {
-      const call = this.queue[this.head++]!;
-      this.inFlight++;
-      this.send(call);
+  private target(url: string): { pipeline: HttpPipeline; path: string } {
+    // Every call of a fleet goes to the same URL until the leader changes.
+    if (url === this.lastUrl && this.lastTarget) return this.lastTarget;
+    const parsed = new URL(url);
+    let pipeline = this.pipelines.get(parsed.origin);
+    if (!pipeline) {
+      pipeline = new HttpPipeline({
+        origin: parsed.origin,
+        connections: CONNECTIONS,
+        maxPipelined: Math.max(1, Math.ceil(this.maxInFlight / CONNECTIONS)),
+        timeoutMs: this.timeoutMs,
+      });
+      this.pipelines.set(parsed.origin, pipeline);
     }
-    if (this.head > 4096 && this.head * 2 > this.queue.length) {
-      this.queue.splice(0, this.head);
-      this.head = 0;
-    }
-  }
-
-  private send(call: PendingCall): void {
-    let settled = false;
-    const finish = (ok: boolean): void => {
-      if (settled) return;
-      settled = true;
-      this.inFlight--;
-      call.done(ok);
-      this.pump();
-    };
-    const request = http.request(call.url, {
-      method: 'POST',
-      agent: this.agent,
-      headers: {
-        'Content-Type': 'application/json',
-        Accept: 'application/json',
-        'Content-Length': String(call.payload.length),
-        ...call.headers,
-      },
-      timeout: this.timeoutMs,
-    });
-    request.on('timeout', () => request.destroy(new Error('timed out')));
-    request.on('response', (response) => {
-      const status = response.statusCode ?? 0;
-      response.resume();
-      response.on('end', () => finish(status >= 200 && status < 300));
-      response.on('error', () => finish(false));
-    });
-    request.on('error', () => finish(false));
-    request.end(call.payload);
+    this.lastUrl = url;
+    this.lastTarget = { pipeline, path: `${parsed.pathname}${parsed.search}` };
+    return this.lastTarget;
   }
 }

@@ -1,0 +1,116 @@
+/**
+ * The request pipeline against a real node:http server on 127.0.0.1: requests
+ * of one turn share one write and arrive in order; answers find their
+ * requests; a connection dropped mid-flight fails only what it carried.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { HttpPipeline, PipelineConnectionError } from '../../../src/scheduler/http-pipeline.js';
+
+interface Server {
+  origin: string;
+  bodies: string[];
+  /** Distinct sockets requests came on. */
+  sockets: Set<Socket>;
+  close(): Promise<void>;
+}
+
+async function startServer(handle: (body: string, response: http.ServerResponse, socket: Socket) => void): Promise<Server> {
+  const bodies: string[] = [];
+  const sockets = new Set<Socket>();
+  const server = http.createServer((request, response) => {
+    let body = '';
+    request.setEncoding('utf8');
+    request.on('data', (c: string) => (body += c));
+    request.on('end', () => {
+      bodies.push(body);
+      sockets.add(request.socket);
+      handle(body, response, request.socket);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    bodies,
+    sockets,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise((r) => server.close(() => r()));
+    },
+  };
+}
+
+test('a burst of 500 calls on one connection reaches the server in order, each answered with its own body', async () => {
+  const server = await startServer((body, response) => {
+    const n = (JSON.parse(body) as { n: number }).n;
+    // Answer some with a body, some empty, some not 2xx: each must find its caller.
+    if (n % 3 === 0) response.writeHead(202).end();
+    else if (n % 3 === 1) response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ echo: n }));
+    else response.writeHead(400).end(`bad ${n}`);
+  });
+  const pipeline = new HttpPipeline({ origin: server.origin, maxPipelined: 64 });
+  try {
+    const answers = await Promise.all(
+      Array.from({ length: 500 }, (_, n) => pipeline.post('/api/v1/scheduler', JSON.stringify({ n }), { 'Mesos-Stream-Id': 's1' })),
+    );
+    assert.deepEqual(server.bodies.map((b) => (JSON.parse(b) as { n: number }).n), Array.from({ length: 500 }, (_, n) => n));
+    answers.forEach((a, n) => {
+      if (n % 3 === 0) assert.deepEqual([a.status, a.body], [202, '']);
+      else if (n % 3 === 1) assert.deepEqual([a.status, JSON.parse(a.body)], [200, { echo: n }]);
+      else assert.deepEqual([a.status, a.body], [400, `bad ${n}`]);
+    });
+    assert.equal(server.sockets.size, 1);
+  } finally {
+    pipeline.close();
+    await server.close();
+  }
+});
+
+test('several connections share a burst; all answers arrive', async () => {
+  const server = await startServer((_, response) => response.writeHead(202).end());
+  const pipeline = new HttpPipeline({ origin: server.origin, connections: 4, maxPipelined: 16 });
+  try {
+    const answers = await Promise.all(Array.from({ length: 200 }, (_, n) => pipeline.post('/x', String(n))));
+    assert.ok(answers.every((a) => a.status === 202));
+    assert.ok(server.sockets.size > 1 && server.sockets.size <= 4, `${server.sockets.size} sockets`);
+    assert.equal(server.bodies.length, 200);
+  } finally {
+    pipeline.close();
+    await server.close();
+  }
+});
+
+test('a connection the server drops fails the calls it carried; later calls go out on a new one', async () => {
+  let drop = true;
+  const server = await startServer((body, response, socket) => {
+    if (drop && body === '"drop"') return void socket.destroy();
+    response.writeHead(202).end();
+  });
+  const pipeline = new HttpPipeline({ origin: server.origin });
+  try {
+    await assert.rejects(pipeline.post('/x', '"drop"'), PipelineConnectionError);
+    drop = false;
+    const answer = await pipeline.post('/x', '"again"');
+    assert.equal(answer.status, 202);
+    assert.equal(server.sockets.size, 2);
+  } finally {
+    pipeline.close();
+    await server.close();
+  }
+});
+
+test('a silent server times the call out; close() rejects what is left', async () => {
+  const server = await startServer(() => undefined);
+  const pipeline = new HttpPipeline({ origin: server.origin, timeoutMs: 100 });
+  try {
+    await assert.rejects(pipeline.post('/x', '1'), /no answer within 100 ms/);
+    const pending = pipeline.post('/x', '2');
+    pipeline.close();
+    await assert.rejects(pending);
+    await assert.rejects(pipeline.post('/x', '3'), /closed/);
+  } finally {
+    await server.close();
+  }
+});
