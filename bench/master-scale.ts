@@ -10,10 +10,10 @@
  * Size: smoke 1,000 agents; full 50,000 if the file-descriptor limit allows
  * (the master holds one stream per agent), else the largest that fits, stated.
  *
- *   node dist/bench/master-scale.js [--smoke] [--agents=N] [--rate=TASKS_PER_S] [--seconds=S]
+ *   node dist/bench/master-scale.js [--smoke] [--agents=N] [--rate=TASKS_PER_S] [--seconds=S] [--profile] [--heap-snapshots=DIR]
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -42,6 +42,13 @@ export interface MasterScaleOptions {
   seconds?: number;
   /** Run the master under `node --cpu-prof` and summarise where its time went. */
   profile?: boolean;
+  /**
+   * Directory for two heap snapshots of the master (`node --heapsnapshot-signal`):
+   * one with the agents registered, one with every task running. Diffing them
+   * shows what a task costs in the master's heap (writing one pauses the master,
+   * so the latency figures of such a run are not comparable).
+   */
+  heapSnapshotDir?: string;
   outFile?: string;
   print?: boolean;
 }
@@ -62,6 +69,12 @@ export interface MasterScaleResult {
   masterRssKb: { idle: number; withAgents: number; withFrameworks: number; withTasks: number };
   kbPerAgent: number;
   kbPerTask: number;
+  /**
+   * With heap snapshots only: live JS heap per task (bytes), the snapshots'
+   * difference over the tasks launched. Unlike the RSS figure it leaves out
+   * garbage not yet collected and heap the collector has not given back.
+   */
+  heapBytesPerTask?: number;
   masterProfile?: ReturnType<typeof summarizeCpuProfile>;
 }
 
@@ -87,8 +100,23 @@ export async function run(options: MasterScaleOptions = {}): Promise<MasterScale
   const profileDir = join(workDir, 'profile');
   const master = spawnMeseta(
     ['master', '--ip=127.0.0.1', `--port=${port}`, `--work_dir=${join(workDir, 'master')}`, '--quiet'],
-    options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    [
+      ...(options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+      ...(options.heapSnapshotDir ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${options.heapSnapshotDir}`] : []),
+    ],
   );
+  /** Has the master write a heap snapshot; resolves with the live heap it holds (bytes), or undefined without snapshots. */
+  const snapshot = async (): Promise<number | undefined> => {
+    if (!options.heapSnapshotDir) return undefined;
+    const dir = options.heapSnapshotDir;
+    const files = (): string[] => readdirSync(dir).filter((f) => f.endsWith('.heapsnapshot'));
+    const before = new Set(files());
+    master.kill('SIGUSR2');
+    const file = await waitFor('heap snapshot', () => files().find((f) => !before.has(f)), 300_000, 200);
+    // The file appears when writing starts; the master answers again once it is done.
+    await waitFor('master after snapshot', async () => (await fetch(`${url}/health`)).ok, 300_000, 200);
+    return heapSnapshotBytes(join(dir, file));
+  };
   const simulators: ChildProcess[] = [];
   const clients: SchedulerClient[] = [];
   try {
@@ -134,6 +162,7 @@ export async function run(options: MasterScaleOptions = {}): Promise<MasterScale
     );
     const registrationSeconds = (performance.now() - t0) / 1000;
     const withAgents = rssKb(master.pid!);
+    const heapWithAgents = await snapshot();
     await waitFor('offers to every framework', () => [...pools.values()].every((p) => p.length > 0), 30_000, 50);
 
     const acceptedAt = new Map<string, number>();
@@ -177,6 +206,7 @@ export async function run(options: MasterScaleOptions = {}): Promise<MasterScale
     });
     await waitFor(`${launched} tasks running`, () => runningIds.size >= launched, 60_000, 20).catch(() => undefined);
     const withTasks = rssKb(master.pid!);
+    const heapWithTasks = await snapshot();
     const result: MasterScaleResult = {
       bench: 'master-scale',
       node: process.version,
@@ -192,6 +222,9 @@ export async function run(options: MasterScaleOptions = {}): Promise<MasterScale
       masterRssKb: { idle, withAgents, withFrameworks, withTasks },
       kbPerAgent: round((withAgents - withFrameworks) / agents),
       kbPerTask: round((withTasks - withAgents) / Math.max(1, launched)),
+      ...(heapWithAgents !== undefined && heapWithTasks !== undefined
+        ? { heapBytesPerTask: Math.round((heapWithTasks - heapWithAgents) / Math.max(1, launched)) }
+        : {}),
     };
     for (const client of clients) client.close();
     await Promise.all(simulators.map((s) => stopProcess(s)));
@@ -215,12 +248,49 @@ function print(r: MasterScaleResult, launched: number): void {
       `  registration: ${r.registrationSeconds} s (${r.agentsRegisteredPerSecond} agents/s)\n` +
       `  ACCEPT → TASK_RUNNING: p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, max ${r.latencyMs.max} ms (${r.tasks} tasks; Mesos paper < ${MESOS_PAPER_OVERHEAD_MS} ms, target p99 ≤ ${TARGET_P99_MS} ms)\n` +
       `  master RSS: idle ${r.masterRssKb.idle} kB, +frameworks ${r.masterRssKb.withFrameworks} kB, +agents (each offered) ${r.masterRssKb.withAgents} kB, +tasks ${r.masterRssKb.withTasks} kB\n` +
-      `  per agent ${r.kbPerAgent} kB (target ≤ ${TARGET_KB_PER_AGENT}), per task ${r.kbPerTask} kB (target ≤ ${TARGET_KB_PER_TASK})\n`,
+      `  per agent ${r.kbPerAgent} kB (target ≤ ${TARGET_KB_PER_AGENT}), per task ${r.kbPerTask} kB (target ≤ ${TARGET_KB_PER_TASK})\n` +
+      (r.heapBytesPerTask !== undefined ? `  live JS heap per task (heap snapshots): ${r.heapBytesPerTask} B\n` : ''),
   );
   if (r.masterProfile) {
     process.stdout.write(`  master CPU profile (${r.masterProfile.totalMs} ms sampled), self time by function:\n`);
     for (const e of r.masterProfile.functions.slice(0, 25)) process.stdout.write(`    ${String(e.percent).padStart(5)}%  ${e.name}\n`);
   }
+}
+
+/**
+ * Live heap in a V8 `.heapsnapshot` (bytes): the sum of its nodes' self sizes.
+ * Scans the `nodes` array as text rather than parsing the file, which can be
+ * larger than the longest string V8 allows.
+ */
+export function heapSnapshotBytes(file: string): number {
+  const text = readFileSync(file);
+  const start = text.indexOf('"nodes":[');
+  if (start < 0) throw new Error(`${file}: not a heap snapshot (no nodes array)`);
+  const header = JSON.parse(`${text.subarray(0, text.lastIndexOf(',', start)).toString('utf8')}}`) as {
+    snapshot: { meta: { node_fields: string[] } };
+  };
+  const fields = header.snapshot.meta.node_fields;
+  const selfSize = fields.indexOf('self_size');
+  let total = 0;
+  let field = 0;
+  let value = 0;
+  let inNumber = false;
+  for (let i = start + '"nodes":['.length; i < text.length; i++) {
+    const c = text[i]!;
+    if (c >= 48 && c <= 57) {
+      value = value * 10 + (c - 48);
+      inNumber = true;
+      continue;
+    }
+    if (inNumber) {
+      if (field === selfSize) total += value;
+      field = (field + 1) % fields.length;
+      value = 0;
+      inNumber = false;
+    }
+    if (c === 93 /* ] */) break;
+  }
+  return total;
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
@@ -230,5 +300,13 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     return arg ? Number(arg.slice(name.length + 3)) : undefined;
   };
   const [agents, rate, seconds] = [num('agents'), num('rate'), num('seconds')];
-  await run({ smoke: args.includes('--smoke'), profile: args.includes('--profile'), ...(agents ? { agents } : {}), ...(rate ? { rate } : {}), ...(seconds ? { seconds } : {}) });
+  const heapSnapshotDir = args.find((a) => a.startsWith('--heap-snapshots='))?.slice('--heap-snapshots='.length);
+  await run({
+    smoke: args.includes('--smoke'),
+    profile: args.includes('--profile'),
+    ...(agents ? { agents } : {}),
+    ...(rate ? { rate } : {}),
+    ...(seconds ? { seconds } : {}),
+    ...(heapSnapshotDir ? { heapSnapshotDir } : {}),
+  });
 }

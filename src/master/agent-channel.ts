@@ -149,7 +149,7 @@ function adoptTask(master: Master, agent: AgentRecord, reported: AgentTask, wasU
   if (!framework && isCompleted(master, frameworkId)) return;
   let task = agent.tasks.get(taskKey(frameworkId, taskId)) ?? framework?.unreachableTasks.get(taskId);
   if (!task) {
-    const resources = normalizeResources(reported.task_info.resources ?? []);
+    const resources = master.sharedResources.share(normalizeResources(reported.task_info.resources ?? []));
     task = new MasterTask(
       reported.task_info,
       frameworkId,

@@ -15,6 +15,7 @@ import { IdGenerator } from './ids.js';
 import type { MasterTask } from './task.js';
 import { MasterMetrics } from './metrics.js';
 import { ObserverSet } from './observers.js';
+import { SharedResources } from './shared-resources.js';
 import type { Registry } from './registry/registry.js';
 import type { Clock } from '../mesos/clock.js';
 import { isTerminalState, stateForFramework } from '../mesos/task-states.js';
@@ -88,6 +89,8 @@ export class Master {
   /** Offer id → offer, across frameworks. */
   readonly offers = new Map<string, Offer>();
   readonly metrics = new MasterMetrics();
+  /** Resource lists shared between task records (most tasks ask for the same). */
+  readonly sharedResources = new SharedResources();
   /** Operator-API subscribers and other watchers of state changes. */
   readonly observers = new ObserverSet();
   /**

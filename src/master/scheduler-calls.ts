@@ -322,7 +322,11 @@ function accept(master: Master, framework: FrameworkRecord, body: NonNullable<Sc
   if (!isEmptyResources(available)) {
     master.allocator.recoverResources(framework.id, agentId, role, available, master.refuseSeconds(body.filters), master.clock.now());
   }
-  master.scheduleAllocation();
+  // Only this agent's resources changed: a pass over it alone re-offers what was
+  // left (other agents wait for their own events or the periodic pass, as in
+  // Mesos, whose allocator does not allocate on recoverResources at all). A
+  // full pass per ACCEPT cost a walk over every agent at each launch.
+  master.scheduleAllocation([agentId]);
   return ACCEPTED;
 }
 
@@ -342,7 +346,8 @@ function launchOne(
   group = false,
 ): Resource[] {
   const agent = master.agents.get(agentId);
-  const taskResources = normalizeResources(withAllocationRole(stripAllocationInfo(task.resources ?? []), role));
+  // Shared with every other task asking for the same: the record keeps it for the task's life.
+  const taskResources = master.sharedResources.share(normalizeResources(withAllocationRole(stripAllocationInfo(task.resources ?? []), role)));
   const executorId = executor?.executor_id?.value;
   const existing = executorId && agent ? agent.executors.get(taskKey(framework.id, executorId)) : undefined;
   const executorResources =
@@ -357,7 +362,7 @@ function launchOne(
     existingExecutor: existing?.info,
   });
   const record = new MasterTask(
-    stripData(task),
+    task,
     framework.id,
     agentId,
     executorId ?? '',
@@ -402,11 +407,6 @@ function launchOne(
   return subtractResources(available, used);
 }
 
-/** TaskInfo.data is opaque and not kept in master state. */
-function stripData(task: TaskInfo): TaskInfo {
-  const { data: _data, ...rest } = task;
-  return rest;
-}
 
 /** KILL: forwarded to the agent; unknown tasks answered by reconciliation. */
 function kill(master: Master, framework: FrameworkRecord, body: NonNullable<SchedulerCall['kill']>): CallOutcome {

@@ -2,36 +2,61 @@
  * The master's record of one task: what was launched and the status history the
  * agent reported. Mirrors the fields of Mesos's `Task` (state, statuses,
  * status_update_state, status_update_uuid).
+ *
+ * Memory matters here: a master holds one record per live task (tens of
+ * thousands), so the record keeps only what `/master/state`, the operator API
+ * and reconciliation report, and shares what repeats (see `shareStatusParts`).
  */
-import type { Resource, TaskInfo, TaskState, TaskStatus } from '../mesos/types.js';
+import type { AgentID, Resource, TaskID, TaskInfo, TaskState, TaskStatus } from '../mesos/types.js';
+import { internToken } from './interned-tokens.js';
 
 /** Statuses kept per task for `/master/state` (Mesos keeps the full history; we bound it). */
 const MAX_STATUSES = 32;
 
+/**
+ * The TaskInfo fields a master `Task` reports (Mesos `Task`: name, task_id,
+ * labels, discovery, container, health_check, kill_policy). The command,
+ * executor, resources (kept normalized in `MasterTask.resources`), checks and
+ * `data` are the agent's business and are not kept.
+ */
+export type ReportedTaskInfo = Pick<TaskInfo, 'name' | 'task_id'> &
+  Partial<Pick<TaskInfo, 'labels' | 'discovery' | 'container' | 'health_check' | 'kill_policy'>>;
+
 export class MasterTask {
+  /** What the launch said, as far as the master reports it. */
+  readonly info: ReportedTaskInfo;
   /** Latest state known from the agent; resources are freed when it turns terminal. */
   state: TaskState = 'TASK_STAGING';
   /** State of the update currently being delivered to the scheduler. */
   statusUpdateState?: TaskState;
   statusUpdateUuid?: string;
-  readonly statuses: TaskStatus[] = [];
+  /**
+   * Status history, oldest first (at most 32: the first and the latest 31).
+   * Replaced, never grown in place, so each list is exactly as long as it needs
+   * to be; read it fresh from the task rather than holding on to it.
+   */
+  statuses: readonly TaskStatus[] = [];
   /** Set once the framework acknowledged a terminal update (or none is expected). */
   acknowledgedTerminal = false;
 
   /**
-   * @param info the TaskInfo as launched, without `data` (not kept, as Mesos).
+   * @param info the TaskInfo as launched; only the reported fields are kept (see `ReportedTaskInfo`).
    * @param executorId the custom executor's id, or '' for a command task.
    * @param role the allocation role of the task's resources.
+   * @param resources normalized, with allocation_info; may be a frozen list
+   *   shared with other tasks (see SharedResources), so it is never mutated.
    */
   constructor(
-    readonly info: TaskInfo,
+    info: TaskInfo,
     readonly frameworkId: string,
     readonly agentId: string,
     readonly executorId: string,
     readonly role: string,
     readonly resources: Resource[],
     readonly user: string | undefined,
-  ) {}
+  ) {
+    this.info = reportedInfo(info);
+  }
 
   get id(): string {
     return this.info.task_id.value;
@@ -42,10 +67,56 @@ export class MasterTask {
     return this.statuses[this.statuses.length - 1];
   }
 
-  /** Records a status from the agent. */
+  /**
+   * Records a status from the agent (or one the master made). The task takes
+   * ownership of `status`: parts equal to ones it already holds are swapped for
+   * those (same JSON, less memory), so callers must not mutate it afterwards.
+   */
   record(status: TaskStatus): void {
+    this.shareStatusParts(status);
     this.state = status.state;
-    this.statuses.push(status);
-    if (this.statuses.length > MAX_STATUSES) this.statuses.splice(1, 1);
+    const kept = this.statuses;
+    // concat allocates exactly n + 1 slots; push would grow the backing store to 17.
+    this.statuses = kept.length < MAX_STATUSES ? kept.concat([status]) : [kept[0]!, ...kept.slice(2), status];
   }
+
+  /**
+   * Replaces the ids and enum strings of `status` by equal values this task
+   * already holds: every status of a task repeats its task id, agent id and
+   * executor id, and JSON.parse gives each its own copy. Property order (and so
+   * the JSON of `/master/state` and GET_TASKS) is unchanged.
+   */
+  private shareStatusParts(status: TaskStatus): void {
+    // Absent only on a launch rejected as invalid (TASK_ERROR), which has nothing to share.
+    const taskId = this.info.task_id as TaskID | undefined;
+    const previous = this.latestStatus;
+    if (taskId !== undefined && status.task_id?.value === taskId.value) status.task_id = taskId;
+    status.state = internToken(status.state);
+    if (status.source !== undefined) status.source = internToken(status.source);
+    if (status.reason !== undefined) status.reason = internToken(status.reason);
+    if (status.agent_id !== undefined) status.agent_id = this.shareAgentId(status.agent_id, previous?.agent_id);
+    const executorId = status.executor_id;
+    if (executorId !== undefined) {
+      // A command task's executor has the task's id; an equal {value} object serializes the same.
+      if (taskId !== undefined && executorId.value === taskId.value) status.executor_id = taskId;
+      else if (previous?.executor_id?.value === executorId.value) status.executor_id = previous.executor_id;
+    }
+  }
+
+  private shareAgentId(agentId: AgentID, previous: AgentID | undefined): AgentID {
+    if (previous !== undefined && previous.value === agentId.value) return previous;
+    // The record's agent id string is shared with the agent's record; the parsed copy is not.
+    return agentId.value === this.agentId ? { value: this.agentId } : agentId;
+  }
+}
+
+/** The reported TaskInfo fields of `info`, in one small object (absent fields stay absent). */
+function reportedInfo(info: ReportedTaskInfo): ReportedTaskInfo {
+  const kept: ReportedTaskInfo = { name: info.name, task_id: info.task_id };
+  if (info.labels !== undefined) kept.labels = info.labels;
+  if (info.discovery !== undefined) kept.discovery = info.discovery;
+  if (info.container !== undefined) kept.container = info.container;
+  if (info.health_check !== undefined) kept.health_check = info.health_check;
+  if (info.kill_policy !== undefined) kept.kill_policy = info.kill_policy;
+  return kept;
 }

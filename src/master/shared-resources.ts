@@ -1,0 +1,54 @@
+/**
+ * Shares equal resource lists between task records. Most tasks of a framework
+ * ask for the same thing (`cpus:0.1; mem:32` in role `*`), and each launch
+ * parses and normalizes its own copy: ~500 bytes a task that a master holding
+ * tens of thousands of tasks need not keep more than once.
+ *
+ * Shared lists are frozen, so a caller that tried to change one in place would
+ * throw instead of silently changing other tasks' resources. The table is a
+ * bounded first-in-first-out cache: lists that are all different (e.g. tasks
+ * with their own port ranges) just pass through and age out.
+ */
+import type { Resource } from '../mesos/types.js';
+
+/** Distinct lists remembered by default. */
+const DEFAULT_CAPACITY = 1024;
+
+export class SharedResources {
+  private readonly byKey = new Map<string, Resource[]>();
+
+  /** @param capacity distinct lists remembered at most (oldest forgotten first). */
+  constructor(private readonly capacity = DEFAULT_CAPACITY) {}
+
+  /**
+   * A frozen list equal to `resources` (deep-equal JSON, same order): the one
+   * remembered if an equal list was seen, else a frozen `resources` itself, then
+   * remembered. `resources` must not be mutated after the call. Typed mutable
+   * because the allocator's contract takes `Resource[]`; writing to it throws.
+   */
+  share(resources: Resource[]): Resource[] {
+    if (resources.length === 0) return EMPTY;
+    const key = JSON.stringify(resources);
+    const known = this.byKey.get(key);
+    if (known !== undefined) return known;
+    const frozen = deepFreeze(resources);
+    if (this.byKey.size >= this.capacity) this.byKey.delete(this.byKey.keys().next().value!);
+    this.byKey.set(key, frozen);
+    return frozen;
+  }
+
+  /** Lists remembered now (for tests and `describe()`-style diagnostics). */
+  get size(): number {
+    return this.byKey.size;
+  }
+}
+
+const EMPTY: Resource[] = Object.freeze([]) as unknown as Resource[];
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value as object)) deepFreeze(child);
+  }
+  return value;
+}

@@ -1,0 +1,51 @@
+/**
+ * SharedResources (src/master/shared-resources.ts): equal lists come back as
+ * one frozen list, different ones pass through, and the table stays bounded.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { SharedResources } from '../../../src/master/shared-resources.js';
+import { internToken } from '../../../src/master/interned-tokens.js';
+import type { Resource } from '../../../src/mesos/types.js';
+
+const cpus = (value: number): Resource[] => [{ name: 'cpus', type: 'SCALAR', scalar: { value }, allocation_info: { role: '*' } }];
+
+describe('SharedResources', () => {
+  it('returns one frozen list for equal lists', () => {
+    const shared = new SharedResources();
+    const a = shared.share(cpus(0.1));
+    const b = shared.share(cpus(0.1));
+    assert.equal(a, b);
+    assert.deepEqual(a, cpus(0.1));
+    assert.ok(Object.isFrozen(a) && Object.isFrozen(a[0]) && Object.isFrozen(a[0]!.scalar));
+    assert.throws(() => {
+      (a[0]!.scalar as { value: number }).value = 2;
+    }, TypeError);
+  });
+
+  it('keeps different lists apart and forgets the oldest beyond its capacity', () => {
+    const shared = new SharedResources(2);
+    const first = shared.share(cpus(1));
+    assert.notEqual(shared.share(cpus(2)), first);
+    shared.share(cpus(3));
+    assert.equal(shared.size, 2);
+    const again = shared.share(cpus(1));
+    assert.notEqual(again, first, 'the oldest was forgotten');
+    assert.deepEqual(again, first);
+  });
+
+  it('shares one empty list', () => {
+    const shared = new SharedResources();
+    assert.equal(shared.share([]), shared.share([]));
+    assert.equal(shared.size, 0);
+  });
+});
+
+describe('internToken', () => {
+  it('returns an equal string, the same copy each time', () => {
+    const parsed = JSON.parse('["TASK_RUNNING","REASON_SOMETHING_NEW"]') as string[];
+    assert.equal(internToken(parsed[0]!), 'TASK_RUNNING');
+    assert.equal(internToken(parsed[1]!), 'REASON_SOMETHING_NEW');
+    assert.equal(internToken(JSON.parse('"REASON_SOMETHING_NEW"') as string), 'REASON_SOMETHING_NEW');
+  });
+});
