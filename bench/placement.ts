@@ -104,7 +104,7 @@ export async function run(options: PlacementBenchOptions = {}): Promise<Placemen
       exited('master', master),
       exited('simulator', simulator),
     ]);
-    client = new SchedulerClient({ detector: createMasterDetector(`127.0.0.1:${port}`), autoAcknowledge: true });
+    client = new SchedulerClient({ detector: createMasterDetector(`127.0.0.1:${port}`), autoAcknowledge: true, coalesceAcknowledgements: true });
     const self = options.profile ? await startSelfProfile() : undefined;
     const cpuBefore = [cpuMs(master.pid), cpuMs(simulator.pid), process.cpuUsage()] as const;
     const figures = await drive(client, tasks);

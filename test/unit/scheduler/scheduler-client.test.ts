@@ -311,6 +311,33 @@ test('auto-acknowledge sends ACKNOWLEDGE only for updates with a uuid, after the
   }
 });
 
+test('coalesced acknowledgements: one ACKNOWLEDGE per update, in update order, with stream id and framework id; a refused one rejects', async () => {
+  const peer = await masterPeer();
+  const c = client(peer.port, { autoAcknowledge: true, coalesceAcknowledgements: true, headers: { Authorization: 'Basic eDp5' } });
+  try {
+    const subscribing = c.subscribe(FRAMEWORK);
+    const stream = await waitFor(() => peer.streams[0]);
+    stream.send(SUBSCRIBED('fw'));
+    await subscribing;
+    const uuid = (i: number): string => Buffer.alloc(16, i).toString('base64');
+    for (let i = 0; i < 50; i++) {
+      stream.send({ type: 'UPDATE', update: { status: { task_id: { value: `t${i}` }, state: 'TASK_RUNNING', agent_id: { value: 'a1' }, uuid: uuid(i) } } });
+    }
+    await waitFor(() => peer.callsOf('ACKNOWLEDGE').length === 50 || undefined);
+    const acks = peer.callsOf('ACKNOWLEDGE');
+    assert.deepEqual(acks.map((a) => (a.body['acknowledge'] as { uuid: string }).uuid), Array.from({ length: 50 }, (_, i) => uuid(i)));
+    assert.deepEqual(acks[0]!.body['framework_id'], { value: 'fw' });
+    assert.equal(acks[0]!.headers['mesos-stream-id'], 's1');
+    assert.equal(acks[0]!.headers['authorization'], 'Basic eDp5');
+    peer.respond = () => ({ status: 400, body: 'Unknown status update uuid' });
+    await assert.rejects(c.acknowledge({ value: 'a1' }, { value: 'tx' }, uuid(99)), (e: Error & { status?: number }) => e.status === 400);
+  } finally {
+    c.close();
+    await peer.stop();
+  }
+  await assert.rejects(c.acknowledge({ value: 'a1' }, { value: 'tx' }, 'x'), SchedulerNotSubscribedError);
+});
+
 test('teardown sends TEARDOWN and closes; launch builds one LAUNCH operation', async () => {
   const peer = await masterPeer();
   const c = client(peer.port);
