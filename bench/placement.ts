@@ -14,7 +14,7 @@
  * tasks), summarised after the run, and the raw profiles are kept in the temp
  * dir as meseta-placement-{master,simulator,framework}.cpuprofile.
  *
- *   node dist/bench/placement.js [--smoke] [--agents=N] [--tasks=N] [--profile]
+ *   node dist/bench/placement.js [--smoke] [--agents=N] [--tasks=N] [--task_duration=SECS] [--profile]
  */
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -38,6 +38,12 @@ export interface PlacementBenchOptions {
   agents?: number;
   /** Tasks to launch; default 20,000 (2,000 with smoke). */
   tasks?: number;
+  /**
+   * Run time of each task once RUNNING, seconds (its `duration` label); default
+   * 1, so most tasks also finish (TASK_FINISHED, acknowledged, resources
+   * recovered) while later ones are being launched, as short tasks do.
+   */
+  taskDurationSecs?: number;
   /** Profile the master, the simulator and this process (the framework) and summarise where their time went. */
   profile?: boolean;
   outFile?: string;
@@ -51,6 +57,7 @@ export interface PlacementBenchResult {
   date: string;
   agents: number;
   tasks: number;
+  taskDurationSecs: number;
   /** Tasks whose TASK_STARTING reached the framework per second, first ACCEPT → last TASK_STARTING. */
   startingPerSecond: number;
   /** Tasks TASK_RUNNING at the framework per second, first ACCEPT → last TASK_RUNNING. */
@@ -85,6 +92,7 @@ const TASK: Resource[] = [
 export async function run(options: PlacementBenchOptions = {}): Promise<PlacementBenchResult> {
   const agents = options.agents ?? (options.smoke ? 200 : 1000);
   const tasks = options.tasks ?? (options.smoke ? 2000 : 20_000);
+  const taskDurationSecs = options.taskDurationSecs ?? 1;
   const port = await freePort();
   const workDir = mkdtempSync(join(os.tmpdir(), 'meseta-bench-placement-'));
   const profileDir = join(workDir, 'profile');
@@ -107,7 +115,7 @@ export async function run(options: PlacementBenchOptions = {}): Promise<Placemen
     client = new SchedulerClient({ detector: createMasterDetector(`127.0.0.1:${port}`), autoAcknowledge: true, coalesceAcknowledgements: true });
     const self = options.profile ? await startSelfProfile() : undefined;
     const cpuBefore = [cpuMs(master.pid), cpuMs(simulator.pid), process.cpuUsage()] as const;
-    const figures = await drive(client, tasks);
+    const figures = await drive(client, tasks, taskDurationSecs);
     const selfCpu = process.cpuUsage(cpuBefore[2]);
     const perTask = (ms: number): number => round((ms * 1000) / tasks);
     const cpuUsPerTask = {
@@ -127,6 +135,7 @@ export async function run(options: PlacementBenchOptions = {}): Promise<Placemen
       date: new Date().toISOString(),
       agents,
       tasks,
+      taskDurationSecs,
       ...figures,
       cpuUsPerTask,
       ratioToNomad: round(figures.runningPerSecond / NOMAD_C1M_PER_SECOND),
@@ -164,6 +173,7 @@ export async function run(options: PlacementBenchOptions = {}): Promise<Placemen
 function drive(
   client: SchedulerClient,
   count: number,
+  durationSecs: number,
 ): Promise<Pick<PlacementBenchResult, 'startingPerSecond' | 'runningPerSecond' | 'latencyMs' | 'acceptCalls'>> {
   let launched = 0;
   let starting = 0;
@@ -181,7 +191,7 @@ function drive(
         const batch: TaskInfo[] = [];
         for (let taken = launched < count ? matcher.tryTake(TASK) : undefined; taken; taken = launched < count ? matcher.tryTake(TASK) : undefined) {
           const id = `p-${launched++}`;
-          batch.push({ name: id, task_id: { value: id }, agent_id: offer.agent_id, command: { value: 'true' }, resources: taken, labels: { labels: [{ key: 'duration', value: '1' }] } });
+          batch.push({ name: id, task_id: { value: id }, agent_id: offer.agent_id, command: { value: 'true' }, resources: taken, labels: { labels: [{ key: 'duration', value: String(durationSecs) }] } });
         }
         const now = performance.now();
         if (batch.length > 0 && firstAccept === 0) firstAccept = now;
@@ -236,7 +246,7 @@ const CLOCK_TICKS_PER_SECOND = 100;
 
 function print(r: PlacementBenchResult): void {
   process.stdout.write(
-    `placement: ${r.tasks} tasks from one framework on ${r.agents} simulated agents (${r.acceptCalls} ACCEPT calls)\n` +
+    `placement: ${r.tasks} tasks of ${r.taskDurationSecs} s from one framework on ${r.agents} simulated agents (${r.acceptCalls} ACCEPT calls)\n` +
       `  starting (ACCEPT → TASK_STARTING at the framework): ${r.startingPerSecond} tasks/s\n` +
       `  running (ACCEPT → TASK_RUNNING at the framework): ${r.runningPerSecond} tasks/s; latency p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms\n` +
       `  CPU per task: master ${r.cpuUsPerTask.master} µs, simulator ${r.cpuUsPerTask.simulator} µs, framework ${r.cpuUsPerTask.framework} µs\n` +
@@ -264,5 +274,6 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   };
   const agents = num('agents');
   const tasks = num('tasks');
-  await run({ smoke: args.includes('--smoke'), profile: args.includes('--profile'), ...(agents ? { agents } : {}), ...(tasks ? { tasks } : {}) });
+  const taskDurationSecs = num('task_duration');
+  await run({ ...(taskDurationSecs !== undefined ? { taskDurationSecs } : {}), smoke: args.includes('--smoke'), profile: args.includes('--profile'), ...(agents ? { agents } : {}), ...(tasks ? { tasks } : {}) });
 }
