@@ -13,7 +13,6 @@ import { validateTask } from './task-validation.js';
 import { isTerminalState, stateForFramework } from '../mesos/task-states.js';
 import {
   addResources,
-  containsResources,
   isEmptyResources,
   normalizeResources,
   stripAllocationInfo,
@@ -301,7 +300,9 @@ function accept(master: Master, framework: FrameworkRecord, body: NonNullable<Sc
   const agentId = offers[0].agent_id.value;
   const role = offers[0].allocation_info?.role ?? '*';
   const agent = master.agents.get(agentId);
-  let available = normalizeResources(offers.flatMap((o) => o.resources));
+  // One offer's resources are normalized already (the allocator's, with one
+  // allocation role); only several offers of the agent need merging.
+  let available = offers.length === 1 ? offers[0].resources : normalizeResources(offers.flatMap((o) => o.resources));
 
   for (const operation of operations) {
     if (operation.type === 'LAUNCH') {
@@ -360,6 +361,7 @@ function launchOne(
     executorResources,
     duplicateId: framework.tasks.has(taskId) || framework.unreachableTasks.has(taskId),
     existingExecutor: existing?.info,
+    role,
   });
   const record = new MasterTask(
     task,
@@ -389,8 +391,8 @@ function launchOne(
     framework.send({ type: 'UPDATE', update: { status } });
     return available;
   }
-  const used = addResources(taskResources, executorResources);
-  if (!containsResources(available, used)) return available;
+  // validateTask checked that `available` holds these.
+  const used = executorResources.length === 0 ? taskResources : addResources(taskResources, executorResources);
   framework.tasks.set(taskId, record);
   agent.tasks.set(taskKey(framework.id, taskId), record);
   if (executor && executorId && !existing) {

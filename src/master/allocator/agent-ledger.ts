@@ -17,7 +17,7 @@ import {
   subtractResources,
 } from '../../mesos/resources.js';
 import type { Resource } from '../../mesos/types.js';
-import { fastEquals, withoutAllocationInfo } from './fast-contains.js';
+import { fastContains, fastEquals, withoutAllocationInfo } from './fast-contains.js';
 import { addQuantities, GPUS, quantitiesFromResources, zeroQuantities, type Quantities } from './quantities.js';
 
 /** Available resources reserved to one role (or unreserved), with their quantity vector. */
@@ -159,7 +159,10 @@ export class AgentLedger {
       return a.q;
     }
     const back = normalizeResources(given);
-    if (!containsResources(a.resources, back)) {
+    // The plain case (what a task or an offer remainder gives back) is decided
+    // without normalizing both sides again; the temporaries that would make
+    // are most of the master's garbage per launch.
+    if (!(fastContains(a.resources, back) ?? containsResources(a.resources, back))) {
       throw new AllocatorInvariantError(
         `recoverResources: agent ${this.id} framework ${frameworkId} role ${role} holds ${JSON.stringify(a.resources)}, ` +
           `cannot give back ${JSON.stringify(back)}`,

@@ -17,10 +17,13 @@ import type { Range, Resource } from '../../mesos/types.js';
 /**
  * `a ⊇ b` when both are plain (see the module comment), else undefined.
  * Scalars are compared in Mesos's 0.001 fixed point; ranges by containment.
+ * With `allocationRole`, entries must instead all carry `allocation_info`
+ * of that role (as a task's resources and the offer they come from do), and
+ * are compared as if they carried none.
  */
-export function fastContains(a: readonly Resource[], b: readonly Resource[]): boolean | undefined {
-  for (let i = 0; i < a.length; i++) if (!isPlain(a[i]!)) return undefined;
-  for (let i = 0; i < b.length; i++) if (!isPlain(b[i]!)) return undefined;
+export function fastContains(a: readonly Resource[], b: readonly Resource[], allocationRole?: string): boolean | undefined {
+  for (let i = 0; i < a.length; i++) if (!isPlain(a[i]!, allocationRole)) return undefined;
+  for (let i = 0; i < b.length; i++) if (!isPlain(b[i]!, allocationRole)) return undefined;
   for (let i = 0; i < b.length; i++) {
     const want = b[i]!;
     const role = reservationRole(want);
@@ -60,9 +63,9 @@ export function fastEquals(a: readonly Resource[], b: readonly Resource[]): bool
   return fastContains(b, a);
 }
 
-function isPlain(r: Resource): boolean {
+function isPlain(r: Resource, allocationRole: string | undefined): boolean {
   if (r.type === 'SET' || r.disk !== undefined || r.revocable !== undefined || r.shared !== undefined) return false;
-  if (r.allocation_info !== undefined) return false;
+  if (allocationRole === undefined ? r.allocation_info !== undefined : r.allocation_info?.role !== allocationRole) return false;
   const stack = r.reservations;
   if (stack !== undefined) {
     if (stack.length > 1) return false;

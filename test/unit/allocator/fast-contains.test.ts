@@ -56,3 +56,20 @@ test('fastEquals on an agent total, with and without allocation_info', () => {
   assert.equal(fastEquals(total, withoutAllocationInfo(tagged)), true);
   assert.equal(withoutAllocationInfo(total), total, 'untouched input returned as is');
 });
+
+test('fastContains with an allocation role agrees with containsResources on lists all in that role', () => {
+  const inRole = (r: Resource): Resource => ({ ...r, allocation_info: { role: 'web' } });
+  fc.assert(
+    fc.property(fc.array(entryArb, { maxLength: 5 }), fc.array(entryArb, { maxLength: 5 }), (a, b) => {
+      const [ta, tb] = [a.map(inRole), b.map(inRole)];
+      const fast = fastContains(ta, tb, 'web');
+      if (fast !== undefined) assert.equal(fast, containsResources(ta, tb));
+    }),
+    { numRuns: 500 },
+  );
+  const offer = res('cpus:1;mem:64').map(inRole);
+  assert.equal(fastContains(offer, res('cpus:0.5').map(inRole), 'web'), true);
+  assert.equal(fastContains(offer, res('cpus:1.5').map(inRole), 'web'), false);
+  assert.equal(fastContains(offer, res('cpus:0.5'), 'web'), undefined, 'an entry without the role is left to containsResources');
+  assert.equal(fastContains(offer, res('cpus:0.5').map((r) => ({ ...r, allocation_info: { role: 'other' } })), 'web'), undefined);
+});
