@@ -71,11 +71,10 @@ export interface SchedulerClientOptions {
   /** Timeout of one-shot calls (ms). Default 30 s. */
   callTimeoutMs?: number;
   /**
-   * Send ACKNOWLEDGE calls pipelined on one keep-alive connection, every
-   * acknowledgement made in one event-loop turn written together
-   * (http-pipeline.ts), instead of one `http.request` each. Each update still
-   * gets its own ACKNOWLEDGE request, in the order `acknowledge` was called;
-   * only their bytes travel together. For frameworks acknowledging thousands
+   * Send ACKNOWLEDGE calls pipelined on one keep-alive connection
+   * (http-pipeline.ts, HTTP/1.1 pipelining), instead of one `http.request`
+   * each. Each update still gets its own ACKNOWLEDGE request, in the order
+   * `acknowledge` was called. For frameworks acknowledging thousands
    * of updates per second. Default false.
    */
   coalesceAcknowledgements?: boolean;

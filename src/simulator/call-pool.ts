@@ -1,14 +1,14 @@
 /**
  * The fleet's own sender for one-shot agent calls (STATUS_UPDATE, PONG) to the
- * master: a few keep-alive connections with HTTP/1.1 pipelining, every call
- * made in one event-loop turn written together (scheduler/http-pipeline.ts).
+ * master: a few keep-alive connections with HTTP/1.1 pipelining (undici's
+ * pool, through scheduler/http-pipeline.ts).
  *
  * Why not `http.request` (the transport's `postJson`, or an `http.Agent` of
  * our own as before): a fleet of thousands of agents sends tens of thousands
  * of updates per second, and the placement bench's simulator process spent
  * more of its busy time building ClientRequests, queueing in the agent and
  * one writev per call than simulating agents. Each call is still its own
- * HTTP request, as the agent API has it; only their bytes travel together.
+ * HTTP request, as the agent API has it; only connections are shared.
  */
 import { HttpPipeline } from '../scheduler/http-pipeline.js';
 

@@ -1,7 +1,7 @@
 /**
- * The request pipeline against a real node:http server on 127.0.0.1: requests
- * of one turn share one write and arrive in order; answers find their
- * requests; a connection dropped mid-flight fails only what it carried.
+ * The request pipeline against a real node:http server on 127.0.0.1: a burst
+ * on one connection arrives in order; answers find their requests; a
+ * connection dropped mid-flight fails only what it carried.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
