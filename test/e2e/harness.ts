@@ -14,17 +14,35 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const MESETA = join(ROOT, 'bin', 'meseta');
 
-/** A port free on 127.0.0.1 right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
+/**
+ * Ports handed out below the kernel's ephemeral range (32768–60999 here) and
+ * below the agents' default `ports:[31000-32000]`: a port found free with
+ * `listen(0)` is an ephemeral one, and any outgoing connection of the test
+ * (every fetch) may take it as its local port before the daemon binds it.
+ */
+const PORT_RANGE = { min: 20_000, max: 30_999 };
+const handedOut = new Set<number>();
+
+function tryListen(port: number): Promise<boolean> {
+  return new Promise((resolveFree) => {
     const server = net.createServer();
     server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolvePort(port));
-    });
+    server.once('error', () => resolveFree(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolveFree(true)));
   });
+}
+
+/** A port free on 127.0.0.1 right now, never handed out before by this process. */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = PORT_RANGE.min + Math.floor(Math.random() * (PORT_RANGE.max - PORT_RANGE.min + 1));
+    if (handedOut.has(port)) continue;
+    if (await tryListen(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error(`no free port in ${PORT_RANGE.min}-${PORT_RANGE.max} after 200 tries`);
 }
 
 const dirs: string[] = [];
