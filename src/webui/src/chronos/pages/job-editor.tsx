@@ -7,8 +7,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
 import { EditorFrame } from '../../components/editor-frame.js';
+import { useDualMode, type DualModeCodec } from '../../components/dual-mode.js';
 import { ErrorNote, Loading, PageTitle } from '../../components/common.js';
-import { parseJsonObject } from '../../lib/json-object.js';
 import { getJson, sendJson } from '../../lib/http.js';
 import { href } from '../../lib/route.js';
 import type { ChronosJob } from '../chronos-types.js';
@@ -20,6 +20,9 @@ import { NextRunText } from './chronos-widgets.js';
 type Errors = Partial<Record<JobFormField, string>>;
 
 /** A labelled input with its error (aria-describedby links them). */
+/** A job and its form convert through job-form.ts. */
+const JOB_CODEC: DualModeCodec<ChronosJob, JobForm> = { toDocument: (form, base) => formToJob(form, base).job, toForm: jobToForm };
+
 function Field({ name, label, error, wide, hint, children }: { name: string; label: string; error?: string; wide?: boolean; hint?: ComponentChildren; children: ComponentChildren }) {
   return (
     <label class={wide ? 'field wide' : 'field'} data-field={name}>
@@ -37,11 +40,8 @@ function Field({ name, label, error, wide, hint, children }: { name: string; lab
 
 /** The editor: `editName` edits that job, otherwise a new one is made. */
 export function JobEditor({ store, editName }: { store: ChronosStore; editName?: string }) {
-  const [mode, setMode] = useState<'form' | 'json'>('form');
-  const [form, setForm] = useState<JobForm>(() => emptyForm(Date.now()));
-  const [base, setBase] = useState<ChronosJob>({ name: '' });
-  const [json, setJson] = useState('');
-  const [jsonError, setJsonError] = useState<string | undefined>(undefined);
+  const editor = useDualMode<ChronosJob, JobForm>(JOB_CODEC, () => emptyForm(Date.now()), { name: '' });
+  const { mode, form, setForm, json, jsonError, base, switchTo, parsedJson } = editor;
   const [errors, setErrors] = useState<Errors>({});
   const [busy, setBusy] = useState(false);
   const [loaded, setLoaded] = useState(!editName);
@@ -51,9 +51,7 @@ export function JobEditor({ store, editName }: { store: ChronosStore; editName?:
     if (!editName) return;
     getJson<ChronosJob>(`${API}/job/${encodeURIComponent(editName)}`)
       .then((job) => {
-        setBase(job);
-        setForm(jobToForm(job));
-        setJson(JSON.stringify(job, null, 2));
+        editor.load(job);
         setLoaded(true);
       })
       .catch((e: Error) => setLoadError(e.message));
@@ -62,31 +60,6 @@ export function JobEditor({ store, editName }: { store: ChronosStore; editName?:
   const update = (change: Partial<JobForm>): void => setForm({ ...form, ...change });
   const value = (e: Event): string => (e.target as HTMLInputElement).value;
   const checked = (e: Event): boolean => (e.target as HTMLInputElement).checked;
-
-  /** The JSON text as a job, or undefined (with the parse error shown). */
-  const parsedJson = (): ChronosJob | undefined => {
-    const parsed = parseJsonObject<ChronosJob>(json);
-    if (parsed.ok) return parsed.value;
-    setJsonError(parsed.error);
-    return undefined;
-  };
-
-  const switchTo = (next: 'form' | 'json'): void => {
-    if (next === mode) return;
-    if (next === 'json') {
-      const { job } = formToJob(form, base);
-      setBase(job);
-      setJson(JSON.stringify(job, null, 2));
-      setJsonError(undefined);
-      setMode('json');
-      return;
-    }
-    const job = parsedJson();
-    if (!job) return; // stays in JSON mode with the parse error shown
-    setBase(job);
-    setForm(jobToForm(job));
-    setMode('form');
-  };
 
   const submit = async (): Promise<void> => {
     let job: ChronosJob | undefined;
@@ -163,10 +136,7 @@ export function JobEditor({ store, editName }: { store: ChronosStore; editName?:
               spellcheck={false}
               value={json}
               aria-invalid={jsonError ? 'true' : undefined}
-              onInput={(e) => {
-                setJson((e.target as HTMLTextAreaElement).value);
-                setJsonError(undefined);
-              }}
+              onInput={(e) => editor.editJson((e.target as HTMLTextAreaElement).value)}
             />
           </Field>
         ) : (

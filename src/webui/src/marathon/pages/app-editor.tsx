@@ -7,8 +7,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
 import { EditorFrame } from '../../components/editor-frame.js';
+import { useDualMode, type DualModeCodec } from '../../components/dual-mode.js';
 import { ErrorNote, Loading, PageTitle } from '../../components/common.js';
-import { parseJsonObject } from '../../lib/json-object.js';
 import { getJson, sendJson } from '../../lib/http.js';
 import { href } from '../../lib/route.js';
 import {
@@ -19,6 +19,9 @@ import type { MarathonApp, ValidationBody } from '../marathon-types.js';
 import type { MarathonStore } from '../marathon-store.js';
 
 type Errors = Partial<Record<FormField, string[]>>;
+
+/** An app and its form convert through app-form.ts. */
+const APP_CODEC: DualModeCodec<MarathonApp, AppForm> = { toDocument: (form, base) => formToApp(form, base).app, toForm: appToForm };
 
 function FieldErrors({ id, errors }: { id: string; errors?: string[] }) {
   if (!errors?.length) return null;
@@ -44,11 +47,8 @@ function Field({ name, label, errors, wide, children }: { name: string; label: s
 
 /** The editor. `editId` edits that app; otherwise creates one in `group`. */
 export function AppEditor({ store, editId, group = '/' }: { store: MarathonStore; editId?: string; group?: string }) {
-  const [mode, setMode] = useState<'form' | 'json'>('form');
-  const [form, setForm] = useState<AppForm>(() => ({ ...emptyForm(), id: group === '/' ? '' : `${group}/` }));
-  const [base, setBase] = useState<MarathonApp>({ id: '' });
-  const [json, setJson] = useState('');
-  const [jsonError, setJsonError] = useState<string | undefined>(undefined);
+  const editor = useDualMode<MarathonApp, AppForm>(APP_CODEC, () => ({ ...emptyForm(), id: group === '/' ? '' : `${group}/` }), { id: '' });
+  const { mode, form, setForm, json, jsonError, base, switchTo } = editor;
   const [errors, setErrors] = useState<Errors>({});
   const [locked, setLocked] = useState<string | undefined>(undefined);
   const [busy, setBusy] = useState(false);
@@ -59,10 +59,7 @@ export function AppEditor({ store, editId, group = '/' }: { store: MarathonStore
     if (!editId) return;
     getJson<{ app: MarathonApp }>(`/v2/apps${editId}`)
       .then(({ app }) => {
-        const editable = editableApp(app);
-        setBase(editable);
-        setForm(appToForm(editable));
-        setJson(JSON.stringify(editable, null, 2));
+        editor.load(editableApp(app));
         setLoaded(true);
       })
       .catch((e: Error) => setLoadError(e.message));
@@ -73,28 +70,7 @@ export function AppEditor({ store, editId, group = '/' }: { store: MarathonStore
 
   /** The app as the current mode says, or undefined when the JSON does not parse. */
   const current = (): MarathonApp | undefined => {
-    if (mode === 'form') return formToApp(form, base).app;
-    const parsed = parseJsonObject<MarathonApp>(json);
-    if (parsed.ok) return parsed.value;
-    setJsonError(parsed.error);
-    return undefined;
-  };
-
-  const switchTo = (next: 'form' | 'json'): void => {
-    if (next === mode) return;
-    if (next === 'json') {
-      const app = formToApp(form, base).app;
-      setBase(app);
-      setJson(JSON.stringify(app, null, 2));
-      setJsonError(undefined);
-      setMode('json');
-      return;
-    }
-    const app = current();
-    if (!app) return; // stays in JSON mode with the parse error shown
-    setBase(app);
-    setForm(appToForm(app));
-    setMode('form');
+    return mode === 'form' ? formToApp(form, base).app : editor.parsedJson();
   };
 
   const submit = async (force = false): Promise<void> => {
@@ -167,10 +143,7 @@ export function AppEditor({ store, editId, group = '/' }: { store: MarathonStore
                 spellcheck={false}
                 value={json}
                 aria-invalid={jsonError || all.length ? 'true' : undefined}
-                onInput={(e) => {
-                  setJson((e.target as HTMLTextAreaElement).value);
-                  setJsonError(undefined);
-                }}
+                onInput={(e) => editor.editJson((e.target as HTMLTextAreaElement).value)}
               />
             </Field>
             {all.length > 0 && (
