@@ -8,7 +8,7 @@
  * the same place joins one leader election at `<path>/candidate`.
  */
 import { FlagError, loadFlags, type FlagDef } from '../flags.js';
-import { parseZooKeeperUrl, ZooKeeperUrlError, type ZooKeeperUrl } from '../../coordination/zookeeper/zk-url.js';
+import type { ZooKeeperUrl } from '../../coordination/zookeeper/zk-url.js';
 import {
   LOGGING_FLAGS,
   getBool,
@@ -20,6 +20,7 @@ import {
   type CommonFlags,
   type LoggingFlags,
   type ParseOptions,
+  zkUrl,
 } from './common.js';
 
 /** Usage line for `--help`. */
@@ -140,15 +141,6 @@ export function parseChronosFlags(argv: string[], env: NodeJS.ProcessEnv = proce
     declineOfferDurationMs: optNumber(v, 'decline_offer_duration'),
     minReviveIntervalMs: getNumber(v, 'min_revive_offers_interval'),
   };
-}
-
-function zkUrl(text: string, flag: string): ZooKeeperUrl {
-  try {
-    return parseZooKeeperUrl(text);
-  } catch (error) {
-    if (error instanceof ZooKeeperUrlError) throw new FlagError(`Failed to load flag '${flag}': ${error.message}`, flag);
-    throw error;
-  }
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { FlagError, type FlagDef, type FlagValues, type LoadFlagsOptions } from '../flags.js';
 import { parseSeverity, loggingLevelError } from '../../logging/glog-format.js';
+import { parseZooKeeperUrl, ZooKeeperUrlError, type ZooKeeperUrl } from '../../coordination/zookeeper/zk-url.js';
 
 /** Options every `parseXFlags` accepts; passed to `loadFlags`. */
 export type ParseOptions = Pick<LoadFlagsOptions, 'warn'>;
@@ -131,4 +132,17 @@ export function readLoggingFlags(values: FlagValues): LoggingFlags {
 /** `defs` minus the flags named in `names` (for composing flag sets, e.g. `meseta local`). */
 export function withoutFlags(defs: FlagDef[], names: readonly string[]): FlagDef[] {
   return defs.filter((d) => !names.includes(d.name));
+}
+
+/**
+ * A `zk://` URL flag value (Mesos form: `zk://[user:pass@]h1:2181,h2:2181/path`).
+ * @throws FlagError `Failed to load flag '<flag>': <why>` for a malformed URL.
+ */
+export function zkUrl(text: string, flag: string): ZooKeeperUrl {
+  try {
+    return parseZooKeeperUrl(text);
+  } catch (error) {
+    if (error instanceof ZooKeeperUrlError) throw new FlagError(`Failed to load flag '${flag}': ${error.message}`, flag);
+    throw error;
+  }
 }

@@ -10,7 +10,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadFlags, FlagError, type FlagDef, type FlagValues } from '../flags.js';
-import { parseZooKeeperUrl, ZooKeeperUrlError, type ZooKeeperUrl } from '../../coordination/zookeeper/zk-url.js';
+import type { ZooKeeperUrl } from '../../coordination/zookeeper/zk-url.js';
 import {
   getBool,
   getNumber,
@@ -22,6 +22,7 @@ import {
   type CommonFlags,
   type LoggingFlags,
   type ParseOptions,
+  zkUrl,
 } from './common.js';
 
 /** Usage line for `--help`. */
@@ -144,15 +145,6 @@ export function parseMarathonFlags(argv: string[], env: NodeJS.ProcessEnv = proc
     killRetryTimeoutMs: getNumber(v, 'kill_retry_timeout'),
     defaultNetworkName: optString(v, 'default_network_name'),
   };
-}
-
-function zkUrl(text: string, flag: string): ZooKeeperUrl {
-  try {
-    return parseZooKeeperUrl(text);
-  } catch (error) {
-    if (error instanceof ZooKeeperUrlError) throw new FlagError(`Failed to load flag '${flag}': ${error.message}`, flag);
-    throw error;
-  }
 }
 
 function positive(values: FlagValues, name: string): number {
