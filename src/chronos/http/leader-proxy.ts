@@ -10,7 +10,8 @@
  * standby is refused (503) rather than relayed again, so stale views never
  * bounce a request between standbys.
  */
-import http from 'node:http';
+import type http from 'node:http';
+import { relayRequest } from '../../transport/http-relay.js';
 
 /** Relay timeouts, ms: connect, then silence while reading. */
 export interface LeaderProxyOptions {
@@ -25,7 +26,6 @@ export const DEFAULT_LEADER_PROXY: LeaderProxyOptions = { connectionTimeoutMs: 5
 export const PROXY_ERROR_TEXT = 'Error proxying request to leader (maybe the leadership just changed?)';
 
 const VIA = 'x-chronos-via';
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer']);
 
 function unavailable(res: http.ServerResponse, message: string): void {
   res.writeHead(503, { 'Content-Type': 'application/json' });
@@ -53,42 +53,14 @@ export function proxyToLeader(
     unavailable(res, `The request was already relayed (via ${String(req.headers[VIA])}) and ${self} is not the leader`);
     return;
   }
-  const headers: http.OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined && !HOP_BY_HOP.has(name) && name !== 'host') headers[name] = value;
-  }
-  headers['host'] = leader;
-  headers[VIA] = self;
-  const colon = leader.lastIndexOf(':');
-  const upstream = http.request({
-    host: leader.slice(0, colon),
-    port: Number(leader.slice(colon + 1)),
-    method: req.method,
-    path: req.url ?? '/',
-    headers,
-    timeout: options.connectionTimeoutMs,
+  relayRequest(req, res, {
+    target: leader,
+    connectionTimeoutMs: options.connectionTimeoutMs,
+    readTimeoutMs: options.readTimeoutMs,
+    requestHeaders: { [VIA]: self },
+    onError: () => {
+      res.writeHead(500, { 'Content-Type': 'text/plain' });
+      res.end(PROXY_ERROR_TEXT);
+    },
   });
-  upstream.on('socket', (socket) => socket.once('connect', () => upstream.setTimeout(options.readTimeoutMs)));
-  upstream.on('timeout', () => upstream.destroy(new Error('timed out')));
-  upstream.on('error', () => {
-    if (res.headersSent) {
-      res.destroy();
-      return;
-    }
-    res.writeHead(500, { 'Content-Type': 'text/plain' });
-    res.end(PROXY_ERROR_TEXT);
-  });
-  upstream.on('response', (answer) => {
-    const out: http.OutgoingHttpHeaders = {};
-    for (const [name, value] of Object.entries(answer.headers)) {
-      if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
-    }
-    res.writeHead(answer.statusCode ?? 500, out);
-    answer.pipe(res);
-    answer.on('error', () => res.destroy());
-  });
-  res.on('close', () => {
-    if (!res.writableFinished) upstream.destroy();
-  });
-  req.pipe(upstream);
 }

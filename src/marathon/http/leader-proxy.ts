@@ -10,7 +10,8 @@
  * and reaches another standby is refused with 502 rather than relayed again,
  * so two standbys with stale views never bounce a request between them.
  */
-import http from 'node:http';
+import type http from 'node:http';
+import { relayRequest } from '../../transport/http-relay.js';
 
 /** Timeouts of the relay, ms (`--leader_proxy_connection_timeout`, `--leader_proxy_read_timeout`). */
 export interface LeaderProxyOptions {
@@ -22,7 +23,6 @@ export interface LeaderProxyOptions {
 export const DEFAULT_LEADER_PROXY: LeaderProxyOptions = { connectionTimeoutMs: 5000, readTimeoutMs: 10_000 };
 
 /** Headers that describe one connection, not the message (RFC 9110 §7.6.1). */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer']);
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.headersSent) {
@@ -64,42 +64,12 @@ export function proxyToLeader(
     res.end();
     return;
   }
-  const colon = leader.lastIndexOf(':');
-  const headers: http.OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined && !HOP_BY_HOP.has(name) && name !== 'host') headers[name] = value;
-  }
-  headers['host'] = leader;
-  headers['x-marathon-via'] = via;
-  const upstream = http.request({
-    host: leader.slice(0, colon),
-    port: Number(leader.slice(colon + 1)),
-    method: req.method,
-    path,
-    headers,
-    timeout: options.connectionTimeoutMs,
+  relayRequest(req, res, {
+    target: leader,
+    connectionTimeoutMs: options.connectionTimeoutMs,
+    readTimeoutMs: options.readTimeoutMs,
+    requestHeaders: { 'x-marathon-via': via },
+    responseHeaders: { 'x-marathon-via': via },
+    onError: (error) => sendJson(res, 502, { message: `Failed to proxy the request to the leader ${leader}: ${error.message}` }, { 'X-Marathon-Via': via }),
   });
-  let connected = false;
-  upstream.on('socket', (socket) => {
-    socket.once('connect', () => {
-      connected = true;
-      upstream.setTimeout(options.readTimeoutMs);
-    });
-  });
-  upstream.on('timeout', () => upstream.destroy(new Error(connected ? `no answer from the leader ${leader} within ${options.readTimeoutMs} ms` : `could not connect to the leader ${leader} within ${options.connectionTimeoutMs} ms`)));
-  upstream.on('error', (error) => sendJson(res, 502, { message: `Failed to proxy the request to the leader ${leader}: ${error.message}` }, { 'X-Marathon-Via': via }));
-  upstream.on('response', (answer) => {
-    const out: http.OutgoingHttpHeaders = {};
-    for (const [name, value] of Object.entries(answer.headers)) {
-      if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
-    }
-    out['x-marathon-via'] = via;
-    res.writeHead(answer.statusCode ?? 502, out);
-    answer.pipe(res);
-    answer.on('error', () => res.destroy());
-  });
-  res.on('close', () => {
-    if (!res.writableFinished) upstream.destroy();
-  });
-  req.pipe(upstream);
 }
