@@ -27,7 +27,8 @@
  *   4. it reaps the child and writes the raw wait status as decimal text to the
  *      status file (tmp + rename), then exits with the shell's encoding:
  *      exit code N, or 128 + signal number; 125 for a launcher usage error.
- *   5. before writing the status it sweeps the task's session: what the task
+ *   5. unless the task joined cgroups (the agent then kills by cgroup), before
+ *      writing the status it sweeps the task's session: what the task
  *      left running (background children, its process group) is SIGKILLed and
  *      the status file gets a second line `swept`, so an agent running without
  *      cgroups need not scan /proc itself (Mesos kills the rest of a command
@@ -361,7 +362,8 @@ static int launch(struct options *o) {
     fprintf(stderr, "meseta-launcher: waitpid: %s\n", strerror(errno));
     return EXIT_USAGE;
   }
-  write_status(o, status, sweep_session(child));
+  /* In cgroups the agent kills by cgroup, which also holds what left the session. */
+  write_status(o, status, o->n_cgroups == 0 && sweep_session(child));
   return exit_code_for(status);
 }
 

@@ -47,7 +47,6 @@ export class PipelineConnectionError extends Error {
 export class HttpPipeline {
   private readonly pool: Pool;
   private readonly timeoutMs: number;
-  private inFlight = 0;
   private closed = false;
 
   constructor(options: HttpPipelineOptions) {
@@ -65,11 +64,6 @@ export class HttpPipeline {
     });
   }
 
-  /** Requests made and not answered yet. */
-  get queued(): number {
-    return this.inFlight;
-  }
-
   /**
    * POSTs `body` (JSON text) to `path` with `headers`. Resolves with the
    * answer whatever its status; rejects with PipelineConnectionError when the
@@ -77,7 +71,6 @@ export class HttpPipeline {
    */
   async post(path: string, body: string, headers: Record<string, string> = {}): Promise<PipelinedResponse> {
     if (this.closed) throw new Error('HttpPipeline closed');
-    this.inFlight++;
     try {
       const answer = await this.pool.request({
         method: 'POST',
@@ -99,8 +92,6 @@ export class HttpPipeline {
         throw new PipelineConnectionError(`no answer within ${this.timeoutMs} ms`, { cause: error });
       }
       throw new PipelineConnectionError(`connection to the server failed: ${(error as Error).message}`, { cause: error });
-    } finally {
-      this.inFlight--;
     }
   }
 

@@ -30,13 +30,6 @@ export class CallPool {
     private readonly timeoutMs = 30_000,
   ) {}
 
-  /** Calls waiting for a free slot, over every master. */
-  get queued(): number {
-    let n = 0;
-    for (const pipeline of this.pipelines.values()) n += pipeline.queued;
-    return n;
-  }
-
   /**
    * POSTs `body` as JSON to `url` (`http://host:port/path`); resolves true on a
    * 2xx answer, false on any other status, connection error or timeout (never
