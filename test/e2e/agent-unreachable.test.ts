@@ -85,7 +85,7 @@ describe('agents that do not come back after a master failover', () => {
     const agentPort = await freePort();
     const dir = tempDir('reregister-timeout');
     const url = `http://127.0.0.1:${port}`;
-    const masterArgs = ['master', '--ip=127.0.0.1', `--port=${port}`, `--work_dir=${join(dir, 'master')}`, '--agent_reregister_timeout=2secs'];
+    const masterArgs = ['master', '--ip=127.0.0.1', `--port=${port}`, `--work_dir=${join(dir, 'master')}`, '--agent_reregister_timeout=4secs'];
     let master = meseta(masterArgs);
     await master.waitForOutput(/Elected as the leading master!/);
     const agent = meseta(['agent', `--master=127.0.0.1:${port}`, '--ip=127.0.0.1', `--port=${agentPort}`, `--work_dir=${join(dir, 'agent')}`, `--runtime_dir=${join(dir, 'run')}`, '--resources=cpus:1;mem:256;disk:256']);
@@ -99,7 +99,7 @@ describe('agents that do not come back after a master failover', () => {
     await master.waitForOutput(/Elected as the leading master!/);
     const before = await getJson<Record<string, number>>(`${url}/metrics/snapshot`);
     assert.equal(before['master/slaves_unreachable'], 0, 'not before the timeout');
-    await master.waitForOutput(new RegExp(`Agent ${agentId} did not reregister within 2secs after the master failover; marking it unreachable`), 15_000);
+    await master.waitForOutput(new RegExp(`Agent ${agentId} did not reregister within 4secs after the master failover; marking it unreachable`), 15_000);
     await waitFor('the agent counted unreachable', async () => (await getJson<Record<string, number>>(`${url}/metrics/snapshot`))['master/slaves_unreachable'] === 1);
     // The next master reads it as unreachable from the registry at once.
     await master.stop('SIGTERM');
