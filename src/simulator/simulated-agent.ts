@@ -65,6 +65,15 @@ export interface SimulatorCounters {
   pongs: number;
 }
 
+/** A fleet's counters, all zero. */
+export function zeroCounters(): SimulatorCounters {
+  return {
+    registrations: 0, reregistrations: 0, disconnects: 0, registered: 0,
+    tasksLaunched: 0, tasksActive: 0, tasksFinished: 0, tasksKilled: 0,
+    statusUpdatesSent: 0, statusUpdateRetries: 0, statusUpdateFailures: 0, acknowledgements: 0, pongs: 0,
+  };
+}
+
 /** What the fleet shares with each of its agents. */
 export interface FleetContext {
   /** `http://host:port` of the master (changes when a zk:// fleet follows a new leader). */

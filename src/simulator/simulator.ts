@@ -29,7 +29,7 @@ import { createMasterDetector, type MasterAddress, type MasterDetector } from '.
 import { TimerWheel } from './timer-wheel.js';
 import { DEFAULT_TIMING, type LifecycleTiming } from './task-lifecycle.js';
 import { MESOS_RETRY_POLICY, type RetryPolicy } from './update-backlog.js';
-import { SimulatedAgent, type FleetContext, type SimulatorCounters, type SimulatorLogger, type Timed } from './simulated-agent.js';
+import { SimulatedAgent, zeroCounters, type FleetContext, type SimulatorCounters, type SimulatorLogger, type Timed } from './simulated-agent.js';
 import { agentAttributes } from './attribute-template.js';
 
 /** Resources of each simulated agent when none are given. */
@@ -116,11 +116,7 @@ export function startSimulatedAgents(options: SimulatorOptions): SimulatedAgents
   const detector: MasterDetector | undefined = /^zk:\/\//i.test(options.master.trim()) ? createMasterDetector(options.master) : undefined;
   let masterUrl: string | undefined = detector ? undefined : normalizeUrl(options.master);
   let callUrl = `${masterUrl}${AGENT_API_PATH}`;
-  const counters: SimulatorCounters = {
-    registrations: 0, reregistrations: 0, disconnects: 0, registered: 0,
-    tasksLaunched: 0, tasksActive: 0, tasksFinished: 0, tasksKilled: 0,
-    statusUpdatesSent: 0, statusUpdateRetries: 0, statusUpdateFailures: 0, acknowledgements: 0, pongs: 0,
-  };
+  const counters: SimulatorCounters = zeroCounters();
   const queue: SimulatedAgent[] = [];
   let queueHead = 0;
   let connecting = 0;

@@ -5,7 +5,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { SimulatedAgent, type FleetContext, type SimulatorCounters, type Timed } from '../../../src/simulator/simulated-agent.js';
+import { SimulatedAgent, zeroCounters, type FleetContext, type SimulatorCounters, type Timed } from '../../../src/simulator/simulated-agent.js';
 import { TimerWheel } from '../../../src/simulator/timer-wheel.js';
 import type { AgentCall } from '../../../src/mesos/agent-protocol.js';
 import type { StreamHandlers } from '../../../src/transport/stream-client.js';
@@ -17,10 +17,7 @@ class Fleet {
   readonly closed: number[] = [];
   failOpen = false;
   readonly wheel = new TimerWheel<Timed>(10, 64, this.now);
-  readonly counters: SimulatorCounters = {
-    registrations: 0, reregistrations: 0, disconnects: 0, registered: 0, tasksLaunched: 0, tasksActive: 0,
-    tasksFinished: 0, tasksKilled: 0, statusUpdatesSent: 0, statusUpdateRetries: 0, statusUpdateFailures: 0, acknowledgements: 0, pongs: 0,
-  };
+  readonly counters: SimulatorCounters = zeroCounters();
   readonly connectRequests: SimulatedAgent[] = [];
   readonly context: FleetContext = {
     masterUrl: 'http://old',
