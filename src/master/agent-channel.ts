@@ -3,10 +3,8 @@
  * registration and reregistration streams, and the calls agents make on them
  * (status updates, executor messages and exits, pongs).
  */
-import { randomUUID } from 'node:crypto';
-import type { ServerResponse } from 'node:http';
-import { EventStream } from '../transport/event-stream.js';
 import { AgentRecord } from './agent-record.js';
+import type { AgentStream } from './agent-link.js';
 import { FrameworkRecord, frameworkRoles, hasCapability } from './framework.js';
 import { taskKey, type Master } from './master.js';
 import { MasterTask } from './task.js';
@@ -19,10 +17,9 @@ import type { Resource, TaskStatus } from '../mesos/types.js';
 type RegisterCall = Extract<AgentCall, { type: 'REGISTER' }>;
 type ReregisterCall = Extract<AgentCall, { type: 'REREGISTER' }>;
 
-/** REGISTER: admits a new agent under a fresh id and opens its stream. */
-export function registerAgent(master: Master, call: RegisterCall, response: ServerResponse): void {
+/** REGISTER: admits a new agent under a fresh id on `stream` (its own, or a link's channel). */
+export function registerAgent(master: Master, call: RegisterCall, stream: AgentStream): void {
   const { agent_info: info, version, pid } = call.register;
-  const stream = new EventStream(response, randomUUID());
   const id = master.ids.nextAgentId();
   const agent = new AgentRecord(id, { ...info, id: { value: id } }, pid, version, master.nowSecs());
   master.agents.set(id, agent);
@@ -47,10 +44,9 @@ export function registerAgent(master: Master, call: RegisterCall, response: Serv
  * back with its id and what it runs. The master adopts the agent's view of its
  * tasks; tasks the master had there that the agent no longer reports are lost.
  */
-export function reregisterAgent(master: Master, call: ReregisterCall, response: ServerResponse): void {
+export function reregisterAgent(master: Master, call: ReregisterCall, stream: AgentStream): void {
   const body = call.reregister;
   const id = body.agent_info.id.value;
-  const stream = new EventStream(response, randomUUID());
   if (master.goneAgents.has(id)) {
     master.logger.warn(`Refusing agent ${id} at ${body.pid}: it was marked gone; telling it to shut down`);
     stream.send({ type: 'SHUTDOWN', shutdown: { message: 'Agent was marked gone by the operator' } });
@@ -198,7 +194,7 @@ function roleOf(resources: Resource[], framework: FrameworkRecord | undefined): 
 }
 
 /** Wires a stream to an agent record: closing it deactivates the agent. */
-function attach(master: Master, agent: AgentRecord, stream: EventStream): void {
+function attach(master: Master, agent: AgentRecord, stream: AgentStream): void {
   agent.stream = stream;
   agent.state = 'connected';
   agent.missedPings = 0;

@@ -2,7 +2,7 @@
  * The master's record of one agent: its AgentInfo, its channel stream, its
  * resources and the tasks it runs, and ping bookkeeping.
  */
-import type { EventStream } from '../transport/event-stream.js';
+import type { AgentStream } from './agent-link.js';
 import type { AgentInfo, ExecutorInfo, Resource } from '../mesos/types.js';
 import type { AgentEvent } from '../mesos/agent-protocol.js';
 import type { MasterTask } from './task.js';
@@ -10,7 +10,8 @@ import type { MasterTask } from './task.js';
 export type AgentConnectionState = 'connected' | 'disconnected' | 'unreachable';
 
 export class AgentRecord {
-  stream?: EventStream;
+  /** The agent's own stream, or its channel on a link. */
+  stream?: AgentStream;
   state: AgentConnectionState = 'connected';
   readonly registeredTime: number;
   reregisteredTime?: number;

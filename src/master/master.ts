@@ -7,6 +7,7 @@
  * One owner per state: only this object (and the two handler modules it hands
  * itself to) mutates frameworks, agents and tasks.
  */
+import type { AgentLink } from './agent-link.js';
 import { randomUUID } from 'node:crypto';
 import type { Allocator } from './allocator/allocator.js';
 import { FrameworkRecord } from './framework.js';
@@ -86,6 +87,8 @@ export class Master {
   readonly frameworks = new Map<string, FrameworkRecord>();
   readonly completedFrameworks: FrameworkRecord[] = [];
   readonly agents = new Map<string, AgentRecord>();
+  /** Open links (many agents' channels on one stream), by link id. */
+  readonly agentLinks = new Map<string, AgentLink>();
   /** Offer id → offer, across frameworks. */
   readonly offers = new Map<string, Offer>();
   readonly metrics = new MasterMetrics();
@@ -270,6 +273,7 @@ export class Master {
       framework.stream?.close();
     }
     for (const agent of this.agents.values()) agent.stream?.close();
+    for (const link of [...this.agentLinks.values()]) link.stream.close();
     // Admissions still gathering in the registry's window are written before the store closes.
     await this.registry.drain();
   }

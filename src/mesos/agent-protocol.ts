@@ -10,6 +10,20 @@
  *
  * The stream carries header `Mesos-Stream-Id`; every later call from the agent must
  * carry it, so a stale agent connection cannot act after a newer one replaced it.
+ * Many agents of one process may share one connection, a *link*, as every actor of
+ * a libprocess process shares one socket to a peer (Mesos's own emulated agents in
+ * its master benchmarks are such actors):
+ *
+ *   process ── POST {type: LINK} ──► master
+ *           ◄── 200, RecordIO stream of LinkEnvelope, `Mesos-Stream-Id` = the link's id
+ *   process ── POST {type: BATCH, batch: {calls: [{channel, call}, …]}} with the link's id ──► 200 {statuses}
+ *
+ * Each agent's channel on a link is named by the process (`channel`, new for each
+ * registration attempt); a REGISTER/REREGISTER in a batch opens that channel, its
+ * events arrive in envelopes naming it, and the master ends it with `closed` where a
+ * separate stream would end. Later calls of the agent name the same channel, which
+ * plays the part of `Mesos-Stream-Id`.
+ *
  * Field names follow Mesos's internal messages (`messages.proto`): RegisterSlaveMessage,
  * RunTaskMessage, KillTaskMessage, StatusUpdateMessage, StatusUpdateAcknowledgementMessage,
  * FrameworkToExecutorMessage, ExecutorToFrameworkMessage, ShutdownFrameworkMessage, PingSlaveMessage.
@@ -80,7 +94,46 @@ export type AgentCall =
       executor_exited: { framework_id: FrameworkID; executor_id: ExecutorID; status: number };
     }
   | { type: 'PONG'; agent_id: AgentID }
-  | { type: 'UNREGISTER'; agent_id: AgentID };
+  | { type: 'UNREGISTER'; agent_id: AgentID }
+  | {
+      /** Opens a link: a stream of {@link LinkEnvelope} for many agents' channels. */
+      type: 'LINK';
+    }
+  | {
+      /**
+       * In a BATCH only: the agent left its channel (it gave up on the attempt or
+       * is reconnecting); the master treats the agent as disconnected, as when a
+       * separate stream's connection ends.
+       */
+      type: 'DISCONNECT';
+    }
+  | {
+      /** Calls of a link's agents, applied in order; answered 200 {@link BatchResult}. */
+      type: 'BATCH';
+      batch: { calls: LinkedCall[] };
+    };
+
+/** One call of a BATCH: `channel` names the calling agent's channel on the link. */
+export interface LinkedCall {
+  channel: string;
+  call: AgentCall;
+}
+
+/**
+ * Answer of a BATCH: one HTTP-like status per call, in order (202 accepted; 400
+ * malformed or unknown agent; 403 not on this channel), and the message of each
+ * refusal (empty string when accepted).
+ */
+export interface BatchResult {
+  statuses: number[];
+  messages: string[];
+}
+
+/**
+ * One record of a link stream: an event for the agent on `channel`, or the end of
+ * that channel (`closed`, with why), which a separate stream would signal by ending.
+ */
+export type LinkEnvelope = { channel: string; event: AgentEvent } | { channel: string; closed: { message: string } };
 
 /** Events from master to agent, on the agent's RecordIO stream. */
 export type AgentEvent =

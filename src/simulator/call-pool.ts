@@ -10,7 +10,7 @@
  * one writev per call than simulating agents. Each call is still its own
  * HTTP request, as the agent API has it; only connections are shared.
  */
-import { HttpPipeline } from '../scheduler/http-pipeline.js';
+import { HttpPipeline, type PipelinedResponse } from '../scheduler/http-pipeline.js';
 
 /** Connections per master; calls are spread over them. */
 const CONNECTIONS = 4;
@@ -40,6 +40,18 @@ export class CallPool {
     return target.pipeline.post(target.path, JSON.stringify(body), headers).then(
       (response) => response.status >= 200 && response.status < 300,
       () => false,
+    );
+  }
+
+  /**
+   * POSTs `body` (JSON text) to `url` and resolves with the answer whatever its
+   * status, or undefined on a connection error or timeout (never rejects).
+   */
+  postText(url: string, body: string, headers: Record<string, string>): Promise<PipelinedResponse | undefined> {
+    const target = this.target(url);
+    return target.pipeline.post(target.path, body, headers).then(
+      (response) => response,
+      () => undefined,
     );
   }
 

@@ -1,7 +1,7 @@
 /**
  * One simulated agent: the agent's side of the master channel
  * (src/mesos/agent-protocol.ts) without containers or processes. It registers
- * on its own RecordIO stream, answers PING with PONG, runs each RUN_TASK as a
+ * on a channel of the fleet's link (or on its own RecordIO stream), answers PING with PONG, runs each RUN_TASK as a
  * timed walk through TASK_STARTING → TASK_RUNNING → TASK_FINISHED
  * (task-lifecycle.ts), turns KILL_TASK into TASK_KILLED, keeps every status
  * update until its ACKNOWLEDGE (update-backlog.ts), and reregisters with its

@@ -2,11 +2,11 @@
  * A fleet of simulated agents in one process (`meseta simulate-agents`, and the
  * benches through `startSimulatedAgents`):
  *
- *   one tick timer ──► registration pacer ──► agent.connect() ──► REGISTER stream (one per agent)
- *        │                                                            │
+ *   one tick timer ──► registration pacer ──► agent.connect() ──► REGISTER on the fleet's link
+ *        │                                                         (fleet-link.ts; or one stream per agent)
  *        ├──► shared TimerWheel ──► task steps, update retries, reconnects
  *        └──► ping sweep (once a second) ──► agents silent too long reconnect
- *   STATUS_UPDATE / PONG ──► the fleet's keep-alive call pool (call-pool.ts)
+ *   STATUS_UPDATE / PONG ──► BATCH calls on the link, or single calls, through the fleet's call pool (call-pool.ts)
  *
  * Registration is paced (`registrationRate` per second, at most
  * `maxConnecting` streams being opened at once) so that thousands of agents
@@ -17,6 +17,11 @@
  * leader is known, and each newly elected leader makes every agent drop its
  * stream or attempt and reregister after a random delay in [0, backoff factor],
  * as a Mesos agent does when its detector reports a new master.
+ *
+ * By default the whole fleet shares one link (LINK and BATCH of the agent
+ * protocol), as Mesos's emulated agents share their process's libprocess
+ * socket; `link: false` gives each agent its own stream and calls, as real
+ * agents have, at the cost of a socket per agent on both sides.
  */
 import { type Attribute, type Resource } from '../mesos/types.js';
 import { parseResourcesFlag } from '../mesos/resources.js';
@@ -25,6 +30,7 @@ import { systemClock, type Clock } from '../mesos/clock.js';
 import { AGENT_API_PATH, type AgentCall } from '../mesos/agent-protocol.js';
 import { openStream } from '../transport/stream-client.js';
 import { CallPool } from './call-pool.js';
+import { FleetLink } from './fleet-link.js';
 import { createMasterDetector, type MasterAddress, type MasterDetector } from '../scheduler/master-detector.js';
 import { TimerWheel } from './timer-wheel.js';
 import { DEFAULT_TIMING, type LifecycleTiming } from './task-lifecycle.js';
@@ -72,7 +78,12 @@ export interface SimulatorOptions {
   clock?: Clock;
   /** Uniform [0, 1) for backoff jitter. Default Math.random. */
   random?: () => number;
+  /** Share one link for all agents (default true) rather than one stream each. */
+  link?: boolean;
 }
+
+/** Wait before opening the link again after an attempt failed, ms. */
+const LINK_RETRY_MS = 500;
 
 /** Snapshot of a fleet. */
 export interface SimulatorStats extends SimulatorCounters {
@@ -122,6 +133,12 @@ export function startSimulatedAgents(options: SimulatorOptions): SimulatedAgents
   let connecting = 0;
   const wheel = new TimerWheel<Timed>(tickMs, 4096, clock.now());
   const pool = new CallPool(options.maxCallsInFlight ?? 256);
+  const useLink = options.link ?? true;
+  let linkRetryAt = 0;
+  const link = new FleetLink(pool, (reason, wasUp) => {
+    linkRetryAt = clock.now() + (wasUp ? 0 : LINK_RETRY_MS);
+    if (!stopped) context.logger.warn(`Link to the master ended (${reason}); opening a new one`);
+  });
   const context: FleetContext = {
     get masterUrl(): string {
       return masterUrl ?? '';
@@ -135,8 +152,10 @@ export function startSimulatedAgents(options: SimulatorOptions): SimulatedAgents
     logger: options.logger ?? silent,
     now: () => clock.now(),
     random: options.random ?? Math.random,
-    post: (call: AgentCall, streamId: string) => pool.post(callUrl, call, { 'Mesos-Stream-Id': streamId }),
+    post: (call: AgentCall, streamId: string) =>
+      useLink ? link.post(call, streamId) : pool.post(callUrl, call, { 'Mesos-Stream-Id': streamId }),
     open: (call, handlers) => {
+      if (useLink) return link.openChannel(call, handlers);
       connecting++;
       const settled = (): void => {
         connecting--;
@@ -173,7 +192,9 @@ export function startSimulatedAgents(options: SimulatorOptions): SimulatedAgents
     const now = clock.now();
     allowance = Math.min(allowance + ((now - lastTick) * rate) / 1000, Math.max(1, rate));
     lastTick = now;
-    while (masterUrl !== undefined && queueHead < queue.length && allowance >= 1 && connecting < maxConnecting) {
+    if (useLink && link.state === 'down' && masterUrl !== undefined && now >= linkRetryAt && !stopped) link.open(masterUrl);
+    const ready = masterUrl !== undefined && (!useLink || link.state === 'up');
+    while (ready && queueHead < queue.length && allowance >= 1 && connecting < maxConnecting) {
       const agent = queue[queueHead++]!;
       if (agent.state !== 'queued') continue;
       allowance--;
@@ -202,6 +223,7 @@ export function startSimulatedAgents(options: SimulatorOptions): SimulatedAgents
     if (first) return;
     const now = clock.now();
     for (const agent of agents) agent.masterChanged(now);
+    link.close('a new leading master was detected');
   };
   const unfollow = detector?.onChange(followLeader);
   // The detector may know the leader already (onChange reports only later changes).
@@ -242,6 +264,7 @@ export function startSimulatedAgents(options: SimulatorOptions): SimulatedAgents
       detector?.close();
       clearInterval(timer);
       for (const agent of agents) agent.stop();
+      link.close('the fleet stopped');
       pool.close();
     },
   };

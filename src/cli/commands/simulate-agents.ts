@@ -4,11 +4,12 @@
  * (src/simulator). For trying frameworks, placement policies and the master
  * itself at cluster sizes no test machine has.
  *
- * Each agent holds one stream, so this process needs about N + 100 file
- * descriptors and the master N more (plus its frameworks): the soft
- * RLIMIT_NOFILE is checked at start and a shortfall is reported, since Node
- * cannot raise it. Run several processes (distinct `--id_offset`) to spread
- * the agents; the master's own limit caps the total.
+ * By default all agents share one link to the master (a handful of sockets).
+ * With `--no-link` each agent holds its own stream, so this process needs about
+ * N + 100 file descriptors and the master N more (plus its frameworks): the
+ * soft RLIMIT_NOFILE is checked at start and a shortfall is reported, since
+ * Node cannot raise it. Run several processes (distinct `--id_offset`) to
+ * spread the agents.
  */
 import { readFileSync } from 'node:fs';
 import { formatHelp } from '../flags.js';
@@ -37,7 +38,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
   }
   const logger = createLogger('simulator', { level: flags.loggingLevel, quiet: flags.quiet, logDir: flags.logDir, program: 'meseta-simulate-agents' });
   const limit = openFilesLimit();
-  if (limit !== undefined && flags.count + FD_MARGIN > limit) {
+  if (!flags.link && limit !== undefined && flags.count + FD_MARGIN > limit) {
     logger.warn(
       `RLIMIT_NOFILE is ${limit}: ${flags.count} agents need about ${flags.count + FD_MARGIN} descriptors here ` +
         `(and ${flags.count} on the master); raise it with 'ulimit -n' or split the agents over several processes with --id_offset`,
@@ -55,6 +56,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
       idOffset: flags.idOffset,
       registrationRate: flags.registrationRate,
       registrationBackoffFactorMs: flags.registrationBackoffFactorMs,
+      link: flags.link,
       statusUpdateRetry: { minMs: flags.statusUpdateRetryMinMs, maxMs: Math.max(flags.statusUpdateRetryMinMs, 600_000) },
       logger: fleetLogger(logger, flags.count),
     });

@@ -5,7 +5,7 @@
  * `--registration_backoff_factor`).
  */
 import { loadFlags, type FlagDef } from '../flags.js';
-import { getNumber, getString, optString, readLoggingFlags, LOGGING_FLAGS, type CommonFlags, type LoggingFlags, type ParseOptions } from './common.js';
+import { getBool, getNumber, getString, optString, readLoggingFlags, LOGGING_FLAGS, type CommonFlags, type LoggingFlags, type ParseOptions } from './common.js';
 import { FlagError } from '../flags.js';
 import { DEFAULT_SIM_RESOURCES } from '../../simulator/simulator.js';
 
@@ -48,6 +48,12 @@ export const SIMULATE_AGENTS_FLAGS: FlagDef[] = [
     help: 'First resend of an unacknowledged status update (doubling up to 10mins).',
     default: '10secs',
   },
+  {
+    name: 'link',
+    type: 'bool',
+    help: "Carry every agent's channel on one link to the master (as libprocess carries all\nactors of a process on one socket); --no-link gives each agent its own stream.",
+    default: true,
+  },
   ...LOGGING_FLAGS,
 ];
 
@@ -63,6 +69,8 @@ export interface SimulateAgentsFlags extends CommonFlags, LoggingFlags {
   registrationRate: number;
   registrationBackoffFactorMs: number;
   statusUpdateRetryMinMs: number;
+  /** One link for the whole fleet (true) or one stream per agent. */
+  link: boolean;
 }
 
 /** Loads the flags from `argv` and `env` (`MESOS_*`). Throws FlagError for invalid input. */
@@ -84,6 +92,7 @@ export function parseSimulateAgentsFlags(argv: string[], env: NodeJS.ProcessEnv 
     registrationRate: getNumber(v, 'registration_rate'),
     registrationBackoffFactorMs: getNumber(v, 'registration_backoff_factor'),
     statusUpdateRetryMinMs: getNumber(v, 'status_update_retry_interval_min'),
+    link: getBool(v, 'link'),
   };
   if (!flags.help && !flags.version) {
     if (flags.count < 1) throw new FlagError("Flag 'count' must be at least 1", 'count');

@@ -7,10 +7,9 @@ import os from 'node:os';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Master } from '../master.js';
 import { handleCall, subscribe, type SchedulerCall } from '../scheduler-calls.js';
-import { handleAgentCall, registerAgent, reregisterAgent } from '../agent-channel.js';
+import { agentEndpoint } from './agent-endpoint.js';
 import { BUILD, masterStateJson } from './state-json.js';
 import { masterMetricsJson } from './metrics-json.js';
-import type { AgentCall } from '../../mesos/agent-protocol.js';
 import { json, text } from './reply.js';
 import { prometheusText, registerClassicEndpoints } from './classic-endpoints.js';
 import { forwardFileCall, handleOperatorCall, operatorSubscriberCount, subscribeOperator } from '../operator/operator-api.js';
@@ -70,7 +69,10 @@ export function createMasterServer(master: Master): FastifyInstance {
     app.post(url, (request, reply) => schedulerEndpoint(master, request, reply));
     app.route({ method: ['GET', 'PUT', 'DELETE', 'PATCH'], url, handler: methodNotAllowed });
   }
-  app.post('/master/api/v1/agent', (request, reply) => agentEndpoint(master, request, reply));
+  app.post('/master/api/v1/agent', (request, reply) => {
+    const body = parseApiCall(request, reply);
+    return body ? agentEndpoint(master, body, request, reply) : reply;
+  });
 
   for (const url of [...both('/state'), ...both('/state.json')]) {
     app.get(url, (request, reply) => json(request, reply, masterStateJson(master)));
@@ -269,35 +271,6 @@ async function operatorEndpoint(master: Master, request: FastifyRequest, reply: 
     body.type === 'LIST_FILES' || body.type === 'READ_FILE' ? await forwardFileCall(master, body) : await handleOperatorCall(master, body);
   if (outcome.json !== undefined) return reply.code(outcome.status).type('application/json').send(JSON.stringify(outcome.json));
   return text(reply, outcome.status, outcome.text ?? '');
-}
-
-/** POST /master/api/v1/agent: the agent channel. */
-function agentEndpoint(master: Master, request: FastifyRequest, reply: FastifyReply): FastifyReply | void {
-  const body = parseApiCall(request, reply);
-  if (!body) return reply;
-  const call = body as unknown as AgentCall;
-  if (call.type === 'REGISTER') {
-    if (!call.register?.agent_info?.hostname) return reply.code(400).type('text/plain').send("Expecting 'register.agent_info' to be present");
-    reply.hijack();
-    registerAgent(master, call, reply.raw);
-    return;
-  }
-  if (call.type === 'REREGISTER') {
-    if (!call.reregister?.agent_info?.id?.value) {
-      return reply.code(400).type('text/plain').send("Expecting 'reregister.agent_info.id' to be present");
-    }
-    reply.hijack();
-    reregisterAgent(master, call, reply.raw);
-    return;
-  }
-  const agentId = (call as { agent_id?: { value?: string } }).agent_id?.value;
-  const agent = agentId ? master.agents.get(agentId) : undefined;
-  if (!agent) return reply.code(400).type('text/plain').send('Agent cannot be found');
-  if (!agent.stream || agent.stream.streamId !== request.headers['mesos-stream-id']) {
-    return reply.code(403).type('text/plain').send('Agent is not registered on this stream');
-  }
-  const outcome = handleAgentCall(master, agent, call);
-  return reply.code(outcome.status).type('text/plain').send(outcome.body ?? '');
 }
 
 /** A plain landing page when the web UI is not built: where things are. */

@@ -1,0 +1,127 @@
+/**
+ * POST /master/api/v1/agent: the agent channel (src/mesos/agent-protocol.ts).
+ * REGISTER / REREGISTER open the agent's own stream; LINK opens a link for many
+ * agents of one process; BATCH applies a link's calls in order; any other call
+ * is one agent's call on its own stream.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Master } from '../master.js';
+import { handleAgentCall, registerAgent, reregisterAgent } from '../agent-channel.js';
+import { AgentLink, LinkedChannel } from '../agent-link.js';
+import { EventStream } from '../../transport/event-stream.js';
+import type { AgentCall, BatchResult } from '../../mesos/agent-protocol.js';
+
+/** Status and message of one call's answer. */
+type Answer = [status: number, message: string];
+
+/**
+ * Serves one parsed agent call (`body`, a JSON object). Answers as Mesos's HTTP
+ * APIs do: 400 text for malformed calls, 403 for calls on a stream that is not
+ * the agent's current one, 202 for accepted calls, 200 streams for REGISTER,
+ * REREGISTER and LINK, 200 JSON {@link BatchResult} for BATCH.
+ */
+export function agentEndpoint(master: Master, body: Record<string, unknown>, request: FastifyRequest, reply: FastifyReply): FastifyReply | void {
+  const call = body as unknown as AgentCall;
+  const streamId = header(request, 'mesos-stream-id');
+  switch (call.type) {
+    case 'REGISTER':
+    case 'REREGISTER': {
+      const invalid = registrationError(call);
+      if (invalid) return reply.code(400).type('text/plain').send(invalid);
+      reply.hijack();
+      const stream = new EventStream(reply.raw, randomUUID());
+      if (call.type === 'REGISTER') registerAgent(master, call, stream);
+      else reregisterAgent(master, call, stream);
+      return;
+    }
+    case 'LINK': {
+      reply.hijack();
+      const link = new AgentLink(new EventStream(reply.raw, randomUUID()));
+      master.agentLinks.set(link.id, link);
+      master.logger.info(`Opened agent link ${link.id} from ${request.ip}`);
+      link.stream.onClose(() => {
+        master.agentLinks.delete(link.id);
+        master.logger.info(`Agent link ${link.id} closed`);
+      });
+      return;
+    }
+    case 'BATCH': {
+      const link = streamId === undefined ? undefined : master.agentLinks.get(streamId);
+      if (!link) return reply.code(403).type('text/plain').send('Link cannot be found');
+      const calls = (call as { batch?: { calls?: unknown } }).batch?.calls;
+      if (!Array.isArray(calls)) return reply.code(400).type('text/plain').send("Expecting 'batch.calls' to be present");
+      const result: BatchResult = { statuses: new Array(calls.length), messages: new Array(calls.length) };
+      for (let i = 0; i < calls.length; i++) {
+        const [status, message] = linkedCall(master, link, calls[i]);
+        result.statuses[i] = status;
+        result.messages[i] = message;
+      }
+      return reply.code(200).type('application/json').send(JSON.stringify(result));
+    }
+    case 'DISCONNECT':
+      return reply.code(400).type('text/plain').send("Unexpected agent call 'DISCONNECT' outside a batch");
+    default: {
+      const [status, message] = agentCall(master, call, streamId, undefined);
+      return reply.code(status).type('text/plain').send(message);
+    }
+  }
+}
+
+/** One call of a BATCH. */
+function linkedCall(master: Master, link: AgentLink, item: unknown): Answer {
+  const { channel, call } = (typeof item === 'object' && item !== null ? item : {}) as { channel?: unknown; call?: unknown };
+  if (typeof channel !== 'string' || channel === '' || typeof call !== 'object' || call === null) {
+    return [400, "Expecting 'channel' and 'call' to be present"];
+  }
+  const agentCallBody = call as AgentCall;
+  switch (agentCallBody.type) {
+    case 'REGISTER':
+    case 'REREGISTER': {
+      const invalid = registrationError(agentCallBody);
+      if (invalid) return [400, invalid];
+      const stream = link.open(channel);
+      if (agentCallBody.type === 'REGISTER') registerAgent(master, agentCallBody, stream);
+      else reregisterAgent(master, agentCallBody, stream);
+      return [202, ''];
+    }
+    case 'DISCONNECT': {
+      // The agent's process dropped the channel: as a separate stream's connection ending.
+      link.channel(channel)?.markClosed();
+      return [202, ''];
+    }
+    case 'LINK':
+    case 'BATCH':
+      return [400, `Unexpected agent call '${agentCallBody.type}' in a batch`];
+    default:
+      return agentCall(master, agentCallBody, channel, link);
+  }
+}
+
+/** A call of a registered agent, on its own stream (`link` undefined) or on a link's channel. */
+function agentCall(master: Master, call: AgentCall, streamId: string | undefined, link: AgentLink | undefined): Answer {
+  if (typeof call.type !== 'string') return [400, "Expecting 'type' to be present"];
+  const agentId = (call as { agent_id?: { value?: string } }).agent_id?.value;
+  const agent = agentId ? master.agents.get(agentId) : undefined;
+  if (!agent) return [400, 'Agent cannot be found'];
+  const stream = agent.stream;
+  const onLink = stream instanceof LinkedChannel;
+  if (!stream || stream.streamId !== streamId || onLink !== (link !== undefined) || (onLink && stream.link !== link)) {
+    return [403, 'Agent is not registered on this stream'];
+  }
+  const outcome = handleAgentCall(master, agent, call);
+  return [outcome.status, outcome.body ?? ''];
+}
+
+/** Mesos's message for a registration missing its required part, or undefined. */
+function registrationError(call: Extract<AgentCall, { type: 'REGISTER' | 'REREGISTER' }>): string | undefined {
+  if (call.type === 'REGISTER') {
+    return call.register?.agent_info?.hostname ? undefined : "Expecting 'register.agent_info' to be present";
+  }
+  return call.reregister?.agent_info?.id?.value ? undefined : "Expecting 'reregister.agent_info.id' to be present";
+}
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
