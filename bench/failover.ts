@@ -332,7 +332,7 @@ async function launchTasks(
     for (let i = 0; i < count; i++) {
       const detector = createMasterDetector(zkUrl);
       detectors.push(detector);
-      const client = new SchedulerClient({ detector, autoAcknowledge: true });
+      const client = new SchedulerClient({ detector, autoAcknowledge: true, coalesceAcknowledgements: true });
       clients.push(client);
       client.on('offers', (offers) => {
         for (const offer of offers) {
