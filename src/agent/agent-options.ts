@@ -6,7 +6,7 @@ import type { Clock } from '../mesos/clock.js';
 import type { Attribute, Resource } from '../mesos/types.js';
 import type { Containerizer } from './containerizer/containerizer.js';
 import type { RetryPolicy } from './status-update-streams.js';
-import type { LeaderDetector } from './master-link.js';
+import type { LeaderDetector, MasterTransport } from './master-link.js';
 
 /** Log sink; lines are glog-style messages without the prefix (the CLI adds it). */
 export interface AgentLogger {
@@ -22,6 +22,11 @@ export interface AgentOptions {
   masterUrl: string;
   /** With `--master=zk://…`: follows the leading master; `masterUrl` is then only a first guess. */
   masterDetector?: LeaderDetector;
+  /**
+   * How the agent reaches its master; default HTTP to `masterUrl`. `meseta
+   * local` passes an in-process one (no sockets), as `mesos-local` does.
+   */
+  masterTransport?: MasterTransport;
   /** Address to bind and advertise (`--ip`). */
   ip: string;
   /** Port to bind (`--port`, default 5051); 0 picks a free one, reported by `agent.port`. */

@@ -136,6 +136,7 @@ export class Agent {
     this.link = new MasterLink({
       masterUrl: options.masterUrl,
       detector: options.masterDetector,
+      transport: options.masterTransport,
       registrationBackoffFactorMs: options.registrationBackoffFactorMs ?? 1000,
       logger: this.logger,
       registerCall: () => this.registerCall(),

@@ -11,9 +11,13 @@
  * If no PING arrives for 5 × the master's ping interval, the master is
  * considered lost and the link reconnects (Mesos: `agent_ping_timeout` ×
  * `max_agent_ping_timeouts`).
+ *
+ * How the calls travel is a {@link MasterTransport}: HTTP by default; agents of
+ * `meseta local` reach their master in memory (src/master/local-agent-channel.ts).
+ * Everything above — backoff, pings, reconnection — is the same on both.
  */
 import { AGENT_API_PATH, type AgentCall, type AgentEvent } from '../mesos/agent-protocol.js';
-import { HttpCallError, type OpenStream, openStream, postJson } from '../transport/stream-client.js';
+import { HttpCallError, type StreamHandlers, openStream, postJson } from '../transport/stream-client.js';
 import type { AgentLogger } from './agent-options.js';
 
 /** Cap of the registration backoff (Mesos `REGISTER_RETRY_INTERVAL_MAX`). */
@@ -38,6 +42,46 @@ export interface LeaderDetector {
   onChange(listener: (leader: { host: string; port: number }) => void): () => void;
 }
 
+/** A stream the transport opened: the agent's end. */
+export interface MasterStream {
+  /** The `Mesos-Stream-Id` the master gave it (undefined if it named none). */
+  readonly streamId: string | undefined;
+  /** Ends the stream; the handlers' `onClose` runs. Idempotent. */
+  close(): void;
+}
+
+/**
+ * How a {@link MasterLink} reaches its master: what it does over HTTP, as two
+ * calls. `url` is the master's base URL (`http://host:port`) the link targets.
+ */
+export interface MasterTransport {
+  /**
+   * Sends REGISTER / REREGISTER and keeps the event stream it opens. Resolves
+   * once the master accepted it (HTTP: the 200 headers); rejects with
+   * HttpCallError for a refusal (a 307 carries `location`) or with the
+   * connection's error (code `ECONNREFUSED` when nobody listens). `handlers`
+   * are never called before it resolved.
+   */
+  open(url: string, call: AgentCall, handlers: StreamHandlers): Promise<MasterStream>;
+  /**
+   * One call on stream `streamId` (`Mesos-Stream-Id`). Resolves when the master
+   * took it (2xx); rejects with HttpCallError or the connection's error.
+   */
+  post(url: string, call: AgentCall, streamId: string): Promise<void>;
+}
+
+/** The default: `POST /master/api/v1/agent`, a RecordIO stream, one-shot POSTs for later calls. */
+export const httpMasterTransport: MasterTransport = {
+  async open(url, call, handlers) {
+    const opened = await openStream(`${url}${AGENT_API_PATH}`, call, handlers);
+    const header = opened.headers['mesos-stream-id'];
+    return { streamId: Array.isArray(header) ? header[0] : header, close: () => opened.close() };
+  },
+  async post(url, call, streamId) {
+    await postJson(`${url}${AGENT_API_PATH}`, call, { 'Mesos-Stream-Id': streamId });
+  },
+};
+
 export interface MasterLinkOptions {
   /** `http://host:port` (a bare `host:port` is accepted too); with `detector`, only the first guess. */
   masterUrl: string;
@@ -56,6 +100,8 @@ export interface MasterLinkOptions {
   onDisconnected(reason: string): void;
   /** Uniform [0, 1) for the backoff jitter; injectable for tests. */
   random?: () => number;
+  /** How calls reach the master; default {@link httpMasterTransport}. */
+  transport?: MasterTransport;
 }
 
 /** Normalizes `host:port` or `http://host:port/` to `http://host:port`. */
@@ -73,7 +119,8 @@ export function masterPidOf(url: string): string {
 /** One agent's connection to its master, reconnecting until stopped. */
 export class MasterLink {
   private url: string;
-  private stream: OpenStream | undefined;
+  private readonly transport: MasterTransport;
+  private stream: MasterStream | undefined;
   private streamId: string | undefined;
   private agentId: string | undefined;
   private registered = false;
@@ -86,6 +133,7 @@ export class MasterLink {
 
   constructor(private readonly options: MasterLinkOptions) {
     this.url = normalizeMasterUrl(options.masterUrl);
+    this.transport = options.transport ?? httpMasterTransport;
     this.backoffMs = options.registrationBackoffFactorMs;
   }
 
@@ -151,14 +199,14 @@ export class MasterLink {
   }
 
   /**
-   * Sends a call on a fresh connection with the current `Mesos-Stream-Id`.
+   * Sends a call with the current `Mesos-Stream-Id` (over HTTP: on a fresh connection).
    * Resolves false (and logs) when not connected or the master refused it;
    * callers that need delivery (status updates) retry on their own.
    */
   async send(call: AgentCall): Promise<boolean> {
     if (!this.registered || this.streamId === undefined) return false;
     try {
-      await postJson(`${this.url}${AGENT_API_PATH}`, call, { 'Mesos-Stream-Id': this.streamId });
+      await this.transport.post(this.url, call, this.streamId);
       return true;
     } catch (error) {
       this.options.logger.warn(`Failed to send ${call.type} to ${masterPidOf(this.url)}: ${(error as Error).message}`);
@@ -191,8 +239,8 @@ export class MasterLink {
         this.options.logger.info(`New master detected at ${masterPidOf(this.url)}`);
       }
     }
-    let opened: OpenStream;
-    // The transport delivers no event before openStream resolves, so the stream is recorded first.
+    let opened: MasterStream;
+    // The transport delivers no event before open resolves, so the stream is recorded first.
     const handlers = {
       onEvent: (event: unknown) => {
         if (attempt !== this.attempt) return;
@@ -204,7 +252,7 @@ export class MasterLink {
       },
     };
     try {
-      opened = await openStream(`${this.url}${AGENT_API_PATH}`, this.options.registerCall(), handlers);
+      opened = await this.transport.open(this.url, this.options.registerCall(), handlers);
     } catch (error) {
       if (attempt !== this.attempt) return;
       if (error instanceof HttpCallError && error.status === 307 && error.location) this.follow(error.location);
@@ -216,8 +264,7 @@ export class MasterLink {
       return;
     }
     this.stream = opened;
-    const header = opened.headers['mesos-stream-id'];
-    this.streamId = Array.isArray(header) ? header[0] : header;
+    this.streamId = opened.streamId;
   }
 
   private handleEvent(event: AgentEvent): void {

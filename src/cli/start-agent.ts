@@ -18,6 +18,18 @@ import { launcherPath } from './paths.js';
 import { ensureWritableDir } from './work-dir.js';
 import { ZooKeeperMasterDetector } from '../coordination/zookeeper/zookeeper-master-detector.js';
 import type { Logger } from '../logging/logger.js';
+import type { MasterTransport } from '../agent/master-link.js';
+
+/** What a caller wires in besides flags. */
+export interface AgentWiring {
+  /**
+   * How the agent reaches its master instead of HTTP to `--master` (which still
+   * names the master in logs and `/state`): `meseta local` passes its
+   * in-process channel. Ignored with `--master=zk://…`, where the leader may be
+   * another process.
+   */
+  masterTransport?: MasterTransport;
+}
 
 /**
  * `--master` as an HTTP base URL. `host:port` and `http://host:port` are
@@ -38,7 +50,12 @@ export function masterUrl(master: string): string {
  * Builds and starts an agent. Throws Error (one-line message) for an unusable
  * work_dir, malformed resources or attributes, unknown isolators or a taken port.
  */
-export async function startAgent(flags: AgentFlags, logger: Logger, flagStrings: Record<string, string>): Promise<Agent> {
+export async function startAgent(
+  flags: AgentFlags,
+  logger: Logger,
+  flagStrings: Record<string, string>,
+  wiring: AgentWiring = {},
+): Promise<Agent> {
   // --master=zk://…/mesos: follow whichever master ZooKeeper says leads.
   let detector: ZooKeeperMasterDetector | undefined;
   if (flags.master.startsWith('zk://')) {
@@ -93,6 +110,7 @@ export async function startAgent(flags: AgentFlags, logger: Logger, flagStrings:
   const agent = new Agent({
     masterUrl: url,
     masterDetector: detector,
+    masterTransport: detector ? undefined : wiring.masterTransport,
     ip,
     port: flags.port,
     hostname: advertisedHostname(flags.hostname, ip, flags.hostnameLookup),

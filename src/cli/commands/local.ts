@@ -1,7 +1,11 @@
 /**
  * `meseta local` (`mesos-local`): a master and `--num_agents` agents in one
  * process, each built exactly as `meseta master` / `meseta agent` build theirs
- * (same wiring functions), talking over 127.0.0.1 like separate processes.
+ * (same wiring functions). The agents reach the master in memory
+ * (src/master/local-agent-channel.ts), as libprocess delivers `mesos-local`'s
+ * messages without sockets; with `--zk` the leader may be another process, so
+ * they talk HTTP as separate agents would. Everything else — frameworks, the
+ * agents' own HTTP APIs, executors — goes over 127.0.0.1.
  */
 import { formatHelp, loadFlags } from '../flags.js';
 import { LOCAL_FLAGS, LOCAL_USAGE, parseLocalFlags } from '../flag-sets/local.js';
@@ -17,6 +21,9 @@ import { SqliteStore } from '../../coordination/sqlite-store.js';
 import { ensureWritableDir } from '../work-dir.js';
 import { join } from 'node:path';
 import { MESOS_COMPAT_VERSION } from '../../version.js';
+import { LocalAgentChannel } from '../../master/local-agent-channel.js';
+import type { MasterTransport } from '../../agent/master-link.js';
+import { HttpCallError } from '../../transport/stream-client.js';
 
 /**
  * Runs until SIGINT/SIGTERM, then stops the agents (killing the tasks they
@@ -41,12 +48,14 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
   });
   logBanner(logger);
   let master: RunningMaster | undefined;
+  let channel: LocalAgentChannel | undefined;
   const agents: Agent[] = [];
   // Frameworks started here (Chronos, Marathon), stopped before the cluster.
   const services: LocalService[] = [];
   const stopAll = async (): Promise<void> => {
     for (const service of services.reverse()) await service.stop().catch(() => undefined);
     await Promise.all(agents.map((a) => a.stop({ killTasks: true }).catch(() => undefined)));
+    channel?.close();
     await master?.stop().catch(() => undefined);
   };
   try {
@@ -56,9 +65,15 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
       port: String(flags.port),
       work_dir: flags.master.workDir ?? '',
     });
+    // With --zk this master may never lead (or stop leading): its agents must follow the leader over HTTP.
+    if (!flags.master.zk) {
+      channel = new LocalAgentChannel(master.master);
+      logger.info('Agents reach the master in process (no HTTP between them)');
+    }
+    const masterTransport = channel && inProcessTransport(channel);
     for (const [i, agentFlags] of flags.agents.entries()) {
       const strings = { ...flagStrings(AGENT_FLAGS, loaded.values), master: agentFlags.master, port: String(agentFlags.port), work_dir: agentFlags.workDir };
-      agents.push(await startAgent(agentFlags, logger.child(`agent${i}`), strings));
+      agents.push(await startAgent(agentFlags, logger.child(`agent${i}`), strings, { masterTransport }));
     }
     if (flags.marathonPort !== 0) {
       services.push(await startLocalMarathon(flags.ip, master.port, flags.marathonPort, join(flags.workDir, 'marathon'), logger));
@@ -84,6 +99,21 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
   logger.info(`Received ${signal}, stopping the local cluster`);
   await stopAll();
   return 0;
+}
+
+/**
+ * The agents' MasterTransport over the master's in-process channel: the same
+ * calls and answers as HTTP (a refused call rejects with HttpCallError), the
+ * URL only naming the master in the agents' logs.
+ */
+function inProcessTransport(channel: LocalAgentChannel): MasterTransport {
+  return {
+    open: (_url, call, handlers) => channel.open(call, handlers),
+    post: async (_url, call, streamId) => {
+      const answer = await channel.call(call, streamId);
+      if (answer.status >= 300) throw new HttpCallError(answer.status, answer.body);
+    },
+  };
 }
 
 /** A framework started inside `meseta local`, stopped before the cluster. */

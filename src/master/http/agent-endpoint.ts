@@ -12,8 +12,8 @@ import { AgentLink, LinkedChannel } from '../agent-link.js';
 import { EventStream } from '../../transport/event-stream.js';
 import type { AgentCall, BatchResult } from '../../mesos/agent-protocol.js';
 
-/** Status and message of one call's answer. */
-type Answer = [status: number, message: string];
+/** Status and message of one call's answer (HTTP status, text/plain body). */
+export type Answer = [status: number, message: string];
 
 /**
  * Serves one parsed agent call (`body`, a JSON object). Answers as Mesos's HTTP
@@ -51,13 +51,8 @@ export function agentEndpoint(master: Master, body: Record<string, unknown>, req
       if (!link) return reply.code(403).type('text/plain').send('Link cannot be found');
       const calls = (call as { batch?: { calls?: unknown } }).batch?.calls;
       if (!Array.isArray(calls)) return reply.code(400).type('text/plain').send("Expecting 'batch.calls' to be present");
-      const result: BatchResult = { statuses: new Array(calls.length), messages: new Array(calls.length) };
-      for (let i = 0; i < calls.length; i++) {
-        const [status, message] = linkedCall(master, link, calls[i]);
-        result.statuses[i] = status;
-        result.messages[i] = message;
-      }
-      return reply.code(200).type('application/json').send(JSON.stringify(result));
+      void applyBatch(master, link, calls).then((result) => reply.code(200).type('application/json').send(JSON.stringify(result)));
+      return reply;
     }
     case 'DISCONNECT':
       return reply.code(400).type('text/plain').send("Unexpected agent call 'DISCONNECT' outside a batch");
@@ -66,6 +61,26 @@ export function agentEndpoint(master: Master, body: Record<string, unknown>, req
       return reply.code(status).type('text/plain').send(message);
     }
   }
+}
+
+/**
+ * Calls of a BATCH applied per event-loop turn. A batch of 500 reregistrations
+ * with 10 tasks each is a quarter of a second of work; several arriving
+ * together kept the master from its timers for seconds, long enough to lose a
+ * 2 s ZooKeeper session (and leadership) in the failover bench.
+ */
+const BATCH_SLICE = 50;
+
+/** Applies a BATCH's calls in order, yielding between slices; resolves with their answers. */
+async function applyBatch(master: Master, link: AgentLink, calls: unknown[]): Promise<BatchResult> {
+  const result: BatchResult = { statuses: new Array(calls.length), messages: new Array(calls.length) };
+  for (let i = 0; i < calls.length; i++) {
+    if (i > 0 && i % BATCH_SLICE === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    const [status, message] = linkedCall(master, link, calls[i]);
+    result.statuses[i] = status;
+    result.messages[i] = message;
+  }
+  return result;
 }
 
 /** One call of a BATCH. */
@@ -98,8 +113,16 @@ function linkedCall(master: Master, link: AgentLink, item: unknown): Answer {
   }
 }
 
-/** A call of a registered agent, on its own stream (`link` undefined) or on a link's channel. */
-function agentCall(master: Master, call: AgentCall, streamId: string | undefined, link: AgentLink | undefined): Answer {
+/**
+ * A call of a registered agent (anything but REGISTER, REREGISTER, LINK, BATCH,
+ * DISCONNECT), on its own stream (`link` undefined; its `streamId` is the
+ * call's `Mesos-Stream-Id`) or on a link's channel. Answers 400 for a call
+ * without `type` or of an unknown agent, 403 when `streamId` is not the agent's
+ * current stream (Mesos: a call on a stale stream), else the call's outcome
+ * (202). Shared by the HTTP endpoint and the in-process channel of
+ * `meseta local` (src/master/local-agent-channel.ts).
+ */
+export function agentCall(master: Master, call: AgentCall, streamId: string | undefined, link: AgentLink | undefined): Answer {
   if (typeof call.type !== 'string') return [400, "Expecting 'type' to be present"];
   const agentId = (call as { agent_id?: { value?: string } }).agent_id?.value;
   const agent = agentId ? master.agents.get(agentId) : undefined;
@@ -113,8 +136,12 @@ function agentCall(master: Master, call: AgentCall, streamId: string | undefined
   return [outcome.status, outcome.body ?? ''];
 }
 
-/** Mesos's message for a registration missing its required part, or undefined. */
-function registrationError(call: Extract<AgentCall, { type: 'REGISTER' | 'REREGISTER' }>): string | undefined {
+/**
+ * Mesos's 400 message for a REGISTER / REREGISTER missing its required part
+ * (`register.agent_info.hostname`, `reregister.agent_info.id`), or undefined
+ * when the call may open a stream. Shared with the in-process channel.
+ */
+export function registrationError(call: Extract<AgentCall, { type: 'REGISTER' | 'REREGISTER' }>): string | undefined {
   if (call.type === 'REGISTER') {
     return call.register?.agent_info?.hostname ? undefined : "Expecting 'register.agent_info' to be present";
   }
