@@ -106,7 +106,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
  * calls and answers as HTTP (a refused call rejects with HttpCallError), the
  * URL only naming the master in the agents' logs.
  */
-function inProcessTransport(channel: LocalAgentChannel): MasterTransport {
+export function inProcessTransport(channel: LocalAgentChannel): MasterTransport {
   return {
     open: (_url, call, handlers) => channel.open(call, handlers),
     post: async (_url, call, streamId) => {

@@ -12,7 +12,8 @@ import { HierarchicalDRFAllocator } from '../../../src/master/allocator/hierarch
 import { SqliteStore } from '../../../src/coordination/sqlite-store.js';
 import { systemClock } from '../../../src/mesos/clock.js';
 import { LocalAgentChannel, type LocalStreamEnd } from '../../../src/master/local-agent-channel.js';
-import { MasterLink, type MasterTransport, type Registration } from '../../../src/agent/master-link.js';
+import { MasterLink, type Registration } from '../../../src/agent/master-link.js';
+import { inProcessTransport } from '../../../src/cli/commands/local.js';
 import { HttpCallError } from '../../../src/transport/stream-client.js';
 import type { AgentCall, AgentEvent } from '../../../src/mesos/agent-protocol.js';
 import type { AgentInfo } from '../../../src/mesos/types.js';
@@ -257,17 +258,6 @@ describe('LocalAgentChannel', () => {
 });
 
 describe('MasterLink over the in-process channel', () => {
-  /** The transport `meseta local` builds (src/cli/commands/local.ts), here for a bare Master. */
-  function transportOf(channel: LocalAgentChannel): MasterTransport {
-    return {
-      open: (_url, call, handlers) => channel.open(call, handlers),
-      post: async (_url, call, streamId) => {
-        const answer = await channel.call(call, streamId);
-        if (answer.status >= 300) throw new HttpCallError(answer.status, answer.body);
-      },
-    };
-  }
-
   it('registers, answers pings, and reregisters after the master drops the stream', async () => {
     // Pings every 50 ms: the link's PONGs must reach the master.
     const master = await newMaster(50);
@@ -280,7 +270,7 @@ describe('MasterLink over the in-process channel', () => {
       registrationBackoffFactorMs: 10,
       logger: silent,
       random: () => 0,
-      transport: transportOf(channel),
+      transport: inProcessTransport(channel),
       registerCall: () =>
         agentId === undefined
           ? register()
