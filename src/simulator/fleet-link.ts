@@ -35,6 +35,8 @@ export class FleetLink {
   private linkId = '';
   private url = '';
   private readonly channels = new Map<string, StreamHandlers>();
+  /** Channels whose registration is not answered yet. */
+  private readonly awaiting = new Set<string>();
   private pending: Pending[] = [];
   private flushScheduled = false;
   private sequence = 0;
@@ -54,6 +56,15 @@ export class FleetLink {
   /** Channels open now. */
   get size(): number {
     return this.channels.size;
+  }
+
+  /**
+   * Registrations sent and not answered yet. The fleet bounds them as it bounds
+   * streams being opened: a burst of thousands would keep the master busy for
+   * seconds in one turn, long enough to lose a short ZooKeeper session.
+   */
+  get registering(): number {
+    return this.awaiting.size;
   }
 
   /** Opens the link to `masterUrl` (`http://host:port`); does nothing unless down. */
@@ -104,6 +115,7 @@ export class FleetLink {
     if (this.state !== 'up') return Promise.reject(new Error('link to the master is not up'));
     const name = `c${++this.sequence}`;
     this.channels.set(name, handlers);
+    this.awaiting.add(name);
     this.enqueue({ channel: name, call }, (status, message) => {
       if (status >= 200 && status < 300) return;
       this.endChannel(name, handlers, new Error(status === 0 ? 'batch failed on the wire' : `HTTP ${status}: ${message}`));
@@ -159,6 +171,7 @@ export class FleetLink {
   private dispatch(envelope: LinkEnvelope): void {
     const handlers = this.channels.get(envelope.channel);
     if (!handlers) return;
+    this.awaiting.delete(envelope.channel);
     if ('event' in envelope) handlers.onEvent(envelope.event);
     else this.endChannel(envelope.channel, handlers, new Error(envelope.closed.message));
   }
@@ -166,6 +179,7 @@ export class FleetLink {
   private endChannel(name: string, handlers: StreamHandlers, error?: Error): void {
     if (this.channels.get(name) !== handlers) return;
     this.channels.delete(name);
+    this.awaiting.delete(name);
     handlers.onClose(error);
   }
 
@@ -176,6 +190,7 @@ export class FleetLink {
     this.stream = undefined;
     const open = [...this.channels.values()];
     this.channels.clear();
+    this.awaiting.clear();
     const error = new Error(reason);
     for (const handlers of open) handlers.onClose(error);
     this.onDown(reason, wasUp);

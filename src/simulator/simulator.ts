@@ -62,7 +62,7 @@ export interface SimulatorOptions {
   idOffset?: number;
   /** Registrations started per second. Default 1000. */
   registrationRate?: number;
-  /** Streams being opened at once, at most. Default 256. */
+  /** Streams being opened (or, on a link, registrations awaiting their answer) at once, at most. Default 256. */
   maxConnecting?: number;
   /** STATUS_UPDATE / PONG calls on the wire at once (keep-alive sockets of the fleet's own pool). Default 256. */
   maxCallsInFlight?: number;
@@ -90,7 +90,7 @@ export interface SimulatorStats extends SimulatorCounters {
   count: number;
   /** Agents waiting in the registration queue. */
   queued: number;
-  /** Streams being opened. */
+  /** Streams being opened (on a link: registrations awaiting their answer). */
   connecting: number;
   /** Entries in the shared wheel (stale ones included). */
   timers: number;
@@ -194,7 +194,7 @@ export function startSimulatedAgents(options: SimulatorOptions): SimulatedAgents
     lastTick = now;
     if (useLink && link.state === 'down' && masterUrl !== undefined && now >= linkRetryAt && !stopped) link.open(masterUrl);
     const ready = masterUrl !== undefined && (!useLink || link.state === 'up');
-    while (ready && queueHead < queue.length && allowance >= 1 && connecting < maxConnecting) {
+    while (ready && queueHead < queue.length && allowance >= 1 && (useLink ? link.registering : connecting) < maxConnecting) {
       const agent = queue[queueHead++]!;
       if (agent.state !== 'queued') continue;
       allowance--;
@@ -237,7 +237,7 @@ export function startSimulatedAgents(options: SimulatorOptions): SimulatedAgents
     ...counters,
     count: agents.length,
     queued: queue.length - queueHead,
-    connecting,
+    connecting: useLink ? link.registering : connecting,
     timers: wheel.size,
   });
 
