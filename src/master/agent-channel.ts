@@ -145,7 +145,7 @@ function adoptTask(master: Master, agent: AgentRecord, reported: AgentTask, wasU
   if (!framework && isCompleted(master, frameworkId)) return;
   let task = agent.tasks.get(taskKey(frameworkId, taskId)) ?? framework?.unreachableTasks.get(taskId);
   if (!task) {
-    const resources = master.sharedResources.share(normalizeResources(reported.task_info.resources ?? []));
+    const resources = master.sharedResources.normalized(reported.task_info.resources ?? [], normalizeResources);
     task = new MasterTask(
       reported.task_info,
       frameworkId,

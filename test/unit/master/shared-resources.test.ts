@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import { SharedResources } from '../../../src/master/shared-resources.js';
 import { internToken } from '../../../src/master/interned-tokens.js';
 import type { Resource } from '../../../src/mesos/types.js';
+import { normalizeResources } from '../../../src/mesos/resources.js';
 
 const cpus = (value: number): Resource[] => [{ name: 'cpus', type: 'SCALAR', scalar: { value }, allocation_info: { role: '*' } }];
 
@@ -32,6 +33,26 @@ describe('SharedResources', () => {
     const again = shared.share(cpus(1));
     assert.notEqual(again, first, 'the oldest was forgotten');
     assert.deepEqual(again, first);
+  });
+
+  it('normalizes a raw list once, then answers equal raw lists with the same shared list', () => {
+    const shared = new SharedResources();
+    let calls = 0;
+    const normalize = (raw: readonly Resource[]): Resource[] => {
+      calls++;
+      return normalizeResources(raw);
+    };
+    const raw = (): Resource[] => [...cpus(0.1), ...cpus(0.2)];
+    const a = shared.normalized(raw(), normalize);
+    const b = shared.normalized(raw(), normalize);
+    assert.equal(calls, 1);
+    assert.equal(a, b);
+    assert.deepEqual(a, normalizeResources(raw()));
+    assert.ok(Object.isFrozen(a));
+    // A different raw list with the same normalized form shares the same list too.
+    assert.equal(shared.normalized(cpus(0.3), normalize), a);
+    assert.equal(calls, 2);
+    assert.equal(shared.normalized([], normalize), shared.share([]));
   });
 
   it('shares one empty list', () => {
