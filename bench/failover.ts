@@ -24,7 +24,7 @@
  *
  *   node dist/bench/failover.js [--smoke] [--agents=N] [--tasks=N] [--frameworks=N]
  *                               [--zk_session_timeout=SECS] [--registration_backoff_factor=SECS]
- *                               [--no_suppress] [--profile]
+ *                               [--no_suppress] [--profile] [--log_dir=DIR]
  */
 import type { ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -73,6 +73,8 @@ export interface FailoverBenchOptions {
   zkSessionTimeoutSecs?: number;
   /** Frameworks suppress offers once their tasks run (default true, as Marathon does). */
   suppress?: boolean;
+  /** Masters write their logs under this directory (`m0`…`m2`), kept after the run. */
+  logDir?: string;
   /** Simulated agents' `--registration_backoff_factor`, s; default 0 (all reregister at once). */
   registrationBackoffFactorSecs?: number;
   /** Run the masters under `node --cpu-prof`; the surviving leader's profile is summarised. */
@@ -145,7 +147,8 @@ export async function run(options: FailoverBenchOptions = {}): Promise<FailoverB
       const port = await freePort();
       const child = spawnMeseta(
         ['master', '--ip=127.0.0.1', `--port=${port}`, `--work_dir=${join(workDir, `m${i}`)}`, `--zk=${zkUrl}`, '--quorum=2',
-          `--zk_session_timeout=${sessionSecs}secs`, '--quiet'],
+          `--zk_session_timeout=${sessionSecs}secs`, '--quiet',
+          ...(options.logDir ? [`--log_dir=${join(options.logDir, `m${i}`)}`] : [])],
         options.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, `m${i}`)}`] : [],
       );
       masters.push({ child, port, url: `http://127.0.0.1:${port}` });
@@ -410,6 +413,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     ...(frameworks ? { frameworks } : {}),
     ...(session ? { zkSessionTimeoutSecs: session } : {}),
     ...(backoff !== undefined ? { registrationBackoffFactorSecs: backoff } : {}),
+    ...(args.find((a) => a.startsWith('--log_dir=')) ? { logDir: args.find((a) => a.startsWith('--log_dir='))!.slice('--log_dir='.length) } : {}),
     ...(args.includes('--no_suppress') ? { suppress: false } : {}),
   });
 }
