@@ -58,11 +58,7 @@ export class FleetLink {
     return this.channels.size;
   }
 
-  /**
-   * Registrations sent and not answered yet. The fleet bounds them as it bounds
-   * streams being opened: a burst of thousands would keep the master busy for
-   * seconds in one turn, long enough to lose a short ZooKeeper session.
-   */
+  /** Registrations sent and not answered yet (the fleet's `connecting` gauge on a link). */
   get registering(): number {
     return this.awaiting.size;
   }
