@@ -260,7 +260,15 @@ describe('marathon on meseta local', { timeout: 120_000 }, () => {
       },
       45_000,
       100,
-    );
+    ).catch(async (error: Error) => {
+      // Seen once in CI (not in 16 runs here): say what was stuck, for the next look.
+      const roll = (text: string): string => text.split('\n').filter((l) => l.includes('roll')).slice(-40).join('\n');
+      const deployments = await getJson(`${base}/v2/deployments`).catch(() => 'unavailable');
+      throw new Error(
+        `${error.message}\napp: ${JSON.stringify(await app('roll').catch(() => 'unavailable'))}\ndeployments: ${JSON.stringify(deployments)}\n` +
+          `meseta local log:\n${roll(cluster.proc.stderr)}\nmarathon log:\n${roll(marathon.stderr)}`,
+      );
+    });
     assert.ok(lowest >= 2, `healthy dropped to ${lowest}`);
     assert.ok(highest <= 3, `ran ${highest} tasks at once (maximumOverCapacity 0.5 of 2 allows 3)`);
     assert.equal((await app('roll')).tasksHealthy, 2);
