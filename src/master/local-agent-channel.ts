@@ -31,9 +31,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Master } from './master.js';
 import type { AgentStream } from './agent-link.js';
-import { registerAgent, reregisterAgent } from './agent-channel.js';
+import { openAgentStream } from './agent-channel.js';
 import { agentCall, registrationError } from './http/agent-endpoint.js';
 import { HttpCallError } from '../transport/stream-client.js';
+import { TurnFlusher } from '../transport/turn-flush.js';
 import type { AgentCall, AgentEvent } from '../mesos/agent-protocol.js';
 
 /** What the agent's side is told on its stream; never called before `open` has resolved. */
@@ -90,8 +91,7 @@ export class LocalAgentChannel {
     if (invalid) throw new HttpCallError(400, invalid);
     const stream = new LocalAgentStream(randomUUID(), handlers, (ended) => this.streams.delete(ended));
     this.streams.add(stream);
-    if (copy.type === 'REGISTER') registerAgent(this.master, copy, stream);
-    else reregisterAgent(this.master, copy, stream);
+    openAgentStream(this.master, copy, stream);
     return { streamId: stream.streamId, close: () => stream.closeFromAgent() };
   }
 
@@ -152,22 +152,7 @@ export class LocalAgentChannel {
 }
 
 /** Streams with events or an end not yet delivered, flushed together once per turn. */
-let dirty: LocalAgentStream[] = [];
-let flushScheduled = false;
-
-function schedule(stream: LocalAgentStream): void {
-  dirty.push(stream);
-  if (flushScheduled) return;
-  flushScheduled = true;
-  setImmediate(flushDirty);
-}
-
-function flushDirty(): void {
-  flushScheduled = false;
-  const batch = dirty;
-  dirty = [];
-  for (const stream of batch) stream.flush();
-}
+const flusher = new TurnFlusher<LocalAgentStream>();
 
 /** The master's side of one in-process stream. */
 class LocalAgentStream implements AgentStream {
@@ -249,7 +234,7 @@ class LocalAgentStream implements AgentStream {
   private enqueue(): void {
     if (this.queued) return;
     this.queued = true;
-    schedule(this);
+    flusher.mark(this);
   }
 
   private ended(): void {

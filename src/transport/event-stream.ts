@@ -14,17 +14,10 @@
  * `close()` writes whatever is pending before it ends the response.
  */
 import type { ServerResponse } from 'node:http';
+import { TurnFlusher } from './turn-flush.js';
 
 /** Streams holding pending events, flushed together at the end of this turn. */
-let dirty: EventStream[] = [];
-let flushScheduled = false;
-
-function flushDirty(): void {
-  flushScheduled = false;
-  const batch = dirty;
-  dirty = [];
-  for (const stream of batch) stream.flush();
-}
+const flusher = new TurnFlusher<EventStream>();
 
 /** One open event stream to one subscriber. */
 export class EventStream {
@@ -67,13 +60,7 @@ export class EventStream {
     if (this.closed) return;
     const json = JSON.stringify(event);
     if (typeof json !== 'string') throw new TypeError('Event is not JSON-serialisable');
-    if (this.pending === '') {
-      dirty.push(this);
-      if (!flushScheduled) {
-        flushScheduled = true;
-        setImmediate(flushDirty);
-      }
-    }
+    if (this.pending === '') flusher.mark(this);
     this.pending += `${Buffer.byteLength(json, 'utf8')}\n${json}`;
   }
 
