@@ -17,6 +17,15 @@ import type { Resource, TaskStatus } from '../mesos/types.js';
 type RegisterCall = Extract<AgentCall, { type: 'REGISTER' }>;
 type ReregisterCall = Extract<AgentCall, { type: 'REREGISTER' }>;
 
+/**
+ * REGISTER or REREGISTER on `stream` (the agent's own stream, a link's channel
+ * or the in-process channel): the one entry every transport calls.
+ */
+export function openAgentStream(master: Master, call: RegisterCall | ReregisterCall, stream: AgentStream): void {
+  if (call.type === 'REGISTER') registerAgent(master, call, stream);
+  else reregisterAgent(master, call, stream);
+}
+
 /** REGISTER: admits a new agent under a fresh id on `stream` (its own, or a link's channel). */
 export function registerAgent(master: Master, call: RegisterCall, stream: AgentStream): void {
   const { agent_info: info, version, pid } = call.register;

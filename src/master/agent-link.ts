@@ -48,11 +48,6 @@ export class AgentLink {
     return this.stream.streamId;
   }
 
-  /** Channels open now. */
-  get size(): number {
-    return this.channels.size;
-  }
-
   /**
    * Opens channel `name` for a registering agent. A channel of that name still
    * open (a retried registration) is closed first, as a new stream replaces an

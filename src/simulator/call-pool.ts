@@ -36,11 +36,7 @@ export class CallPool {
    * rejects: callers retry on their own).
    */
   post(url: string, body: unknown, headers: Record<string, string>): Promise<boolean> {
-    const target = this.target(url);
-    return target.pipeline.post(target.path, JSON.stringify(body), headers).then(
-      (response) => response.status >= 200 && response.status < 300,
-      () => false,
-    );
+    return this.postText(url, JSON.stringify(body), headers).then((response) => response !== undefined && response.status >= 200 && response.status < 300);
   }
 
   /**

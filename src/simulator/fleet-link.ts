@@ -53,11 +53,6 @@ export class FleetLink {
     private readonly onDown: (reason: string, wasUp: boolean) => void,
   ) {}
 
-  /** Channels open now. */
-  get size(): number {
-    return this.channels.size;
-  }
-
   /** Registrations sent and not answered yet (the fleet's `connecting` gauge on a link). */
   get registering(): number {
     return this.awaiting.size;

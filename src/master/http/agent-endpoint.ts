@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Master } from '../master.js';
-import { handleAgentCall, registerAgent, reregisterAgent } from '../agent-channel.js';
+import { handleAgentCall, openAgentStream } from '../agent-channel.js';
 import { AgentLink, LinkedChannel } from '../agent-link.js';
 import { EventStream } from '../../transport/event-stream.js';
 import type { AgentCall, BatchResult } from '../../mesos/agent-protocol.js';
@@ -30,9 +30,7 @@ export function agentEndpoint(master: Master, body: Record<string, unknown>, req
       const invalid = registrationError(call);
       if (invalid) return reply.code(400).type('text/plain').send(invalid);
       reply.hijack();
-      const stream = new EventStream(reply.raw, randomUUID());
-      if (call.type === 'REGISTER') registerAgent(master, call, stream);
-      else reregisterAgent(master, call, stream);
+      openAgentStream(master, call, new EventStream(reply.raw, randomUUID()));
       return;
     }
     case 'LINK': {
@@ -51,7 +49,14 @@ export function agentEndpoint(master: Master, body: Record<string, unknown>, req
       if (!link) return reply.code(403).type('text/plain').send('Link cannot be found');
       const calls = (call as { batch?: { calls?: unknown } }).batch?.calls;
       if (!Array.isArray(calls)) return reply.code(400).type('text/plain').send("Expecting 'batch.calls' to be present");
-      void applyBatch(master, link, calls).then((result) => reply.code(200).type('application/json').send(JSON.stringify(result)));
+      applyBatch(master, link, calls).then(
+        (result) => reply.code(200).type('application/json').send(JSON.stringify(result)),
+        (error: Error) => {
+          // What fastify answers for a handler that threw; the calls before the failure took effect.
+          master.logger.error(`Failed to apply a BATCH of agent calls: ${error.message}`);
+          void reply.code(500).type('text/plain').send(error.message);
+        },
+      );
       return reply;
     }
     case 'DISCONNECT':
@@ -65,9 +70,9 @@ export function agentEndpoint(master: Master, body: Record<string, unknown>, req
 
 /**
  * Calls of a BATCH applied per event-loop turn. A batch of 500 reregistrations
- * with 10 tasks each is a quarter of a second of work; several arriving
- * together kept the master from its timers for seconds, long enough to lose a
- * 2 s ZooKeeper session (and leadership) in the failover bench.
+ * with 10 tasks each is a quarter of a second of work; applied whole, a few
+ * arriving together keep the master from its timers (pings, ZooKeeper) for
+ * seconds.
  */
 const BATCH_SLICE = 50;
 
@@ -95,9 +100,7 @@ function linkedCall(master: Master, link: AgentLink, item: unknown): Answer {
     case 'REREGISTER': {
       const invalid = registrationError(agentCallBody);
       if (invalid) return [400, invalid];
-      const stream = link.open(channel);
-      if (agentCallBody.type === 'REGISTER') registerAgent(master, agentCallBody, stream);
-      else reregisterAgent(master, agentCallBody, stream);
+      openAgentStream(master, agentCallBody, link.open(channel));
       return [202, ''];
     }
     case 'DISCONNECT': {
