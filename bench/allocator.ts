@@ -14,6 +14,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Resource } from '../src/mesos/types.js';
 import { HierarchicalDRFAllocator } from '../src/master/allocator/hierarchical-drf-allocator.js';
+import { flagNumber } from './bench-util.js';
 
 /** Options of {@link run}. */
 export interface BenchOptions {
@@ -228,6 +229,6 @@ function pad(n: number, width: number): string {
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const args = process.argv.slice(2);
-  const runsArg = args.find((a) => a.startsWith('--runs='));
-  await run({ smoke: args.includes('--smoke'), ...(runsArg ? { runs: Number(runsArg.slice(7)) } : {}) });
+  const runs = flagNumber(args, 'runs');
+  await run({ smoke: args.includes('--smoke'), ...(runs ? { runs } : {}) });
 }

@@ -93,11 +93,16 @@ export function rssKb(pid: number): number {
   return Number(line?.replace(/\D+/g, '') ?? 0);
 }
 
-/** Soft RLIMIT_NOFILE of this process (children inherit it), or undefined. */
-export function openFilesLimit(): number | undefined {
-  const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
-  const n = Number(line?.split(/\s{2,}/)[1]);
-  return Number.isFinite(n) ? n : undefined;
+/** The value of `--name=VALUE` among a bench's command-line `args`, or undefined. */
+export function flagString(args: readonly string[], name: string): string | undefined {
+  const prefix = `--${name}=`;
+  return args.find((a) => a.startsWith(prefix))?.slice(prefix.length);
+}
+
+/** `--name=N` as a number, or undefined when absent. */
+export function flagNumber(args: readonly string[], name: string): number | undefined {
+  const text = flagString(args, name);
+  return text === undefined ? undefined : Number(text);
 }
 
 /** The `p` quantile (0..1) of `xs`, nearest-rank; NaN for an empty list. */

@@ -23,7 +23,7 @@ import type { Resource, TaskInfo } from '../src/mesos/types.js';
 import { createMasterDetector } from '../src/scheduler/master-detector.js';
 import { OfferMatcher } from '../src/scheduler/offer-matcher.js';
 import { SchedulerClient } from '../src/scheduler/scheduler-client.js';
-import { freePort, getJson, percentile, round, spawnMeseta, stopProcess, waitFor, writeResult } from './bench-util.js';
+import { flagNumber, freePort, getJson, percentile, round, spawnMeseta, stopProcess, waitFor, writeResult } from './bench-util.js';
 
 const SOCKET = '/var/run/docker.sock';
 const IMAGE = 'meseta/busybox:local';
@@ -258,11 +258,7 @@ function driveTasks(master: string, count: number): Promise<{ seconds: number; l
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const args = process.argv.slice(2);
-  const number = (flag: string): number | undefined => {
-    const arg = args.find((a) => a.startsWith(`--${flag}=`));
-    return arg === undefined ? undefined : Number(arg.slice(flag.length + 3));
-  };
-  const tasks = number('tasks');
-  const parallel = number('parallel');
+  const tasks = flagNumber(args, 'tasks');
+  const parallel = flagNumber(args, 'parallel');
   await run({ smoke: args.includes('--smoke'), ...(tasks !== undefined ? { tasks } : {}), ...(parallel !== undefined ? { parallel } : {}) });
 }

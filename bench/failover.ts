@@ -36,7 +36,7 @@ import { createMasterDetector, type MasterAddress, type MasterDetector } from '.
 import { OfferMatcher } from '../src/scheduler/offer-matcher.js';
 import type { Resource, TaskInfo } from '../src/mesos/types.js';
 import { ZooKeeperEnsemble } from '../test/support/zookeeper.js';
-import { freePort, getJson, percentile, round, spawnMeseta, stopProcess, summarizeCpuProfile, waitFor, writeResult } from './bench-util.js';
+import { flagNumber, flagString, freePort, getJson, percentile, round, spawnMeseta, stopProcess, summarizeCpuProfile, waitFor, writeResult } from './bench-util.js';
 
 /** Mesos 1.5: 40,000 agents reregistered in about 19 s. */
 export const MESOS_REREGISTRATION_PER_SECOND = 2100;
@@ -400,11 +400,9 @@ function print(r: FailoverBenchResult): void {
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const args = process.argv.slice(2);
-  const num = (name: string): number | undefined => {
-    const arg = args.find((a) => a.startsWith(`--${name}=`));
-    return arg ? Number(arg.slice(name.length + 3)) : undefined;
-  };
+  const num = (name: string): number | undefined => flagNumber(args, name);
   const [agents, tasks, frameworks, session, backoff] = [num('agents'), num('tasks'), num('frameworks'), num('zk_session_timeout'), num('registration_backoff_factor')];
+  const logDir = flagString(args, 'log_dir');
   await run({
     smoke: args.includes('--smoke'),
     profile: args.includes('--profile'),
@@ -413,7 +411,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     ...(frameworks ? { frameworks } : {}),
     ...(session ? { zkSessionTimeoutSecs: session } : {}),
     ...(backoff !== undefined ? { registrationBackoffFactorSecs: backoff } : {}),
-    ...(args.find((a) => a.startsWith('--log_dir=')) ? { logDir: args.find((a) => a.startsWith('--log_dir='))!.slice('--log_dir='.length) } : {}),
+    ...(logDir ? { logDir } : {}),
     ...(args.includes('--no_suppress') ? { suppress: false } : {}),
   });
 }

@@ -16,6 +16,7 @@ import { SchedulerClient } from '../src/scheduler/scheduler-client.js';
 import { createMasterDetector } from '../src/scheduler/master-detector.js';
 import { OfferMatcher } from '../src/scheduler/offer-matcher.js';
 import type { Resource, TaskInfo } from '../src/mesos/types.js';
+import { flagNumber } from './bench-util.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -241,6 +242,6 @@ function round(x: number): number {
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const args = process.argv.slice(2);
-  const tasksArg = args.find((a) => a.startsWith('--tasks='));
-  await run({ smoke: args.includes('--smoke'), ...(tasksArg ? { tasks: Number(tasksArg.slice(8)) } : {}) });
+  const tasks = flagNumber(args, 'tasks');
+  await run({ smoke: args.includes('--smoke'), ...(tasks ? { tasks } : {}) });
 }

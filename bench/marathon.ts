@@ -20,7 +20,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { freePort, freePortRange, getJson, round, spawnMeseta, stopProcess, summarizeCpuProfile, waitFor, writeResult } from './bench-util.js';
+import { flagNumber, flagString, freePort, freePortRange, getJson, round, spawnMeseta, stopProcess, summarizeCpuProfile, waitFor, writeResult } from './bench-util.js';
 
 /** Marathon 0.15: 500 instances in 14 s. */
 export const MARATHON_015_PER_SECOND = 35;
@@ -207,12 +207,12 @@ function print(r: MarathonBenchResult): void {
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const args = process.argv.slice(2);
-  const instancesArg = args.find((a) => a.startsWith('--instances='));
-  const onlyArg = args.find((a) => a.startsWith('--only='))?.slice(7);
+  const instances = flagNumber(args, 'instances');
+  const onlyArg = flagString(args, 'only');
   await run({
     smoke: args.includes('--smoke'),
     profile: args.includes('--profile'),
-    ...(instancesArg ? { instances: Number(instancesArg.slice(12)) } : {}),
+    ...(instances ? { instances } : {}),
     ...(onlyArg === 'simulated' || onlyArg === 'real' ? { only: onlyArg } : {}),
   });
 }

@@ -15,7 +15,7 @@
  *                                   [--profile] [--heap-snapshots=DIR]
  *
  * With `--seconds=30 --task_seconds=60` the master holds 30,000 live tasks when
- * measured, so the fixed growth of its heap weighs less in the per-task figure.
+ * measured.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -26,7 +26,7 @@ import { SchedulerClient } from '../src/scheduler/scheduler-client.js';
 import { createMasterDetector } from '../src/scheduler/master-detector.js';
 import { OfferMatcher } from '../src/scheduler/offer-matcher.js';
 import type { Offer, Resource } from '../src/mesos/types.js';
-import { freePort, getJson, percentile, round, rssKb, spawnMeseta, stopProcess, summarizeCpuProfile, waitFor, writeResult } from './bench-util.js';
+import { flagNumber, flagString, freePort, getJson, percentile, round, rssKb, spawnMeseta, stopProcess, summarizeCpuProfile, waitFor, writeResult } from './bench-util.js';
 
 export const MESOS_PAPER_OVERHEAD_MS = 1000;
 export const TARGET_P99_MS = 100;
@@ -44,11 +44,10 @@ export interface MasterScaleOptions {
   agents?: number;
   /** Total launch rate, tasks/s; default 1,000 (200 with smoke). */
   rate?: number;
-  /** Launch window, s (< the 10 s task duration, so all launched tasks run at once at its end); default 8 (5 with smoke). */
+  /** Launch window, s (below `taskSeconds`, so all launched tasks run at once at its end); default 8 (5 with smoke). */
   seconds?: number;
   /** Run time of each task, s; default 10. */
   taskSeconds?: number;
-
   /** Run the master under `node --cpu-prof` and summarise where its time went. */
   profile?: boolean;
   /**
@@ -299,12 +298,9 @@ export function heapSnapshotBytes(file: string): number {
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const args = process.argv.slice(2);
-  const num = (name: string): number | undefined => {
-    const arg = args.find((a) => a.startsWith(`--${name}=`));
-    return arg ? Number(arg.slice(name.length + 3)) : undefined;
-  };
+  const num = (name: string): number | undefined => flagNumber(args, name);
   const [agents, rate, seconds, taskSeconds] = [num('agents'), num('rate'), num('seconds'), num('task_seconds')];
-  const heapSnapshotDir = args.find((a) => a.startsWith('--heap-snapshots='))?.slice('--heap-snapshots='.length);
+  const heapSnapshotDir = flagString(args, 'heap-snapshots');
   await run({
     smoke: args.includes('--smoke'),
     profile: args.includes('--profile'),

@@ -24,7 +24,7 @@ import { SchedulerClient } from '../src/scheduler/scheduler-client.js';
 import { createMasterDetector } from '../src/scheduler/master-detector.js';
 import { OfferMatcher } from '../src/scheduler/offer-matcher.js';
 import type { Resource, TaskInfo } from '../src/mesos/types.js';
-import { freePort, getJson, percentile, round, spawnMeseta, stopProcess, summarizeCpuProfile, waitFor, writeResult } from './bench-util.js';
+import { flagNumber, freePort, getJson, percentile, round, spawnMeseta, stopProcess, summarizeCpuProfile, waitFor, writeResult } from './bench-util.js';
 import { startSelfProfile } from './self-profile.js';
 
 /** Nomad's C1M placement rate, tasks/s. */
@@ -268,10 +268,7 @@ function print(r: PlacementBenchResult): void {
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const args = process.argv.slice(2);
-  const num = (name: string): number | undefined => {
-    const arg = args.find((a) => a.startsWith(`--${name}=`));
-    return arg ? Number(arg.slice(name.length + 3)) : undefined;
-  };
+  const num = (name: string): number | undefined => flagNumber(args, name);
   const agents = num('agents');
   const tasks = num('tasks');
   const taskDurationSecs = num('task_duration');

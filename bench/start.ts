@@ -15,7 +15,7 @@ import { SchedulerClient } from '../src/scheduler/scheduler-client.js';
 import { createMasterDetector } from '../src/scheduler/master-detector.js';
 import { OfferMatcher } from '../src/scheduler/offer-matcher.js';
 import type { Resource } from '../src/mesos/types.js';
-import { freePort, percentile, round, spawnMeseta, stopProcess, waitFor, writeResult } from './bench-util.js';
+import { flagNumber, freePort, percentile, round, spawnMeseta, stopProcess, waitFor, writeResult } from './bench-util.js';
 
 /** Target from issue 9, ms. */
 export const START_TARGET_MS = 1000;
@@ -122,6 +122,6 @@ async function once(): Promise<StartRun> {
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const args = process.argv.slice(2);
-  const runsArg = args.find((a) => a.startsWith('--runs='));
-  await run({ smoke: args.includes('--smoke'), ...(runsArg ? { runs: Number(runsArg.slice(7)) } : {}) });
+  const runs = flagNumber(args, 'runs');
+  await run({ smoke: args.includes('--smoke'), ...(runs ? { runs } : {}) });
 }
