@@ -4,7 +4,7 @@
  * TASK_FINISHED. Baseline measured in the same run: the machine's floor, N ×
  * `sh -c true` spawned directly, 2 at a time.
  *
- *   node dist/bench/launch.js [--smoke] [--tasks=N]
+ *   node dist/bench/launch.js [--smoke] [--tasks=N] [--profile=DIR]
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { SchedulerClient } from '../src/scheduler/scheduler-client.js';
 import { createMasterDetector } from '../src/scheduler/master-detector.js';
 import { OfferMatcher } from '../src/scheduler/offer-matcher.js';
 import type { Resource, TaskInfo } from '../src/mesos/types.js';
-import { flagNumber } from './bench-util.js';
+import { flagNumber, flagString } from './bench-util.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -27,6 +27,8 @@ export interface LaunchBenchOptions {
   /** JSON output path; '' = none. Default bench/results/launch.json. */
   outFile?: string;
   print?: boolean;
+  /** Directory for `meseta local`'s CPU profiles (`node --cpu-prof`), one per run; none when absent. */
+  profileDir?: string;
 }
 
 export interface LaunchBenchResult {
@@ -64,8 +66,8 @@ const PER_TASK: Resource[] = [
 export async function run(options: LaunchBenchOptions = {}): Promise<LaunchBenchResult> {
   const tasks = options.tasks ?? (options.smoke ? 100 : 1000);
   const floorSeconds = await floor(tasks, 2);
-  const meseta = await throughMeseta(tasks, os.tmpdir());
-  const onTmpfs = existsSync('/dev/shm') ? await throughMeseta(tasks, '/dev/shm') : undefined;
+  const meseta = await throughMeseta(tasks, os.tmpdir(), options.profileDir);
+  const onTmpfs = existsSync('/dev/shm') ? await throughMeseta(tasks, '/dev/shm', options.profileDir) : undefined;
   const result: LaunchBenchResult = {
     bench: 'launch',
     tasks,
@@ -134,7 +136,7 @@ function freePort(): Promise<number> {
 }
 
 /** Starts `meseta local` with its work dir under `parent`, runs `count` tasks from one framework, stops the cluster. */
-async function throughMeseta(count: number, parent: string): Promise<{ seconds: number; medianLatencyMs: number }> {
+async function throughMeseta(count: number, parent: string, profileDir?: string): Promise<{ seconds: number; medianLatencyMs: number }> {
   const port = await freePort();
   const agentPort = await freePort();
   const workDir = mkdtempSync(join(parent, 'meseta-bench-launch-'));
@@ -146,6 +148,7 @@ async function throughMeseta(count: number, parent: string): Promise<{ seconds: 
   const cluster = spawn(
     process.execPath,
     [
+      ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
       join(ROOT, 'bin', 'meseta'),
       'local',
       `--port=${port}`,
@@ -243,5 +246,6 @@ function round(x: number): number {
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const args = process.argv.slice(2);
   const tasks = flagNumber(args, 'tasks');
-  await run({ smoke: args.includes('--smoke'), ...(tasks ? { tasks } : {}) });
+  const profileDir = flagString(args, 'profile');
+  await run({ smoke: args.includes('--smoke'), ...(tasks ? { tasks } : {}), ...(profileDir ? { profileDir } : {}) });
 }

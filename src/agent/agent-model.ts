@@ -99,6 +99,10 @@ export class AgentModel {
   executorOfTask(frameworkId: string, taskId: string): ExecutorRecord | undefined {
     const framework = this.frameworks.get(frameworkId);
     if (!framework) return undefined;
+    // A command task's executor has the task's id: found without a scan, which
+    // over thousands of command executors would make every update quadratic.
+    const own = framework.executors.get(taskId);
+    if (own && (own.queuedTasks.has(taskId) || own.launchedTasks.has(taskId))) return own;
     for (const executor of framework.executors.values()) {
       if (executor.queuedTasks.has(taskId) || executor.launchedTasks.has(taskId)) return executor;
     }

@@ -206,6 +206,7 @@ export class Agent {
    */
   async start(): Promise<void> {
     this.startTime = this.clock.now() / 1000;
+    this.checkpoints.removeLeftoverTrash();
     const plan = await this.recover();
     const app = buildAgentHttp({
       state: () => this.state(),
@@ -261,6 +262,7 @@ export class Agent {
     this.sessions.closeAll();
     this.link.stop();
     this.statusUpdates.stop();
+    this.checkpoints.emptyTrash();
     await this.app?.close();
     this.app = undefined;
     this.markStopped();

@@ -13,8 +13,10 @@
  *   (kill -9, crash), and a host reboot wipes the checkpoints anyway (a
  *   rebooted agent starts afresh, see recovery.ts). `fsync: true` adds it.
  * - A retired executor's checkpoint dir is renamed into `meta/.trash` (one
- *   rename) and deleted in the background, so a new run of the same executor
- *   id can never be caught by the deletion.
+ *   rename) and deleted a little later, off the path of the acknowledgement
+ *   that retired it, so a new run of the same executor id can never be caught
+ *   by the deletion. Deletion is by direct system calls, batched: through
+ *   libuv's thread pool its dozen calls per executor cost several times more.
  *
  * Failures are logged and counted, never thrown: a full disk costs recovery
  * of the affected task, not the running agent.
@@ -43,6 +45,9 @@ import {
 } from './checkpoint-paths.js';
 import { encodeUpdateRecord } from './checkpoint-records.js';
 import type { StatusUpdate } from './status-update-streams.js';
+
+/** How long a retired executor's checkpoints wait in the trash, ms: long enough to delete many in one go. */
+const TRASH_DELAY_MS = 200;
 
 /** What `executor.info` holds: the ExecutorInfo and how the agent runs it. */
 export interface ExecutorCheckpoint {
@@ -74,6 +79,11 @@ export class CheckpointWriter {
   /** framework id → the framework.info text last written (rewritten only when it changes). */
   private readonly frameworks = new Map<string, string>();
   private trashCount = 0;
+  /** Renamed into the trash, not yet deleted. */
+  private readonly trash: string[] = [];
+  private trashTimer: NodeJS.Timeout | undefined;
+  /** `meta/.trash` is known to exist (saves its mkdir per retired executor). */
+  private trashMade = false;
 
   constructor(private readonly options: CheckpointWriterOptions) {}
 
@@ -149,7 +159,8 @@ export class CheckpointWriter {
     const { workDir } = this.options;
     this.guard(`removal of executor ${executorId}`, () => {
       const trash = trashDir(workDir);
-      mkdirSync(trash, { recursive: true });
+      if (!this.trashMade) mkdirSync(trash, { recursive: true });
+      this.trashMade = true;
       const target = path.join(trash, `${process.pid}-${++this.trashCount}`);
       try {
         renameSync(executorMetaDir(workDir, agentId, frameworkId, executorId), target);
@@ -157,8 +168,34 @@ export class CheckpointWriter {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
         throw error;
       }
-      void rm(target, { recursive: true, force: true }).catch((e: Error) => this.options.logger.warn(`Failed to remove ${target}: ${e.message}`));
+      this.trash.push(target);
+      this.scheduleEmptyTrash();
     });
+  }
+
+  /** Deletes what is in the trash now (also run by a timer shortly after each removal). */
+  emptyTrash(): void {
+    clearTimeout(this.trashTimer);
+    this.trashTimer = undefined;
+    for (const target of this.trash.splice(0)) {
+      try {
+        rmSync(target, { recursive: true, force: true });
+      } catch (error) {
+        this.options.logger.warn(`Failed to remove ${target}: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  /** At agent start: deletes what a previous agent process left in the trash (it died before emptying it). */
+  removeLeftoverTrash(): void {
+    this.guard('removal of the trash', () => rmSync(trashDir(this.options.workDir), { recursive: true, force: true }));
+    this.trashMade = false;
+  }
+
+  private scheduleEmptyTrash(): void {
+    // unref: a pending deletion never keeps the agent's process alive; stop() empties the
+    // trash, and what a crash leaves is removed at the next start.
+    this.trashTimer ??= setTimeout(() => this.emptyTrash(), TRASH_DELAY_MS).unref();
   }
 
   /** Forgets a framework's cached info (its checkpoint dir was removed by recovery). */
@@ -169,6 +206,7 @@ export class CheckpointWriter {
   /** Removes every agent checkpoint (`meta/slaves`, `meta/.trash`): the next start registers a new agent. */
   async removeAgentCheckpoints(): Promise<void> {
     this.frameworks.clear();
+    this.trashMade = false;
     const { workDir } = this.options;
     await rm(metaAgentsDir(workDir), { recursive: true, force: true });
     await rm(trashDir(workDir), { recursive: true, force: true });
