@@ -53,6 +53,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <grp.h>
+#include <linux/close_range.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -189,6 +190,10 @@ static int open_onto(const char *path, int flags, int target, const struct passw
 
 /* Inherited descriptors (e.g. the agent's report pipe) must not leak into the task. */
 static void close_inherited_fds(int keep) {
+#if defined(CLOSE_RANGE_CLOEXEC) && defined(__GLIBC__) && __GLIBC_PREREQ(2, 34)
+  /* One call on Linux >= 5.11; `keep` is close-on-exec already (it reports a failed exec). */
+  if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
+#endif
   DIR *d = opendir("/proc/self/fd");
   if (!d) {
     for (int fd = 3; fd < 1024; fd++)
@@ -484,7 +489,24 @@ static void reap_launchers(void) {
   }
 }
 
+/*
+ * Looks a user and its groups up once in the server, so the launchers it forks
+ * inherit what glibc set up for that: the NSS modules already loaded (a dlopen
+ * of libnss_files otherwise), nsswitch.conf read, and nscd's absence noted (a
+ * failed socket connect otherwise). Each launcher's own getpwnam/initgroups
+ * then only read /etc/passwd and /etc/group; what they return is never cached.
+ */
+static void warm_user_lookups(void) {
+  struct passwd *pw = getpwuid(getuid());
+  if (!pw) return;
+  gid_t groups[64];
+  int n = 64;
+  (void)getgrouplist(pw->pw_name, pw->pw_gid, groups, &n);
+  (void)getpwnam(pw->pw_name);
+}
+
 static int serve(void) {
+  warm_user_lookups();
   signal(SIGPIPE, SIG_IGN);
   signal(SIGHUP, SIG_IGN);
   signal(SIGINT, SIG_IGN);

@@ -6,4 +6,5 @@ const src = 'native/meseta-launcher.c';
 if (!existsSync(src)) process.exit(0);
 mkdirSync('build', { recursive: true });
 const cc = process.env.CC ?? 'cc';
-execFileSync(cc, ['-O2', '-Wall', '-Wextra', '-o', 'build/meseta-launcher', src], { stdio: 'inherit' });
+// -z now: every symbol is bound when the server starts, not again in each launcher it forks.
+execFileSync(cc, ['-O2', '-Wall', '-Wextra', '-Wl,-z,now', '-o', 'build/meseta-launcher', src], { stdio: 'inherit' });
