@@ -11,7 +11,6 @@
  * it only in response to master events, executor calls and container exits.
  * Custom executors live in `executor-sessions.ts`; this file wires things up.
  */
-import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -42,6 +41,7 @@ import type { RecoveryPlan } from './recovery-plan.js';
 import type { ContainerInfoRuntime } from './containerizer/containerizer.js';
 import { allocatedResources, renderAgentState } from './state-json.js';
 import { StatusUpdateManager } from './status-update-manager.js';
+import { statusUuid } from './status-uuid.js';
 import type { StatusUpdate } from './status-update-streams.js';
 
 /** Agent-originated status (SOURCE_AGENT) or executor-originated, before ids/uuid are added. */
@@ -526,7 +526,7 @@ export class Agent {
       source: spec.source,
       agent_id: { value: this.requireId() },
       timestamp: this.clock.now() / 1000,
-      uuid: randomBytes(16).toString('base64'),
+      uuid: statusUuid(),
     };
     if (spec.message !== undefined) status.message = spec.message;
     if (spec.reason !== undefined) status.reason = spec.reason;

@@ -44,6 +44,7 @@ import {
   trashDir,
 } from './checkpoint-paths.js';
 import { encodeUpdateRecord } from './checkpoint-records.js';
+import { removeTree } from './remove-tree.js';
 import type { StatusUpdate } from './status-update-streams.js';
 
 /** How long a retired executor's checkpoints wait in the trash, ms: long enough to delete many in one go. */
@@ -179,7 +180,7 @@ export class CheckpointWriter {
     this.trashTimer = undefined;
     for (const target of this.trash.splice(0)) {
       try {
-        rmSync(target, { recursive: true, force: true });
+        removeTree(target);
       } catch (error) {
         this.options.logger.warn(`Failed to remove ${target}: ${(error as Error).message}`);
       }
@@ -188,7 +189,7 @@ export class CheckpointWriter {
 
   /** At agent start: deletes what a previous agent process left in the trash (it died before emptying it). */
   removeLeftoverTrash(): void {
-    this.guard('removal of the trash', () => rmSync(trashDir(this.options.workDir), { recursive: true, force: true }));
+    this.guard('removal of the trash', () => removeTree(trashDir(this.options.workDir)));
     this.trashMade = false;
   }
 

@@ -26,7 +26,8 @@
  * When a container's main process ends, whatever it left behind in the container
  * is killed, as Mesos destroys a container when its executor exits.
  */
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { removeTree } from '../remove-tree.js';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import {
@@ -538,16 +539,11 @@ function writeJson(path: string, value: unknown): void {
   renameSync(`${path}.tmp`, path);
 }
 
-/**
- * Deletes a container's runtime dir. It holds only a few plain files, so they
- * are listed once and unlinked, which skips the lstat per entry of a generic
- * recursive removal; anything unexpected falls back to that. Never throws.
- */
+/** Deletes a container's runtime dir; never throws. */
 function removeContainerDir(dir: string): void {
   try {
-    for (const name of readdirSync(dir)) unlinkSync(join(dir, name));
-    rmdirSync(dir);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') rmSync(dir, { recursive: true, force: true });
+    removeTree(dir);
+  } catch {
+    // A leftover costs only disk: containers are found through the checkpoints, not by listing.
   }
 }

@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { removeTree } from '../../../src/agent/remove-tree.js';
+import { statusUuid } from '../../../src/agent/status-uuid.js';
+
+const root = mkdtempSync(path.join(os.tmpdir(), 'meseta-remove-tree-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+describe('removeTree', () => {
+  it('removes a nested tree of files, directories and links', () => {
+    const dir = path.join(root, 'executor');
+    mkdirSync(path.join(dir, 'runs', 'c1', 'tasks', 't1'), { recursive: true });
+    mkdirSync(path.join(dir, 'runs', 'c1', 'pids'));
+    writeFileSync(path.join(dir, 'executor.info'), '{}');
+    writeFileSync(path.join(dir, 'runs', 'c1', 'tasks', 't1', 'task.updates'), 'x\n');
+    writeFileSync(path.join(dir, 'runs', 'c1', 'pids', 'forked.pid'), '1');
+    symlinkSync('c1', path.join(dir, 'runs', 'latest'));
+    removeTree(dir);
+    assert.equal(existsSync(dir), false);
+  });
+
+  it('unlinks a link to a directory without touching what it points to', () => {
+    const kept = path.join(root, 'kept');
+    mkdirSync(kept);
+    writeFileSync(path.join(kept, 'file'), 'still here');
+    const dir = path.join(root, 'with-link');
+    mkdirSync(dir);
+    symlinkSync(kept, path.join(dir, 'link'));
+    removeTree(dir);
+    assert.equal(existsSync(dir), false);
+    assert.deepEqual(readdirSync(kept), ['file']);
+  });
+
+  it('accepts a missing directory and removes a plain file given as the root', () => {
+    removeTree(path.join(root, 'never-made'));
+    const file = path.join(root, 'plain');
+    writeFileSync(file, '');
+    removeTree(file);
+    assert.equal(existsSync(file), false);
+  });
+});
+
+describe('statusUuid', () => {
+  it('gives 16 random bytes in base64, distinct across more than one pool refill', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 1000; i++) {
+      const uuid = statusUuid();
+      assert.equal(Buffer.from(uuid, 'base64').length, 16);
+      seen.add(uuid);
+    }
+    assert.equal(seen.size, 1000);
+  });
+});
