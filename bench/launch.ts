@@ -4,7 +4,7 @@
  * TASK_FINISHED. Baseline measured in the same run: the machine's floor, N ×
  * `sh -c true` spawned directly, 2 at a time.
  *
- *   node dist/bench/launch.js [--smoke] [--tasks=N] [--profile=DIR]
+ *   node dist/bench/launch.js [--smoke] [--tasks=N] [--isolation=LIST] [--profile=DIR]
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,6 +27,8 @@ export interface LaunchBenchOptions {
   /** JSON output path; '' = none. Default bench/results/launch.json. */
   outFile?: string;
   print?: boolean;
+  /** The agent's `--isolation`; default: the cgroups isolators where this machine has them (isolationForBench). */
+  isolation?: string;
   /** Directory for `meseta local`'s CPU profiles (`node --cpu-prof`), one per run; none when absent. */
   profileDir?: string;
 }
@@ -66,15 +68,16 @@ const PER_TASK: Resource[] = [
 export async function run(options: LaunchBenchOptions = {}): Promise<LaunchBenchResult> {
   const tasks = options.tasks ?? (options.smoke ? 100 : 1000);
   const floorSeconds = await floor(tasks, 2);
-  const meseta = await throughMeseta(tasks, os.tmpdir(), options.profileDir);
-  const onTmpfs = existsSync('/dev/shm') ? await throughMeseta(tasks, '/dev/shm', options.profileDir) : undefined;
+  const isolation = options.isolation ?? isolationForBench();
+  const meseta = await throughMeseta(tasks, os.tmpdir(), isolation, options.profileDir);
+  const onTmpfs = existsSync('/dev/shm') ? await throughMeseta(tasks, '/dev/shm', isolation, options.profileDir) : undefined;
   const result: LaunchBenchResult = {
     bench: 'launch',
     tasks,
     node: process.version,
     cpus: os.cpus().length,
     date: new Date().toISOString(),
-    isolation: isolationForBench(),
+    isolation,
     mesetaSeconds: round(meseta.seconds),
     mesetaTasksPerSecond: round(tasks / meseta.seconds),
     medianTaskLatencyMs: round(meseta.medianLatencyMs),
@@ -136,14 +139,13 @@ function freePort(): Promise<number> {
 }
 
 /** Starts `meseta local` with its work dir under `parent`, runs `count` tasks from one framework, stops the cluster. */
-async function throughMeseta(count: number, parent: string, profileDir?: string): Promise<{ seconds: number; medianLatencyMs: number }> {
+async function throughMeseta(count: number, parent: string, isolation: string, profileDir?: string): Promise<{ seconds: number; medianLatencyMs: number }> {
   const port = await freePort();
   const agentPort = await freePort();
   const workDir = mkdtempSync(join(parent, 'meseta-bench-launch-'));
   // The runtime dir lives on tmpfs, as Mesos's default /var/run/mesos does on a
   // Debian host (this machine's /var/run is on its disk, where creating a file
   // costs ~0.25 ms); the work dir (sandboxes, checkpoints) stays on disk.
-  const isolation = isolationForBench();
   const runtimeDir = existsSync('/dev/shm') ? mkdtempSync('/dev/shm/meseta-bench-launch-run-') : join(workDir, 'run');
   const cluster = spawn(
     process.execPath,
@@ -247,5 +249,6 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   const args = process.argv.slice(2);
   const tasks = flagNumber(args, 'tasks');
   const profileDir = flagString(args, 'profile');
-  await run({ smoke: args.includes('--smoke'), ...(tasks ? { tasks } : {}), ...(profileDir ? { profileDir } : {}) });
+  const isolation = flagString(args, 'isolation');
+  await run({ smoke: args.includes('--smoke'), ...(tasks ? { tasks } : {}), ...(profileDir ? { profileDir } : {}), ...(isolation ? { isolation } : {}) });
 }

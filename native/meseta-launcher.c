@@ -44,8 +44,12 @@
  * and answers on stdout, a line each:
  *   spawned <id> <launcher pid> ok <task pid> | spawned <id> <launcher pid> error <reason>
  *   exited <launcher pid> <raw wait status>
- * At end of input it exits and leaves its launchers running (they outlive the
- * agent, as always).
+ * It does not wait for one launcher's report before forking the next: up to
+ * MAX_INFLIGHT launchers start at once (under load, waiting for each to fork
+ * and exec its task made the server the bottleneck). Answers of different ids
+ * come in any order, but a launcher's `spawned` line always precedes its
+ * `exited` line. At end of input it exits and leaves its launchers running
+ * (they outlive the agent, as always).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -402,6 +406,64 @@ static int split_fields(char *buf, size_t len, char **fields, int max) {
 
 #define MAX_FIELDS 8192
 
+/*
+ * Looks a user and its groups up once in the server, so the launchers it forks
+ * inherit what glibc set up for that: the NSS modules already loaded (a dlopen
+ * of libnss_files otherwise), nsswitch.conf read, and nscd's absence noted (a
+ * failed socket connect otherwise). Each launcher's own getpwnam/initgroups
+ * then only read /etc/passwd and /etc/group; what they return is never cached.
+ */
+static void warm_user_lookups(void) {
+  struct passwd *pw = getpwuid(getuid());
+  if (!pw) return;
+  gid_t groups[64];
+  int n = 64;
+  (void)getgrouplist(pw->pw_name, pw->pw_gid, groups, &n);
+  (void)getpwnam(pw->pw_name);
+}
+
+/* A launcher forked and not yet heard from: its report pipe and what it wrote so far. */
+struct inflight {
+  int fd;
+  pid_t pid;
+  char id[24];
+  char text[512];
+  size_t got;
+};
+
+#define MAX_INFLIGHT 16
+static struct inflight inflight[MAX_INFLIGHT];
+static int n_inflight;
+
+/* Answers the `spawned` line of inflight[i] from what its launcher reported, and forgets it. */
+static void finish_inflight(int i) {
+  struct inflight *f = &inflight[i];
+  close(f->fd);
+  f->text[f->got] = '\0';
+  char *nl = strchr(f->text, '\n');
+  if (nl) *nl = '\0';
+  if (f->got == 0) snprintf(f->text, sizeof f->text, "error launcher exited without reporting");
+  char line[600];
+  snprintf(line, sizeof line, "spawned %s %d %s\n", f->id, (int)f->pid, f->text);
+  answer(line);
+  inflight[i] = inflight[--n_inflight];
+}
+
+/* Reads what inflight[i]'s launcher wrote; finishes it at a full line or the pipe's end.
+ * `until_end`: read until end of file (its launcher has exited, so the end comes). */
+static void read_inflight(int i, int until_end) {
+  struct inflight *f = &inflight[i];
+  for (;;) {
+    ssize_t r = read(f->fd, f->text + f->got, sizeof f->text - 1 - f->got);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0 && errno == EAGAIN && !until_end) return;
+    if (r <= 0) break;
+    f->got += (size_t)r;
+    if (memchr(f->text, '\n', f->got) || f->got == sizeof f->text - 1) break;
+  }
+  finish_inflight(i);
+}
+
 static void serve_request(char *payload, size_t len) {
   static char *fields[MAX_FIELDS];
   char line[1024];
@@ -409,8 +471,8 @@ static void serve_request(char *payload, size_t len) {
   const char *id = n > 0 ? fields[0] : "?";
   int argc = n > 1 ? atoi(fields[1]) : -1;
   int envc = (argc >= 0 && 2 + argc < n) ? atoi(fields[2 + argc]) : -1;
-  if (argc < 1 || envc < 0 || 3 + argc + envc != n) {
-    snprintf(line, sizeof line, "spawned %s 0 error request: malformed\n", id);
+  if (argc < 1 || envc < 0 || 3 + argc + envc != n || strlen(id) >= sizeof inflight[0].id) {
+    snprintf(line, sizeof line, "spawned %.20s 0 error request: malformed\n", id);
     answer(line);
     return;
   }
@@ -437,6 +499,7 @@ static void serve_request(char *payload, size_t len) {
     signal(SIGCHLD, SIG_DFL);
     close(sigchld_pipe[0]);
     close(sigchld_pipe[1]);
+    for (int i = 0; i < n_inflight; i++) close(inflight[i].fd);
     close(report[0]);
     /* The server's pipes to the agent must not stay open in a launcher that outlives it. */
     int null_fd = open("/dev/null", O_RDWR);
@@ -458,22 +521,12 @@ static void serve_request(char *payload, size_t len) {
     _exit(launch(&o));
   }
   close(report[1]);
-  char text[512];
-  size_t got = 0;
-  for (;;) {
-    ssize_t r = read(report[0], text + got, sizeof text - 1 - got);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) break;
-    got += (size_t)r;
-    if (memchr(text, '\n', got) || got == sizeof text - 1) break;
-  }
-  close(report[0]);
-  text[got] = '\0';
-  char *nl = strchr(text, '\n');
-  if (nl) *nl = '\0';
-  if (got == 0) snprintf(text, sizeof text, "error launcher exited without reporting");
-  snprintf(line, sizeof line, "spawned %s %d %s\n", id, (int)pid, text);
-  answer(line);
+  fcntl(report[0], F_SETFL, O_NONBLOCK);
+  struct inflight *f = &inflight[n_inflight++];
+  f->fd = report[0];
+  f->pid = pid;
+  f->got = 0;
+  snprintf(f->id, sizeof f->id, "%s", id);
 }
 
 static void reap_launchers(void) {
@@ -484,25 +537,16 @@ static void reap_launchers(void) {
   pid_t pid;
   char line[64];
   while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+    /* Its `spawned` line first: the agent ignores exits of launchers it has not heard of. */
+    for (int i = 0; i < n_inflight; i++) {
+      if (inflight[i].pid == pid) {
+        read_inflight(i, 1);
+        break;
+      }
+    }
     snprintf(line, sizeof line, "exited %d %d\n", (int)pid, status);
     answer(line);
   }
-}
-
-/*
- * Looks a user and its groups up once in the server, so the launchers it forks
- * inherit what glibc set up for that: the NSS modules already loaded (a dlopen
- * of libnss_files otherwise), nsswitch.conf read, and nscd's absence noted (a
- * failed socket connect otherwise). Each launcher's own getpwnam/initgroups
- * then only read /etc/passwd and /etc/group; what they return is never cached.
- */
-static void warm_user_lookups(void) {
-  struct passwd *pw = getpwuid(getuid());
-  if (!pw) return;
-  gid_t groups[64];
-  int n = 64;
-  (void)getgrouplist(pw->pw_name, pw->pw_gid, groups, &n);
-  (void)getpwnam(pw->pw_name);
 }
 
 static int serve(void) {
@@ -521,24 +565,9 @@ static int serve(void) {
   char *buf = malloc(cap);
   if (!buf) return EXIT_USAGE;
   for (;;) {
-    struct pollfd fds[2] = {{0, POLLIN, 0}, {sigchld_pipe[0], POLLIN, 0}};
-    if (poll(fds, 2, -1) < 0) {
-      if (errno == EINTR) continue;
-      return EXIT_USAGE;
-    }
-    if (fds[1].revents & POLLIN) reap_launchers();
-    if (!(fds[0].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-    if (used == cap) {
-      char *bigger = realloc(buf, cap * 2);
-      if (!bigger) return EXIT_USAGE;
-      buf = bigger;
-      cap *= 2;
-    }
-    ssize_t r = read(0, buf + used, cap - used);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return 0; /* the agent closed our input or died: launchers run on */
-    used += (size_t)r;
+    /* Requests already buffered are served as room frees up; new input is read only then. */
     for (;;) {
+      if (n_inflight == MAX_INFLIGHT) break;
       char *nl = memchr(buf, '\n', used);
       if (!nl) break;
       size_t header = (size_t)(nl - buf) + 1;
@@ -556,6 +585,37 @@ static int serve(void) {
       memmove(buf, buf + header + len, used - header - len);
       used -= header + len;
     }
+    struct pollfd fds[2 + MAX_INFLIGHT];
+    fds[0].fd = n_inflight < MAX_INFLIGHT ? 0 : -1; /* negative: poll skips it */
+    fds[0].events = POLLIN;
+    fds[1].fd = sigchld_pipe[0];
+    fds[1].events = POLLIN;
+    int polled = n_inflight;
+    for (int i = 0; i < polled; i++) {
+      fds[2 + i].fd = inflight[i].fd;
+      fds[2 + i].events = POLLIN;
+    }
+    for (int i = 0; i < 2 + polled; i++) fds[i].revents = 0;
+    if (poll(fds, (nfds_t)(2 + polled), -1) < 0) {
+      if (errno == EINTR) continue;
+      return EXIT_USAGE;
+    }
+    /* Reports before exits; from the back, since finishing one moves the last into its slot. */
+    for (int i = polled - 1; i >= 0; i--) {
+      if (fds[2 + i].revents & (POLLIN | POLLHUP | POLLERR)) read_inflight(i, 0);
+    }
+    if (fds[1].revents & POLLIN) reap_launchers();
+    if (!(fds[0].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+    if (used == cap) {
+      char *bigger = realloc(buf, cap * 2);
+      if (!bigger) return EXIT_USAGE;
+      buf = bigger;
+      cap *= 2;
+    }
+    ssize_t r = read(0, buf + used, cap - used);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return 0; /* the agent closed our input or died: launchers run on */
+    used += (size_t)r;
   }
 }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, mkdtempSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -96,6 +97,35 @@ describe('LauncherServer with the real meseta-launcher', () => {
     const statuses = await Promise.all(starts.map((s) => exitOf(s.launcherPid)));
     assert.deepEqual(statuses.map((s) => s >> 8), starts.map((_, i) => i % 7));
     assert.deepEqual(lost, []);
+  });
+
+  it('a launcher whose task has not reached exec does not hold up the next launches', async () => {
+    // Opening a FIFO for writing blocks until someone reads it: as a "cgroup.procs"
+    // file it stops the first task's child before its exec, so its launcher cannot report.
+    const fifo = join(dir, 'stuck.procs');
+    execFileSync('mkfifo', [fifo]);
+    const stuck = server.launch({ ...spec('s', { shell: true, value: 'exit 4' }), cgroupProcs: [fifo] });
+    let stuckSettled = false;
+    void stuck.finally(() => (stuckSettled = true)).catch(() => undefined);
+    const launches = Promise.all(Array.from({ length: 3 }, (_, i) => server.launch(spec(`o${i}`, { shell: true, value: 'exit 0' }))));
+    let timer: NodeJS.Timeout | undefined;
+    const others = await Promise.race([
+      launches,
+      new Promise<never>((_, fail) => (timer = setTimeout(() => fail(new Error('the later launches waited for the stuck one')), 10_000))),
+    ]).finally(() => clearTimeout(timer));
+    assert.equal(others.length, 3);
+    assert.equal(stuckSettled, false, 'the first launch is still waiting for its task to exec');
+    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      const started = await stuck;
+      assert.equal((await exitOf(started.launcherPid)) >> 8, 4);
+      const written = Buffer.alloc(64);
+      const n = readSync(reader, written);
+      assert.equal(written.subarray(0, n).toString(), `${started.pid}\n`, 'the task joined with its own pid');
+    } finally {
+      closeSync(reader);
+    }
+    await Promise.all(others.map((o) => exitOf(o.launcherPid)));
   });
 
   it('a launcher outlives a closed server; its exit is then unknown to it', async () => {
