@@ -263,6 +263,7 @@ export class Agent {
     this.link.stop();
     this.statusUpdates.stop();
     this.checkpoints.emptyTrash();
+    this.checkpoints.closeFiles();
     await this.app?.close();
     this.app = undefined;
     this.markStopped();
@@ -479,7 +480,9 @@ export class Agent {
       this.logger.warn(`Ignoring acknowledgement ${uuid} for unknown status update stream of task ${taskId} of framework ${frameworkId}`);
       return;
     }
-    if (result.terminal) this.retire(this.model.executorOfTask(frameworkId, taskId), () => this.model.completeTask(frameworkId, taskId));
+    if (!result.terminal) return;
+    if (executor && this.checkpointing(executor)) this.checkpoints.endTaskUpdates(this.runOf(executor), taskId);
+    this.retire(this.model.executorOfTask(frameworkId, taskId), () => this.model.completeTask(frameworkId, taskId));
   }
 
   private retire(executor: ExecutorRecord | undefined, step: () => boolean): void {

@@ -8,7 +8,12 @@
  *   `forked.pid`) are written whole to a temporary file and renamed over the
  *   old one: a reader sees the old or the new content, never half of it.
  * - `task.updates` is append-only; one `write` per record. A crash can only
- *   cut the last line, which the reader drops (checkpoint-records.ts).
+ *   cut the last line, which the reader drops (checkpoint-records.ts). As
+ *   Mesos's status update stream does, the file stays open from its first
+ *   record until the stream ends (`endTaskUpdates`) or its executor is
+ *   removed, rather than being opened and closed for each of a task's six or
+ *   so records; at most MAX_OPEN_UPDATE_FILES stay open, the oldest closed
+ *   first.
  * - No fsync by default: the kernel's page cache survives the agent process
  *   (kill -9, crash), and a host reboot wipes the checkpoints anyway (a
  *   rebooted agent starts afresh, see recovery.ts). `fsync: true` adds it.
@@ -46,6 +51,9 @@ import {
 import { encodeUpdateRecord } from './checkpoint-records.js';
 import { removeTree } from './remove-tree.js';
 import type { StatusUpdate } from './status-update-streams.js';
+
+/** Open `task.updates` files kept at most; past it the longest-open is closed (reopened if written again). */
+const MAX_OPEN_UPDATE_FILES = 256;
 
 /** How long a retired executor's checkpoints wait in the trash, ms: long enough to delete many in one go. */
 const TRASH_DELAY_MS = 200;
@@ -85,6 +93,8 @@ export class CheckpointWriter {
   private trashTimer: NodeJS.Timeout | undefined;
   /** `meta/.trash` is known to exist (saves its mkdir per retired executor). */
   private trashMade = false;
+  /** Open `task.updates` files: path → fd, oldest first. */
+  private readonly updateFiles = new Map<string, number>();
 
   constructor(private readonly options: CheckpointWriterOptions) {}
 
@@ -134,15 +144,25 @@ export class CheckpointWriter {
   update(run: CheckpointRun, update: StatusUpdate): void {
     const taskId = update.status.task_id.value;
     this.guard(`status update of task ${taskId}`, () =>
-      this.append(taskUpdatesPath(this.options.workDir, run, taskId), encodeUpdateRecord({ type: 'UPDATE', update })),
+      this.appendUpdateRecord(taskUpdatesPath(this.options.workDir, run, taskId), encodeUpdateRecord({ type: 'UPDATE', update })),
     );
   }
 
   /** Appends an ACK record to the task's `task.updates`. */
   ack(run: CheckpointRun, taskId: string, uuid: string): void {
     this.guard(`acknowledgement of task ${taskId}`, () =>
-      this.append(taskUpdatesPath(this.options.workDir, run, taskId), encodeUpdateRecord({ type: 'ACK', uuid })),
+      this.appendUpdateRecord(taskUpdatesPath(this.options.workDir, run, taskId), encodeUpdateRecord({ type: 'ACK', uuid })),
     );
+  }
+
+  /** The task's status update stream is over (its terminal update acknowledged): closes its `task.updates`. */
+  endTaskUpdates(run: CheckpointRun, taskId: string): void {
+    this.closeUpdateFile(taskUpdatesPath(this.options.workDir, run, taskId));
+  }
+
+  /** Closes every open `task.updates` (agent stop); later records reopen them. */
+  closeFiles(): void {
+    for (const file of [...this.updateFiles.keys()]) this.closeUpdateFile(file);
   }
 
   /** `http.marker`: the run's executor subscribed over the HTTP API at least once. */
@@ -159,6 +179,7 @@ export class CheckpointWriter {
   removeExecutor(agentId: string, frameworkId: string, executorId: string): void {
     const { workDir } = this.options;
     this.guard(`removal of executor ${executorId}`, () => {
+      this.closeUpdateFilesUnder(executorMetaDir(workDir, agentId, frameworkId, executorId));
       const trash = trashDir(workDir);
       if (!this.trashMade) mkdirSync(trash, { recursive: true });
       this.trashMade = true;
@@ -202,11 +223,14 @@ export class CheckpointWriter {
   /** Forgets a framework's cached info (its checkpoint dir was removed by recovery). */
   forgetFramework(frameworkId: string): void {
     this.frameworks.delete(frameworkId);
+    const marker = `${path.sep}frameworks${path.sep}${frameworkId}${path.sep}`;
+    for (const file of [...this.updateFiles.keys()]) if (file.includes(marker)) this.closeUpdateFile(file);
   }
 
   /** Removes every agent checkpoint (`meta/slaves`, `meta/.trash`): the next start registers a new agent. */
   async removeAgentCheckpoints(): Promise<void> {
     this.frameworks.clear();
+    this.closeFiles();
     this.trashMade = false;
     const { workDir } = this.options;
     await rm(metaAgentsDir(workDir), { recursive: true, force: true });
@@ -236,29 +260,64 @@ export class CheckpointWriter {
     renameSync(temporary, file);
   }
 
-  private append(file: string, text: string): void {
-    let fd: number;
+  /** One write to the task's kept-open `task.updates` (opened, and its directory made, on first use). */
+  private appendUpdateRecord(file: string, text: string): void {
+    let fd = this.updateFiles.get(file);
+    if (fd === undefined) {
+      fd = this.openForAppend(file);
+      this.updateFiles.set(file, fd);
+      if (this.updateFiles.size > MAX_OPEN_UPDATE_FILES) this.closeUpdateFile(this.updateFiles.keys().next().value!);
+    }
     try {
-      fd = openSync(file, 'a');
+      this.writeRecord(fd, text);
+    } catch (error) {
+      this.closeUpdateFile(file);
+      throw error;
+    }
+  }
+
+  private closeUpdateFile(file: string): void {
+    const fd = this.updateFiles.get(file);
+    if (fd === undefined) return;
+    this.updateFiles.delete(file);
+    try {
+      closeSync(fd);
+    } catch {
+      // EBADF cannot happen for an fd we own; nothing else is worth reporting on close of an append.
+    }
+  }
+
+  private closeUpdateFilesUnder(dir: string): void {
+    const prefix = `${dir}${path.sep}`;
+    for (const file of [...this.updateFiles.keys()]) if (file.startsWith(prefix)) this.closeUpdateFile(file);
+  }
+
+  private openForAppend(file: string): number {
+    try {
+      return openSync(file, 'a');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       mkdirSync(path.dirname(file), { recursive: true });
-      fd = openSync(file, 'a');
+      return openSync(file, 'a');
     }
-    this.writeAll(fd, text);
   }
 
   /** Writes `text` in one call where the kernel allows, syncs if asked, closes. */
   private writeAll(fd: number, text: string): void {
     try {
-      const buffer = Buffer.from(text);
-      let offset = 0;
-      while (offset < buffer.length) offset += writeSync(fd, buffer, offset);
-      if (this.options.fsync) fdatasyncSync(fd);
-      this.stats.writes++;
-      this.stats.bytes += buffer.length;
+      this.writeRecord(fd, text);
     } finally {
       closeSync(fd);
     }
+  }
+
+  /** Writes `text` in one call where the kernel allows and syncs if asked; leaves `fd` open. */
+  private writeRecord(fd: number, text: string): void {
+    const buffer = Buffer.from(text);
+    let offset = 0;
+    while (offset < buffer.length) offset += writeSync(fd, buffer, offset);
+    if (this.options.fsync) fdatasyncSync(fd);
+    this.stats.writes++;
+    this.stats.bytes += buffer.length;
   }
 }

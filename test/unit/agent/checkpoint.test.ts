@@ -5,7 +5,7 @@
  * skipped (and counted) without it.
  */
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, beforeEach, describe, it } from 'node:test';
@@ -160,6 +160,43 @@ describe('checkpoints', () => {
     writer.task(run, task);
     assert.equal(writer.stats.errors, 1);
     assert.match(logs.join('\n'), /Failed to checkpoint task task-1/);
+  });
+
+  it('keeps a task.updates open for the stream and closes it at its end, at executor removal and past the cap', () => {
+    const openUpdateFiles = (): number =>
+      readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`).endsWith('task.updates');
+        } catch {
+          return false;
+        }
+      }).length;
+    const before = openUpdateFiles();
+    const { workDir, writer } = writeOneTask();
+    assert.equal(openUpdateFiles(), before + 1, 'one file kept open over the records written so far');
+    writer.update(run, update('TASK_FINISHED', 'u3'));
+    writer.ack(run, 'task-1', 'u2');
+    assert.equal(openUpdateFiles(), before + 1);
+    writer.endTaskUpdates(run, 'task-1');
+    assert.equal(openUpdateFiles(), before);
+    // Written again after its end (not expected, but must not be lost): reopened.
+    writer.ack(run, 'task-1', 'u3');
+    const lines = readFileSync(taskUpdatesPath(workDir, run, 'task-1'), 'utf8').trim().split('\n');
+    assert.equal(lines.length, 6, 'STARTING, ack, RUNNING, FINISHED, ack, ack');
+    writer.removeExecutor(agentId, 'fw-1', 'task-1');
+    assert.equal(openUpdateFiles(), before, 'removal closes what the executor had open');
+    // Far more streams than the cap: the oldest are closed, every record still lands.
+    const many = 300;
+    for (let i = 0; i < many; i++) writer.update({ ...run, executorId: `e${i}` }, update('TASK_RUNNING', `r${i}`));
+    assert.ok(openUpdateFiles() - before <= 256, `${openUpdateFiles() - before} files open`);
+    for (let i = 0; i < many; i++) writer.ack({ ...run, executorId: `e${i}` }, 'task-1', `r${i}`);
+    for (let i = 0; i < many; i++) {
+      const text = readFileSync(taskUpdatesPath(workDir, { ...run, executorId: `e${i}` }, 'task-1'), 'utf8');
+      assert.equal(text.trim().split('\n').length, 2);
+    }
+    writer.closeFiles();
+    assert.equal(openUpdateFiles(), before);
+    assert.equal(writer.stats.errors, 0);
   });
 
   it('keeps the write cost per task small', () => {
