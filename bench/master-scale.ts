@@ -12,7 +12,7 @@
  * socket), so the master's file-descriptor limit does not cap the agents.
  *
  *   node dist/bench/master-scale.js [--smoke] [--agents=N] [--rate=TASKS_PER_S] [--seconds=S] [--task_seconds=S]
- *                                   [--profile] [--heap-snapshots=DIR]
+ *                                   [--profile] [--heap-snapshots=DIR] [--master_node_args="ARGS"]
  *
  * With `--seconds=30 --task_seconds=60` the master holds 30,000 live tasks when
  * measured.
@@ -57,6 +57,11 @@ export interface MasterScaleOptions {
    * so the latency figures of such a run are not comparable).
    */
   heapSnapshotDir?: string;
+  /**
+   * Extra node arguments for the master process, e.g. `--allocation-site-pretenuring`
+   * to run it without the V8 flags `meseta master` sets on itself (for an A/B run).
+   */
+  masterNodeArgs?: string[];
   outFile?: string;
   print?: boolean;
 }
@@ -71,6 +76,8 @@ export interface MasterScaleResult {
   tasks: number;
   /** Run time of each task, s. */
   taskSeconds: number;
+  /** Extra node arguments the master ran with (none: empty). */
+  masterNodeArgs: string[];
   registrationSeconds: number;
   agentsRegisteredPerSecond: number;
   latencyMs: { p50: number; p99: number; max: number };
@@ -104,6 +111,7 @@ export async function run(options: MasterScaleOptions = {}): Promise<MasterScale
   const master = spawnMeseta(
     ['master', '--ip=127.0.0.1', `--port=${port}`, `--work_dir=${join(workDir, 'master')}`, '--quiet'],
     [
+      ...(options.masterNodeArgs ?? []),
       ...(options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
       ...(options.heapSnapshotDir ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${options.heapSnapshotDir}`] : []),
     ],
@@ -219,6 +227,7 @@ export async function run(options: MasterScaleOptions = {}): Promise<MasterScale
       frameworks: FRAMEWORKS,
       tasks: latencies.length,
       taskSeconds,
+      masterNodeArgs: options.masterNodeArgs ?? [],
       registrationSeconds: round(registrationSeconds),
       agentsRegisteredPerSecond: round(agents / registrationSeconds),
       latencyMs: { p50: round(percentile(latencies, 0.5)), p99: round(percentile(latencies, 0.99)), max: round(Math.max(...latencies)) },
@@ -247,7 +256,9 @@ export async function run(options: MasterScaleOptions = {}): Promise<MasterScale
 
 function print(r: MasterScaleResult, launched: number): void {
   process.stdout.write(
-    `master-scale: ${r.agents} simulated agents, ${r.frameworks} frameworks, ${launched} × ${r.taskSeconds} s tasks\n` +
+    `master-scale: ${r.agents} simulated agents, ${r.frameworks} frameworks, ${launched} × ${r.taskSeconds} s tasks` +
+      (r.masterNodeArgs.length > 0 ? ` (master node args: ${r.masterNodeArgs.join(' ')})` : '') +
+      '\n' +
       `  registration: ${r.registrationSeconds} s (${r.agentsRegisteredPerSecond} agents/s)\n` +
       `  ACCEPT → TASK_RUNNING: p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, max ${r.latencyMs.max} ms (${r.tasks} tasks; Mesos paper < ${MESOS_PAPER_OVERHEAD_MS} ms, target p99 ≤ ${TARGET_P99_MS} ms)\n` +
       `  master RSS: idle ${r.masterRssKb.idle} kB, +frameworks ${r.masterRssKb.withFrameworks} kB, +agents (each offered) ${r.masterRssKb.withAgents} kB, +tasks ${r.masterRssKb.withTasks} kB\n` +
@@ -301,6 +312,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   const num = (name: string): number | undefined => flagNumber(args, name);
   const [agents, rate, seconds, taskSeconds] = [num('agents'), num('rate'), num('seconds'), num('task_seconds')];
   const heapSnapshotDir = flagString(args, 'heap-snapshots');
+  const masterNodeArgs = flagString(args, 'master_node_args')?.split(/\s+/).filter((a) => a !== '');
   await run({
     smoke: args.includes('--smoke'),
     profile: args.includes('--profile'),
@@ -309,5 +321,6 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     ...(taskSeconds ? { taskSeconds } : {}),
     ...(seconds ? { seconds } : {}),
     ...(heapSnapshotDir ? { heapSnapshotDir } : {}),
+    ...(masterNodeArgs ? { masterNodeArgs } : {}),
   });
 }

@@ -9,6 +9,8 @@ import { flagStrings } from '../flag-strings.js';
 import { logBanner, waitForStopSignal } from '../daemon.js';
 import { startMaster } from '../start-master.js';
 import { MESOS_COMPAT_VERSION } from '../../version.js';
+import { setFlagsFromString } from 'node:v8';
+import { masterV8FlagsToSet } from '../../master/v8-heap-flags.js';
 
 /** How long a master that lost leadership tries to stop cleanly before exiting, ms. */
 const SUICIDE_STOP_BOUND_MS = 1000;
@@ -33,6 +35,11 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
     program: 'mesos-master',
   });
   logBanner(logger);
+  // Before the master allocates anything, so V8's allocation-site feedback is
+  // gathered under these flags (why: src/master/v8-heap-flags.ts).
+  const v8Flags = masterV8FlagsToSet(process.execArgv, env.NODE_OPTIONS);
+  for (const flag of v8Flags) setFlagsFromString(flag);
+  if (v8Flags.length > 0) logger.info(`V8 flags set by the master: ${v8Flags.join(' ')}`);
   logger.info('Starting Mesos master');
   let running;
   try {
