@@ -3,7 +3,7 @@
  * resources and the tasks it runs, and ping bookkeeping.
  */
 import type { AgentStream } from './agent-link.js';
-import type { AgentInfo, ExecutorInfo, Resource } from '../mesos/types.js';
+import type { AgentInfo, ExecutorInfo, Resource, URL } from '../mesos/types.js';
 import type { AgentEvent } from '../mesos/agent-protocol.js';
 import type { MasterTask } from './task.js';
 
@@ -55,5 +55,26 @@ export class AgentRecord {
   /** `ip:port` parsed from the pid. */
   get endpoint(): string {
     return this.pid.slice(this.pid.indexOf('@') + 1);
+  }
+
+  private cachedOfferUrl?: { info: AgentInfo; pid: string; url: URL };
+
+  /**
+   * `Offer.url` for offers of this agent (`http://<ip>:<port>/slave(1)`, as
+   * Mesos's). One object shared by all of them, and rebuilt only when `info` or
+   * `pid` change (reregistration): offers die old (they wait seconds for an
+   * ACCEPT), so a copy per offer was old-generation garbage at every launch.
+   * Read-only for callers.
+   */
+  offerUrl(): URL {
+    const cached = this.cachedOfferUrl;
+    if (cached && cached.info === this.info && cached.pid === this.pid) return cached.url;
+    const url: URL = {
+      scheme: 'http',
+      address: { hostname: this.info.hostname, ip: this.endpoint.split(':')[0], port: this.info.port ?? 5051 },
+      path: '/slave(1)',
+    };
+    this.cachedOfferUrl = { info: this.info, pid: this.pid, url };
+    return url;
   }
 }

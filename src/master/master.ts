@@ -22,6 +22,7 @@ import type { Clock } from '../mesos/clock.js';
 import { isTerminalState, stateForFramework } from '../mesos/task-states.js';
 import { addResources, stripAllocationInfo, withAllocationRole } from '../mesos/resources.js';
 import type {
+  ExecutorID,
   MasterInfo,
   Offer,
   Resource,
@@ -341,20 +342,20 @@ export class Master {
   }
 
   private createOffer(framework: FrameworkRecord, agent: AgentRecord, role: string, resources: Resource[]): Offer {
+    // Offers wait seconds for an ACCEPT, so whatever one holds dies in the old
+    // generation: parts that are the same for every offer of this framework,
+    // agent or role are shared (read-only) rather than copied per offer.
+    const executors = framework.executors.get(agent.id);
     const offer: Offer = {
       id: { value: this.ids.nextOfferId() },
-      framework_id: { value: framework.id },
-      agent_id: { value: agent.id },
+      framework_id: framework.info.id,
+      agent_id: agent.info.id,
       hostname: agent.info.hostname,
-      url: {
-        scheme: 'http',
-        address: { hostname: agent.info.hostname, ip: agent.endpoint.split(':')[0], port: agent.info.port ?? 5051 },
-        path: '/slave(1)',
-      },
+      url: agent.offerUrl(),
       resources: withAllocationRole(resources, role),
       attributes: agent.info.attributes ?? [],
-      executor_ids: [...(framework.executors.get(agent.id)?.keys() ?? [])].map((value) => ({ value })),
-      allocation_info: { role },
+      executor_ids: executors && executors.size > 0 ? [...executors.keys()].map((value) => ({ value })) : NO_EXECUTOR_IDS,
+      allocation_info: this.allocationInfo(role),
     };
     this.offers.set(offer.id.value, offer);
     framework.offers.set(offer.id.value, offer);
@@ -366,6 +367,15 @@ export class Master {
       );
     }
     return offer;
+  }
+
+  private readonly allocationInfos = new Map<string, { role: string }>();
+
+  /** One `allocation_info` object per role, shared by that role's offers (read-only). */
+  private allocationInfo(role: string): { role: string } {
+    let info = this.allocationInfos.get(role);
+    if (!info) this.allocationInfos.set(role, (info = { role }));
+    return info;
   }
 
   /**
@@ -731,6 +741,9 @@ export function packIPv4(ip: string): number {
 }
 
 /** Offers to non-MULTI_ROLE frameworks carry no allocation_info (Mesos strips it). */
+/** `Offer.executor_ids` of offers to frameworks with no executor on the agent: one shared empty list, never mutated. */
+const NO_EXECUTOR_IDS = Object.freeze([]) as unknown as ExecutorID[];
+
 function stripOfferAllocationInfo(offer: Offer): Offer {
   const { allocation_info: _ignored, ...rest } = offer;
   return { ...rest, resources: stripAllocationInfo(offer.resources) };
