@@ -90,7 +90,16 @@ export class StatusUpdateManager {
 
   private flush(updates: StatusUpdate[]): void {
     if (!this.stopped) for (const update of updates) this.options.forward(update);
+    // What was just sent is due no earlier than now + minMs: a timer set to fire by
+    // then covers it. Finding the earliest deadline is a scan of every stream in
+    // flight, which per update and acknowledgement made bursts of tasks quadratic;
+    // a timer that fires early (its stream was acknowledged) just looks again.
+    if (this.timerAt !== undefined && this.timerAt <= this.options.clock.now() + this.minMs) return;
     this.arm();
+  }
+
+  private get minMs(): number {
+    return (this.options.policy ?? MESOS_RETRY_POLICY).minMs;
   }
 
   private onTimer(): void {
@@ -99,7 +108,10 @@ export class StatusUpdateManager {
     this.flush(this.streams.due(this.options.clock.now()));
   }
 
-  /** Keeps exactly one timer, set to the earliest retry deadline (none when nothing is in flight). */
+  /**
+   * Keeps one timer, set to the earliest retry deadline (none when nothing is in
+   * flight), recomputed when it fires or when `flush` cannot keep it.
+   */
   private arm(): void {
     if (this.stopped) return;
     const at = this.streams.nextDeadline();
