@@ -21,6 +21,7 @@ import type { Registry } from './registry/registry.js';
 import type { Clock } from '../mesos/clock.js';
 import { isTerminalState, stateForFramework } from '../mesos/task-states.js';
 import { addResources, stripAllocationInfo, withAllocationRole } from '../mesos/resources.js';
+import { PingRounds, pingSlices } from './ping-rounds.js';
 import type {
   ExecutorID,
   MasterInfo,
@@ -248,7 +249,10 @@ export class Master {
       o.logger.info('Elected as the leading master!');
       this.electedTime = this.nowSecs();
       this.allocationTimer = setInterval(() => this.allocate(), o.allocationIntervalMs);
-      this.pingTimer = setInterval(() => this.pingAgents(), o.agentPingTimeoutMs);
+      const rounds = new PingRounds<AgentRecord>(pingSlices(o.agentPingTimeoutMs));
+      this.pingTimer = setInterval(() => {
+        for (const agent of rounds.next(() => this.agents.values())) this.pingAgent(agent);
+      }, o.agentPingTimeoutMs / rounds.slices);
     } catch (error) {
       // Not leading after all: held requests then get 503 (the process aborts anyway).
       this.recovery = undefined;
@@ -581,23 +585,25 @@ export class Master {
 
   // ---- agents ----------------------------------------------------------------
 
-  /** Pings every agent; counts silence; marks agents silent too long unreachable. */
-  private pingAgents(): void {
-    for (const agent of [...this.agents.values()]) {
-      if (agent.state === 'unreachable') continue;
-      if (agent.stream && !agent.pongPending) {
-        agent.missedPings = 0;
-      } else {
-        agent.missedPings++;
-      }
-      if (agent.missedPings >= this.options.maxAgentPingTimeouts) {
-        this.markAgentUnreachable(agent);
-        continue;
-      }
-      if (agent.stream) {
-        agent.pongPending = true;
-        agent.send({ type: 'PING' });
-      }
+  /**
+   * Pings one agent (once per `--agent_ping_timeout`, see ping-rounds.ts);
+   * counts its silence; marks it unreachable when silent too long.
+   */
+  private pingAgent(agent: AgentRecord): void {
+    // Removed, or replaced by a reregistration, since its round began.
+    if (this.agents.get(agent.id) !== agent || agent.state === 'unreachable') return;
+    if (agent.stream && !agent.pongPending) {
+      agent.missedPings = 0;
+    } else {
+      agent.missedPings++;
+    }
+    if (agent.missedPings >= this.options.maxAgentPingTimeouts) {
+      this.markAgentUnreachable(agent);
+      return;
+    }
+    if (agent.stream) {
+      agent.pongPending = true;
+      agent.send({ type: 'PING' });
     }
   }
 
