@@ -86,6 +86,17 @@ describe('LauncherServer with the real meseta-launcher', () => {
     assert.equal(readFileSync(join(dir, 'a.pid'), 'utf8'), `${started.pid}\n`);
   });
 
+  it('a task inherits only its standard streams: no descriptor of the agent, the server or other launchers', async () => {
+    // Several launches at once, so the server holds other launchers' report pipes while forking.
+    // The glob's own directory descriptor is closed again by the time the loop runs: `-e` drops it.
+    const listing = 'for f in /proc/$$/fd/*; do [ -e "$f" ] && echo "${f##*/}"; done; true';
+    const starts = await Promise.all(Array.from({ length: 4 }, (_, i) => server.launch(spec(`fd${i}`, { shell: true, value: listing }))));
+    await Promise.all(starts.map((s) => exitOf(s.launcherPid)));
+    for (let i = 0; i < starts.length; i++) {
+      assert.deepEqual(readFileSync(join(dir, `fd${i}.out`), 'utf8').trim().split('\n'), ['0', '1', '2'], `task ${i}`);
+    }
+  });
+
   it('rejects with the launcher reason when the program cannot be executed', async () => {
     await assert.rejects(server.launch(spec('b', { shell: false, value: '/nonexistent/prog', arguments: ['prog'] })), /exec: No such file or directory/);
   });
