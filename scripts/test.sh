@@ -46,3 +46,6 @@ mapfile -t e2e < <(find dist/test/e2e -name '*.test.js' | sort)
 node --test --test-concurrency=2 "${unit[@]}"
 node --test --test-concurrency=1 --test-timeout=300000 "${e2e[@]}"
 
+# Every benchmark at its smoke size (~30 s), so they keep working; figures are not judged here.
+npm run --silent bench -- --smoke
+
