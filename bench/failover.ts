@@ -199,7 +199,12 @@ export async function run(options: FailoverBenchOptions = {}): Promise<FailoverB
     const servingAt = Date.now();
     await waitFor('every framework re-subscribed', () => subscribedAt.size === frameworks, 120_000, 10);
     await waitFor(`${agents} agents reregistered`, async () => (await metrics(leader.url))['master/slaves_connected'] === agents, 600_000, 100);
-    const slaves = await getJson<{ slaves: Array<{ reregistered_time?: number; registered_time: number }> }>(`${leader.url}/master/slaves`);
+    const slaves = await getJson<{ slaves: Array<{ reregistered_time?: number; registered_time: number }> }>(`${leader.url}/master/slaves`).catch(
+      (error: Error) => {
+        // Seen at 100,000 tasks with 2 s sessions: the new leader lost its ZooKeeper session and stepped down.
+        throw new Error(`the new leader ${leader.url} stopped answering after the agents reregistered (did it lose its ZooKeeper session? --log_dir keeps the masters' logs): ${error.message}`, { cause: error });
+      },
+    );
     const times = slaves.slaves.map((s) => (s.reregistered_time ?? s.registered_time) * 1000).sort((a, b) => a - b);
     const firstBack = times[0]!;
     const lastBack = times.at(-1)!;
