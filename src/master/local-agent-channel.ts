@@ -34,7 +34,7 @@ import type { AgentStream } from './agent-link.js';
 import { openAgentStream } from './agent-channel.js';
 import { agentCall, registrationError } from './http/agent-endpoint.js';
 import { HttpCallError } from '../transport/stream-client.js';
-import { TurnFlusher } from '../transport/turn-flush.js';
+import { turnFlusher } from '../transport/turn-flush.js';
 import type { AgentCall, AgentEvent } from '../mesos/agent-protocol.js';
 
 /** What the agent's side is told on its stream; never called before `open` has resolved. */
@@ -152,7 +152,7 @@ export class LocalAgentChannel {
 }
 
 /** Streams with events or an end not yet delivered, flushed together once per turn. */
-const flusher = new TurnFlusher<LocalAgentStream>();
+const flusher = turnFlusher<LocalAgentStream>();
 
 /** The master's side of one in-process stream. */
 class LocalAgentStream implements AgentStream {
@@ -234,7 +234,7 @@ class LocalAgentStream implements AgentStream {
   private enqueue(): void {
     if (this.queued) return;
     this.queued = true;
-    flusher.mark(this);
+    flusher.push(this);
   }
 
   private ended(): void {

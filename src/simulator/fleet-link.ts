@@ -14,6 +14,7 @@
  */
 import { AGENT_API_PATH, type AgentCall, type BatchResult, type LinkedCall, type LinkEnvelope } from '../mesos/agent-protocol.js';
 import { openStream, type OpenStream, type StreamHandlers } from '../transport/stream-client.js';
+import { TurnQueue } from '../transport/turn-flush.js';
 import type { CallPool } from './call-pool.js';
 
 /** Calls per BATCH at most; a burst of reregistrations goes out in several. */
@@ -37,8 +38,8 @@ export class FleetLink {
   private readonly channels = new Map<string, StreamHandlers>();
   /** Channels whose registration is not answered yet. */
   private readonly awaiting = new Set<string>();
-  private pending: Pending[] = [];
-  private flushScheduled = false;
+  /** Calls made this turn, sent together at its end. */
+  private readonly pending = new TurnQueue<Pending>((queued) => this.flush(queued));
   private sequence = 0;
   /** Bumped per open() so a replaced link's callbacks are ignored. */
   private generation = 0;
@@ -133,16 +134,10 @@ export class FleetLink {
 
   private enqueue(item: LinkedCall, done: Pending['done']): void {
     this.pending.push({ item, done });
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(() => this.flush());
   }
 
   /** Sends everything queued this turn, MAX_BATCH calls per request. */
-  private flush(): void {
-    this.flushScheduled = false;
-    const queued = this.pending;
-    this.pending = [];
+  private flush(queued: Pending[]): void {
     if (this.state !== 'up') {
       for (const entry of queued) entry.done(0, 'link is down');
       return;

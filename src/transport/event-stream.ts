@@ -14,10 +14,10 @@
  * `close()` writes whatever is pending before it ends the response.
  */
 import type { ServerResponse } from 'node:http';
-import { TurnFlusher } from './turn-flush.js';
+import { turnFlusher } from './turn-flush.js';
 
 /** Streams holding pending events, flushed together at the end of this turn. */
-const flusher = new TurnFlusher<EventStream>();
+const flusher = turnFlusher<EventStream>();
 
 /** One open event stream to one subscriber. */
 export class EventStream {
@@ -60,7 +60,7 @@ export class EventStream {
     if (this.closed) return;
     const json = JSON.stringify(event);
     if (typeof json !== 'string') throw new TypeError('Event is not JSON-serialisable');
-    if (this.pending === '') flusher.mark(this);
+    if (this.pending === '') flusher.push(this);
     this.pending += `${Buffer.byteLength(json, 'utf8')}\n${json}`;
   }
 

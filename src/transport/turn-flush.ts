@@ -1,33 +1,39 @@
 /**
- * Deferred flushing once per event-loop turn: items marked during a turn have
- * their `flush()` run together after it, from one `setImmediate`, in the order
- * they were marked. Event streams (this directory's EventStream, the master's
- * in-process agent channel) queue what they send and write it this way, so a
- * turn that sends many events to one subscriber costs one write.
+ * Work deferred to the end of the event-loop turn: items queued during a turn
+ * are handed together, in the order queued, to one handler run from one
+ * `setImmediate`. Event streams (this directory's EventStream, the master's
+ * in-process agent channel) queue themselves when they have output, so a turn
+ * that sends many events to one subscriber costs one write; the simulator's
+ * agent link queues its agents' calls, so a turn's calls go in one BATCH.
  */
 
-/** Something with pending output to write at the end of the turn. */
-export interface Flushable {
-  flush(): void;
-}
-
-/** One queue of marked items; callers mark an item once per turn (they track whether it is queued). */
-export class TurnFlusher<T extends Flushable> {
-  private marked: T[] = [];
+/** One queue; the handler gets each turn's items as one array (never empty). */
+export class TurnQueue<T> {
+  private queued: T[] = [];
   private scheduled = false;
 
-  /** Queues `item` for this turn's flush. */
-  mark(item: T): void {
-    this.marked.push(item);
+  /** @param handle called once per turn with what was queued during it. */
+  constructor(private readonly handle: (items: T[]) => void) {}
+
+  /** Queues `item` for this turn's batch (callers that want an item once per turn track that themselves). */
+  push(item: T): void {
+    this.queued.push(item);
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => this.flushAll());
+    setImmediate(() => this.run());
   }
 
-  private flushAll(): void {
+  private run(): void {
     this.scheduled = false;
-    const batch = this.marked;
-    this.marked = [];
-    for (const item of batch) item.flush();
+    const batch = this.queued;
+    this.queued = [];
+    this.handle(batch);
   }
+}
+
+/** A TurnQueue whose items are flushed one by one: for streams that queue themselves when they have output. */
+export function turnFlusher<T extends { flush(): void }>(): TurnQueue<T> {
+  return new TurnQueue<T>((items) => {
+    for (const item of items) item.flush();
+  });
 }
