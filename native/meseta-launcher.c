@@ -595,7 +595,6 @@ static int serve(void) {
       fds[2 + i].fd = inflight[i].fd;
       fds[2 + i].events = POLLIN;
     }
-    for (int i = 0; i < 2 + polled; i++) fds[i].revents = 0;
     if (poll(fds, (nfds_t)(2 + polled), -1) < 0) {
       if (errno == EINTR) continue;
       return EXIT_USAGE;

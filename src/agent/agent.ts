@@ -482,7 +482,7 @@ export class Agent {
     }
     if (!result.terminal) return;
     if (executor && this.checkpointing(executor)) this.checkpoints.endTaskUpdates(this.runOf(executor), taskId);
-    this.retire(this.model.executorOfTask(frameworkId, taskId), () => this.model.completeTask(frameworkId, taskId));
+    this.retire(executor, () => this.model.completeTask(frameworkId, taskId));
   }
 
   private retire(executor: ExecutorRecord | undefined, step: () => boolean): void {

@@ -162,7 +162,7 @@ export class CheckpointWriter {
 
   /** Closes every open `task.updates` (agent stop); later records reopen them. */
   closeFiles(): void {
-    for (const file of [...this.updateFiles.keys()]) this.closeUpdateFile(file);
+    this.closeUpdateFilesWhere(() => true);
   }
 
   /** `http.marker`: the run's executor subscribed over the HTTP API at least once. */
@@ -179,7 +179,8 @@ export class CheckpointWriter {
   removeExecutor(agentId: string, frameworkId: string, executorId: string): void {
     const { workDir } = this.options;
     this.guard(`removal of executor ${executorId}`, () => {
-      this.closeUpdateFilesUnder(executorMetaDir(workDir, agentId, frameworkId, executorId));
+      const dir = `${executorMetaDir(workDir, agentId, frameworkId, executorId)}${path.sep}`;
+      this.closeUpdateFilesWhere((file) => file.startsWith(dir));
       const trash = trashDir(workDir);
       if (!this.trashMade) mkdirSync(trash, { recursive: true });
       this.trashMade = true;
@@ -224,7 +225,7 @@ export class CheckpointWriter {
   forgetFramework(frameworkId: string): void {
     this.frameworks.delete(frameworkId);
     const marker = `${path.sep}frameworks${path.sep}${frameworkId}${path.sep}`;
-    for (const file of [...this.updateFiles.keys()]) if (file.includes(marker)) this.closeUpdateFile(file);
+    this.closeUpdateFilesWhere((file) => file.includes(marker));
   }
 
   /** Removes every agent checkpoint (`meta/slaves`, `meta/.trash`): the next start registers a new agent. */
@@ -287,9 +288,8 @@ export class CheckpointWriter {
     }
   }
 
-  private closeUpdateFilesUnder(dir: string): void {
-    const prefix = `${dir}${path.sep}`;
-    for (const file of [...this.updateFiles.keys()]) if (file.startsWith(prefix)) this.closeUpdateFile(file);
+  private closeUpdateFilesWhere(test: (file: string) => boolean): void {
+    for (const file of [...this.updateFiles.keys()]) if (test(file)) this.closeUpdateFile(file);
   }
 
   private openForAppend(file: string): number {

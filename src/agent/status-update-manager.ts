@@ -31,9 +31,13 @@ export class StatusUpdateManager {
   private timer: NodeJS.Timeout | undefined;
   private timerAt: number | undefined;
   private stopped = false;
+  /** First retry delay, ms: nothing just sent is due sooner. */
+  private readonly minMs: number;
 
   constructor(private readonly options: StatusUpdateManagerOptions) {
-    this.streams = new StatusUpdateStreams(options.policy ?? MESOS_RETRY_POLICY);
+    const policy = options.policy ?? MESOS_RETRY_POLICY;
+    this.streams = new StatusUpdateStreams(policy);
+    this.minMs = policy.minMs;
   }
 
   /** Queues an update (with `uuid`); sends it at once if its task has nothing in flight. */
@@ -98,9 +102,6 @@ export class StatusUpdateManager {
     this.arm();
   }
 
-  private get minMs(): number {
-    return (this.options.policy ?? MESOS_RETRY_POLICY).minMs;
-  }
 
   private onTimer(): void {
     this.timer = undefined;
