@@ -3,7 +3,9 @@
  * most 10,000 agents each) and 200 frameworks (our scheduler client) that
  * launch 10 s tasks at a steady total rate. Figures: ACCEPT → TASK_RUNNING
  * latency p50/p99 (at the framework), agent registration rate, and the master
- * process's memory per agent and per task (VmRSS deltas from /proc).
+ * process's memory per agent and per task (VmRSS deltas from /proc; per task
+ * also after a full collection driven through the master's inspector, the
+ * memory the tasks hold without the garbage the collector has yet to reclaim).
  * Anchor: Mesos paper (NSDI'11), under 1 s of launch overhead at 50,000
  * emulated agents; target p99 ≤ 100 ms, ≤ 20 KB per agent, ≤ 2 KB per task.
  *
@@ -12,7 +14,7 @@
  * socket), so the master's file-descriptor limit does not cap the agents.
  *
  *   node dist/bench/master-scale.js [--smoke] [--agents=N] [--rate=TASKS_PER_S] [--seconds=S] [--task_seconds=S]
- *                                   [--profile] [--heap-snapshots=DIR] [--master_node_args="ARGS"]
+ *                                   [--profile] [--heap-snapshots=DIR] [--master_node_args="ARGS"] [--no_collect]
  *
  * With `--seconds=30 --task_seconds=60` the master holds 30,000 live tasks when
  * measured.
@@ -26,6 +28,7 @@ import { SchedulerClient } from '../src/scheduler/scheduler-client.js';
 import { createMasterDetector } from '../src/scheduler/master-detector.js';
 import { OfferMatcher } from '../src/scheduler/offer-matcher.js';
 import type { Offer, Resource } from '../src/mesos/types.js';
+import { collectedRssKb, inspectArg } from './inspector-gc.js';
 import { flagNumber, flagString, freePort, getJson, percentile, round, rssKb, spawnMeseta, stopProcess, summarizeCpuProfile, waitFor, writeResult } from './bench-util.js';
 
 export const MESOS_PAPER_OVERHEAD_MS = 1000;
@@ -62,6 +65,13 @@ export interface MasterScaleOptions {
    * to run it without the V8 flags `meseta master` sets on itself (for an A/B run).
    */
   masterNodeArgs?: string[];
+  /**
+   * Read the master's memory also after a full collection at each stage (the
+   * bench drives one through the master's inspector on loopback), as a C++
+   * master's freed memory would be gone at once. Default true; the figures
+   * between collections are printed either way.
+   */
+  collect?: boolean;
   outFile?: string;
   print?: boolean;
 }
@@ -83,7 +93,13 @@ export interface MasterScaleResult {
   latencyMs: { p50: number; p99: number; max: number };
   masterRssKb: { idle: number; withAgents: number; withFrameworks: number; withTasks: number };
   kbPerAgent: number;
+  /** RSS per task between collections: what the master held plus the garbage of launching not yet collected. */
   kbPerTask: number;
+  /**
+   * With `collect`: RSS after a full collection (kB) with the agents registered
+   * and with every task running, and the difference per task launched.
+   */
+  collected?: { withAgentsKb: number; withTasksKb: number; kbPerTask: number };
   /**
    * With heap snapshots only: live JS heap per task (bytes), the snapshots'
    * difference over the tasks launched. Unlike the RSS figure it leaves out
@@ -108,10 +124,13 @@ export async function run(options: MasterScaleOptions = {}): Promise<MasterScale
   const workDir = mkdtempSync(join(os.tmpdir(), 'meseta-bench-scale-'));
   const url = `http://127.0.0.1:${port}`;
   const profileDir = join(workDir, 'profile');
+  const collect = options.collect ?? true;
+  const inspectPort = collect ? await freePort() : 0;
   const master = spawnMeseta(
     ['master', '--ip=127.0.0.1', `--port=${port}`, `--work_dir=${join(workDir, 'master')}`, '--quiet'],
     [
       ...(options.masterNodeArgs ?? []),
+      ...(collect ? [inspectArg(inspectPort)] : []),
       ...(options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
       ...(options.heapSnapshotDir ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${options.heapSnapshotDir}`] : []),
     ],
@@ -174,6 +193,8 @@ export async function run(options: MasterScaleOptions = {}): Promise<MasterScale
     const registrationSeconds = (performance.now() - t0) / 1000;
     const withAgents = rssKb(master.pid!);
     const heapWithAgents = await snapshot();
+    // Collected before the clock starts, so the forced pause is outside the latency window.
+    const collectedWithAgents = collect ? await collectedRssKb(master.pid!, inspectPort) : undefined;
     // Every agent offered and every offer parsed by its framework before the clock starts: the
     // 200 frameworks share this process, and launching while they still parse the first 50,000
     // offers would time this process's backlog along with the master.
@@ -221,6 +242,7 @@ export async function run(options: MasterScaleOptions = {}): Promise<MasterScale
     await waitFor(`${launched} tasks running`, () => runningIds.size >= launched, 60_000, 20).catch(() => undefined);
     const withTasks = rssKb(master.pid!);
     const heapWithTasks = await snapshot();
+    const collectedWithTasks = collect ? await collectedRssKb(master.pid!, inspectPort) : undefined;
     const result: MasterScaleResult = {
       bench: 'master-scale',
       node: process.version,
@@ -236,7 +258,17 @@ export async function run(options: MasterScaleOptions = {}): Promise<MasterScale
       latencyMs: { p50: round(percentile(latencies, 0.5)), p99: round(percentile(latencies, 0.99)), max: round(Math.max(...latencies)) },
       masterRssKb: { idle, withAgents, withFrameworks, withTasks },
       kbPerAgent: round((withAgents - withFrameworks) / agents),
-      kbPerTask: round((withTasks - withAgents) / Math.max(1, launched)),
+      // With a collection between the two readings, the garbage of registration is not counted against the tasks.
+      kbPerTask: round((withTasks - (collectedWithAgents ?? withAgents)) / Math.max(1, launched)),
+      ...(collectedWithAgents !== undefined && collectedWithTasks !== undefined
+        ? {
+            collected: {
+              withAgentsKb: collectedWithAgents,
+              withTasksKb: collectedWithTasks,
+              kbPerTask: round((collectedWithTasks - collectedWithAgents) / Math.max(1, launched)),
+            },
+          }
+        : {}),
       ...(heapWithAgents !== undefined && heapWithTasks !== undefined
         ? { heapBytesPerTask: Math.round((heapWithTasks - heapWithAgents) / Math.max(1, launched)) }
         : {}),
@@ -265,7 +297,10 @@ function print(r: MasterScaleResult, launched: number): void {
       `  registration: ${r.registrationSeconds} s (${r.agentsRegisteredPerSecond} agents/s)\n` +
       `  ACCEPT → TASK_RUNNING: p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, max ${r.latencyMs.max} ms (${r.tasks} tasks; Mesos paper < ${MESOS_PAPER_OVERHEAD_MS} ms, target p99 ≤ ${TARGET_P99_MS} ms)\n` +
       `  master RSS: idle ${r.masterRssKb.idle} kB, +frameworks ${r.masterRssKb.withFrameworks} kB, +agents (each offered) ${r.masterRssKb.withAgents} kB, +tasks ${r.masterRssKb.withTasks} kB\n` +
-      `  per agent ${r.kbPerAgent} kB (target ≤ ${TARGET_KB_PER_AGENT}), per task ${r.kbPerTask} kB (target ≤ ${TARGET_KB_PER_TASK})\n` +
+      `  per agent ${r.kbPerAgent} kB (target ≤ ${TARGET_KB_PER_AGENT}), per task ${r.kbPerTask} kB between collections\n` +
+      (r.collected
+        ? `  after a full collection: +agents ${r.collected.withAgentsKb} kB, +tasks ${r.collected.withTasksKb} kB: per task ${r.collected.kbPerTask} kB (target ≤ ${TARGET_KB_PER_TASK})\n`
+        : '') +
       (r.heapBytesPerTask !== undefined ? `  live JS heap per task (heap snapshots): ${r.heapBytesPerTask} B\n` : ''),
   );
   if (r.masterProfile) {
@@ -325,5 +360,6 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     ...(seconds ? { seconds } : {}),
     ...(heapSnapshotDir ? { heapSnapshotDir } : {}),
     ...(masterNodeArgs ? { masterNodeArgs } : {}),
+    collect: !args.includes('--no_collect'),
   });
 }
