@@ -216,9 +216,7 @@ function attach(master: Master, agent: AgentRecord, stream: AgentStream): void {
     master.logger.warn(`Agent ${agent.id} at ${agent.pid} (${agent.info.hostname}) disconnected`);
     agent.state = 'disconnected';
     master.allocator.deactivateAgent(agent.id);
-    for (const offer of [...master.offers.values()]) {
-      if (offer.agent_id.value === agent.id) master.rescindOffer(offer.id.value, 0);
-    }
+    for (const offer of [...(agent.offers?.values() ?? [])]) master.rescindOffer(offer.id.value, 0);
   });
 }
 
@@ -295,9 +293,7 @@ function removeAgent(master: Master, agent: AgentRecord): void {
   for (const task of [...agent.tasks.values()]) {
     if (!isTerminalState(task.state)) master.transitionTask(task, 'TASK_LOST', 'REASON_AGENT_REMOVED', 'Agent unregistered');
   }
-  for (const offer of [...master.offers.values()]) {
-    if (offer.agent_id.value === agent.id) master.rescindOffer(offer.id.value, 0);
-  }
+  for (const offer of [...(agent.offers?.values() ?? [])]) master.rescindOffer(offer.id.value, 0);
   for (const framework of master.frameworks.values()) framework.executors.delete(agent.id);
   agent.stream?.close();
   master.agents.delete(agent.id);

@@ -3,7 +3,7 @@
  * resources and the tasks it runs, and ping bookkeeping.
  */
 import type { AgentStream } from './agent-link.js';
-import type { AgentInfo, ExecutorInfo, Resource, URL } from '../mesos/types.js';
+import type { AgentInfo, ExecutorInfo, Offer, Resource, URL } from '../mesos/types.js';
 import type { AgentEvent } from '../mesos/agent-protocol.js';
 import type { MasterTask } from './task.js';
 
@@ -17,6 +17,11 @@ export class AgentRecord {
   reregisteredTime?: number;
   /** Tasks by `<frameworkId>/<taskId>`. */
   readonly tasks = new Map<string, MasterTask>();
+  /**
+   * Outstanding offers of this agent's resources, by offer id (absent while
+   * there are none: a master with 50,000 agents keeps no 50,000 empty maps).
+   */
+  offers?: Map<string, Offer>;
   /** Custom executors running here, by `<frameworkId>/<executorId>`, with their resources. */
   readonly executors = new Map<string, { frameworkId: string; info: ExecutorInfo; role: string }>();
   /** Consecutive pings left unanswered. */

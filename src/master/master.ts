@@ -20,7 +20,7 @@ import { SharedResources } from './shared-resources.js';
 import type { Registry } from './registry/registry.js';
 import type { Clock } from '../mesos/clock.js';
 import { isTerminalState, stateForFramework } from '../mesos/task-states.js';
-import { addResources, stripAllocationInfo, withAllocationRole } from '../mesos/resources.js';
+import { normalizeResources, stripAllocationInfo, withAllocationRole } from '../mesos/resources.js';
 import { PingRounds, pingSlices } from './ping-rounds.js';
 import type {
   ExecutorID,
@@ -363,6 +363,7 @@ export class Master {
     };
     this.offers.set(offer.id.value, offer);
     framework.offers.set(offer.id.value, offer);
+    (agent.offers ??= new Map()).set(offer.id.value, offer);
     const timeout = this.options.offerTimeoutMs;
     if (timeout !== undefined && timeout > 0) {
       this.offerTimers.set(
@@ -391,6 +392,9 @@ export class Master {
     if (!offer) return undefined;
     this.offers.delete(offerId);
     this.frameworks.get(offer.framework_id.value)?.offers.delete(offerId);
+    const agent = this.agents.get(offer.agent_id.value);
+    agent?.offers?.delete(offerId);
+    if (agent?.offers?.size === 0) agent.offers = undefined;
     clearTimeout(this.offerTimers.get(offerId));
     this.offerTimers.delete(offerId);
     return offer;
@@ -693,11 +697,9 @@ export class Master {
       this.allocator.removeAgent(agent.id);
       this.observers.agentRemoved(agent.id);
     }
-    for (const offer of [...this.offers.values()]) {
-      if (offer.agent_id.value === agent.id) {
-        this.takeOffer(offer.id.value);
-        this.frameworks.get(offer.framework_id.value)?.send({ type: 'RESCIND', rescind: { offer_id: offer.id } });
-      }
+    for (const offer of [...(agent.offers?.values() ?? [])]) {
+      this.takeOffer(offer.id.value);
+      this.frameworks.get(offer.framework_id.value)?.send({ type: 'RESCIND', rescind: { offer_id: offer.id } });
     }
     for (const task of [...agent.tasks.values()]) {
       if (isTerminalState(task.state)) continue;
@@ -714,23 +716,29 @@ export class Master {
 
   /** Resources in use on an agent: its live tasks and custom executors. */
   usedOnAgent(agent: AgentRecord): Resource[] {
-    let used: Resource[] = [];
+    return normalizeResources(this.usedListsOnAgent(agent).flat());
+  }
+
+  /** The resource lists `usedOnAgent` sums: each live task's and each executor's (with its allocation role). */
+  usedListsOnAgent(agent: AgentRecord): Resource[][] {
+    const lists: Resource[][] = [];
     for (const task of agent.tasks.values()) {
-      if (!isTerminalState(task.state)) used = addResources(used, task.resources);
+      if (!isTerminalState(task.state)) lists.push(task.resources);
     }
     for (const executor of agent.executors.values()) {
-      used = addResources(used, withAllocationRole(executor.info.resources ?? [], executor.role));
+      lists.push(withAllocationRole(executor.info.resources ?? [], executor.role));
     }
-    return used;
+    return lists;
   }
 
   /** Resources currently offered from an agent. */
   offeredOnAgent(agent: AgentRecord): Resource[] {
-    let offered: Resource[] = [];
-    for (const offer of this.offers.values()) {
-      if (offer.agent_id.value === agent.id) offered = addResources(offered, offer.resources);
-    }
-    return offered;
+    return normalizeResources(this.offeredListsOnAgent(agent).flat());
+  }
+
+  /** The resource lists of the agent's outstanding offers (its own index: not a scan of every offer). */
+  offeredListsOnAgent(agent: AgentRecord): Resource[][] {
+    return agent.offers === undefined ? [] : [...agent.offers.values()].map((offer) => offer.resources);
   }
 }
 

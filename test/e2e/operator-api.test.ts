@@ -53,6 +53,47 @@ describe('operator surface', () => {
     cleanupDirs();
   });
 
+  it("reports an agent's used and offered resources as its tasks and outstanding offers add up", async () => {
+    type Summary = Record<string, number | string>;
+    const round = (x: number): number => Math.round(x * 1000) / 1000;
+    // One snapshot: the agent's figures (per-agent sums) against the framework's tasks and offers.
+    const check = (state: Json): { offeredCpus: number } => {
+      const agent = (state.slaves as Json[])[0]!;
+      const framework = (state.frameworks as Json[]).find((f) => f.name === 'ops')!;
+      const offers = (framework.offers as Json[]).filter((o) => o.slave_id === agent.id);
+      const tasks = (framework.tasks as Json[]).filter((t) => t.slave_id === agent.id);
+      for (const name of ['cpus', 'mem']) {
+        const offered = offers.reduce((n, o) => n + Number((o.resources as Summary)[name]), 0);
+        const used = tasks.reduce((n, t) => n + Number((t.resources as Summary)[name]), 0);
+        assert.equal((agent.offered_resources as Summary)[name], round(offered), `offered ${name}`);
+        assert.equal((agent.used_resources as Summary)[name], round(used), `used ${name}`);
+      }
+      assert.equal((agent.used_resources as Summary).cpus, 0.1, 'the one running task');
+      return { offeredCpus: Number((agent.offered_resources as Summary).cpus) };
+    };
+    const offered = await waitFor('an outstanding offer', async () => {
+      const state = await getJson(`${cluster.url}/master/state`);
+      return check(state).offeredCpus > 0 ? state : undefined;
+    });
+    const agentId = ((offered.slaves as Json[])[0]!).id as string;
+    // Every outstanding offer declined for a minute (resources of tasks that ended just
+    // before may come in one more offer): the agent's offered resources drop to nothing.
+    await waitFor('no offered resources', async () => {
+      const state = await getJson(`${cluster.url}/master/state`);
+      const ids = ((state.frameworks as Json[]).find((f) => f.name === 'ops')!.offers as Json[]).map((o) => ({ value: o.id as string }));
+      if (ids.length > 0) {
+        assert.equal(await scheduler.call({ type: 'DECLINE', decline: { offer_ids: ids, filters: { refuse_seconds: 60 } } }), 202);
+        return undefined;
+      }
+      const slaves = await getJson(`${cluster.url}/master/slaves`);
+      const agent = (slaves.slaves as Json[]).find((a) => a.id === agentId)!;
+      assert.equal((agent.offered_resources as Summary).cpus, 0);
+      assert.deepEqual(agent.offered_resources_full, []);
+      return agent;
+    });
+    check(await getJson(`${cluster.url}/master/state`));
+  });
+
   it('serves /master/state and friends with Mesos field names', async () => {
     const state = await getJson(`${cluster.url}/master/state`);
     assertKeys(state, ['version', 'id', 'pid', 'hostname', 'start_time', 'elected_time', 'leader', 'leader_info', 'flags', 'slaves', 'frameworks', 'completed_frameworks', 'activated_slaves', 'orphan_tasks', 'unregistered_frameworks'], 'state');

@@ -5,7 +5,7 @@
  */
 import { isTerminalState } from '../../mesos/task-states.js';
 import { summarizeAttributes } from '../../mesos/attributes.js';
-import { addResources, summarizeResources } from '../../mesos/resources.js';
+import { normalizeResources, summarizeResourceLists, summarizeResources } from '../../mesos/resources.js';
 import type { Resource } from '../../mesos/types.js';
 import type { AgentRecord } from '../agent-record.js';
 import type { FrameworkRecord } from '../framework.js';
@@ -50,8 +50,6 @@ export function taskJson(task: MasterTask): Json {
 
 /** One agent (`slaves[]`). */
 export function agentJson(master: Master, agent: AgentRecord): Json {
-  const used = master.usedOnAgent(agent);
-  const offered = master.offeredOnAgent(agent);
   return {
     id: agent.id,
     pid: agent.pid,
@@ -60,8 +58,8 @@ export function agentJson(master: Master, agent: AgentRecord): Json {
     registered_time: agent.registeredTime,
     ...(agent.reregisteredTime !== undefined ? { reregistered_time: agent.reregisteredTime } : {}),
     resources: summarizeResources(agent.total),
-    used_resources: summarizeResources(used),
-    offered_resources: summarizeResources(offered),
+    used_resources: summarizeResourceLists(master.usedListsOnAgent(agent)),
+    offered_resources: summarizeResourceLists(master.offeredListsOnAgent(agent)),
     reserved_resources: {},
     unreserved_resources: summarizeResources(agent.total),
     attributes: summarizeAttributes(agent.info.attributes ?? []),
@@ -74,10 +72,12 @@ export function agentJson(master: Master, agent: AgentRecord): Json {
 
 /** One framework (`frameworks[]` / `completed_frameworks[]`). */
 export function frameworkJson(master: Master, framework: FrameworkRecord): Json {
-  let used: Resource[] = [];
-  for (const task of framework.tasks.values()) if (!isTerminalState(task.state)) used = addResources(used, task.resources);
-  let offered: Resource[] = [];
-  for (const offer of framework.offers.values()) offered = addResources(offered, offer.resources);
+  // One normalization over all the lists: a running total re-normalized per task grew
+  // quadratic with port ranges (each task's port is one more range to coalesce).
+  const usedLists: Resource[][] = [];
+  for (const task of framework.tasks.values()) if (!isTerminalState(task.state)) usedLists.push(task.resources);
+  const used = normalizeResources(usedLists.flat());
+  const offered = normalizeResources([...framework.offers.values()].flatMap((offer) => offer.resources));
   const multiRole = framework.info.capabilities?.some((c) => c.type === 'MULTI_ROLE');
   const json: Json = {
     id: framework.id,
@@ -98,7 +98,7 @@ export function frameworkJson(master: Master, framework: FrameworkRecord): Json 
     ...(framework.reregisteredTime !== undefined ? { reregistered_time: framework.reregisteredTime } : {}),
     used_resources: summarizeResources(used),
     offered_resources: summarizeResources(offered),
-    resources: summarizeResources(addResources(used, offered)),
+    resources: summarizeResourceLists([used, offered]),
     tasks: [...framework.tasks.values()].map(taskJson),
     unreachable_tasks: [...framework.unreachableTasks.values()].map(taskJson),
     completed_tasks: framework.completedTasks.map(taskJson),

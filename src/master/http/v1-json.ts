@@ -4,7 +4,7 @@
  * arrays, times as `{nanoseconds}`. Contrast with the classic JSON of state-json.ts.
  */
 import { isTerminalState } from '../../mesos/task-states.js';
-import { addResources } from '../../mesos/resources.js';
+import { normalizeResources } from '../../mesos/resources.js';
 import type { Resource } from '../../mesos/types.js';
 import type { AgentRecord } from '../agent-record.js';
 import type { FrameworkRecord } from '../framework.js';
@@ -58,10 +58,11 @@ export function v1Agent(master: Master, agent: AgentRecord): Json {
 
 /** A `GetFrameworks.Framework`. */
 export function v1Framework(framework: FrameworkRecord): Json {
-  let allocated: Resource[] = [];
-  for (const task of framework.tasks.values()) if (!isTerminalState(task.state)) allocated = addResources(allocated, task.resources);
-  let offered: Resource[] = [];
-  for (const offer of framework.offers.values()) offered = addResources(offered, offer.resources);
+  const allocatedLists: Resource[][] = [];
+  for (const task of framework.tasks.values()) if (!isTerminalState(task.state)) allocatedLists.push(task.resources);
+  // Normalized once, not per task (see frameworkJson).
+  const allocated = normalizeResources(allocatedLists.flat());
+  const offered = normalizeResources([...framework.offers.values()].flatMap((offer) => offer.resources));
   return {
     framework_info: framework.info,
     active: framework.active,

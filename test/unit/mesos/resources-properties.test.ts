@@ -17,6 +17,8 @@ import {
   quantitiesOf,
   scalarOf,
   subtractResources,
+  summarizeResourceLists,
+  summarizeResources,
 } from '../../../src/mesos/resources.js';
 import type { Range, Resource } from '../../../src/mesos/types.js';
 import { subtractRanges } from '../../../src/mesos/values.js';
@@ -133,6 +135,24 @@ describe('resource arithmetic properties', () => {
         assert.ok(containsResources(a, []));
         const c = subtractResources(a, b);
         assert.ok(containsResources(a, subtractResources(c, b)));
+      }),
+    );
+  });
+
+  it('one normalization of many lists equals a running total normalized list by list', () => {
+    fc.assert(
+      fc.property(fc.array(resourcesArb, { maxLength: 6 }), (lists) => {
+        const running = lists.reduce<Resource[]>((total, list) => addResources(total, list), []);
+        assert.deepEqual(normalizeResources(lists.flat()), running);
+      }),
+    );
+  });
+
+  it('summarizing lists in one pass equals summarizing their normalized sum', () => {
+    fc.assert(
+      fc.property(fc.array(resourcesArb, { maxLength: 6 }), (lists) => {
+        const total = lists.reduce<Resource[]>((sum, list) => addResources(sum, list), []);
+        assert.deepEqual(summarizeResourceLists(lists), summarizeResources(total));
       }),
     );
   });
