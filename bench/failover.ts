@@ -27,7 +27,7 @@
  *                               [--no_suppress] [--profile] [--log_dir=DIR]
  */
 import type { ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -273,6 +273,14 @@ export async function run(options: FailoverBenchOptions = {}): Promise<FailoverB
     await Promise.all(simulators.map((s) => stopProcess(s)));
     await Promise.all(masters.map((m) => stopProcess(m.child)));
     await zk.stopAll();
+    // Every master's profile is kept, so a run whose new leader stepped down can still be read.
+    if (options.profile) {
+      masters.forEach((_m, i) => {
+        const dir = join(profileDir, `m${i}`);
+        const file = existsSync(dir) ? readdirSync(dir).find((f) => f.endsWith('.cpuprofile')) : undefined;
+        if (file) copyFileSync(join(dir, file), join(os.tmpdir(), `meseta-failover-master-${i}.cpuprofile`));
+      });
+    }
     rmSync(workDir, { recursive: true, force: true });
   }
 }

@@ -20,7 +20,7 @@
  * measured.
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -107,6 +107,12 @@ export interface MasterScaleResult {
    */
   heapBytesPerTask?: number;
   masterProfile?: ReturnType<typeof summarizeCpuProfile>;
+  /**
+   * Time to answer the endpoints operators and the web UI poll, with every
+   * agent registered and offered and every task running, ms (the master
+   * serves nothing else meanwhile: a slow answer stalls it).
+   */
+  endpointMs: { slaves: number; state: number };
 }
 
 const TASK: Resource[] = [
@@ -243,6 +249,12 @@ export async function run(options: MasterScaleOptions = {}): Promise<MasterScale
     const withTasks = rssKb(master.pid!);
     const heapWithTasks = await snapshot();
     const collectedWithTasks = collect ? await collectedRssKb(master.pid!, inspectPort) : undefined;
+    const timed = async (path: string): Promise<number> => {
+      const began = performance.now();
+      await (await fetch(`${url}${path}`)).arrayBuffer();
+      return round(performance.now() - began);
+    };
+    const endpointMs = { slaves: await timed('/master/slaves'), state: await timed('/master/state') };
     const result: MasterScaleResult = {
       bench: 'master-scale',
       node: process.version,
@@ -257,6 +269,7 @@ export async function run(options: MasterScaleOptions = {}): Promise<MasterScale
       agentsRegisteredPerSecond: round(agents / registrationSeconds),
       latencyMs: { p50: round(percentile(latencies, 0.5)), p99: round(percentile(latencies, 0.99)), max: round(Math.max(...latencies)) },
       masterRssKb: { idle, withAgents, withFrameworks, withTasks },
+      endpointMs,
       kbPerAgent: round((withAgents - withFrameworks) / agents),
       // With a collection between the two readings, the garbage of registration is not counted against the tasks.
       kbPerTask: round((withTasks - (collectedWithAgents ?? withAgents)) / Math.max(1, launched)),
@@ -277,7 +290,11 @@ export async function run(options: MasterScaleOptions = {}): Promise<MasterScale
     await Promise.all(simulators.map((s) => stopProcess(s)));
     await stopProcess(master);
     const profile = options.profile ? readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile')) : undefined;
-    if (profile) result.masterProfile = summarizeCpuProfile(join(profileDir, profile), 25);
+    if (profile) {
+      result.masterProfile = summarizeCpuProfile(join(profileDir, profile), 25);
+      // Kept for a closer look (inclusive time per call path in Chrome DevTools).
+      copyFileSync(join(profileDir, profile), join(os.tmpdir(), 'meseta-master-scale.cpuprofile'));
+    }
     if (options.print ?? true) print(result, launched);
     writeResult('master-scale', result, options.outFile);
     return result;
@@ -301,6 +318,7 @@ function print(r: MasterScaleResult, launched: number): void {
       (r.collected
         ? `  after a full collection: +agents ${r.collected.withAgentsKb} kB, +tasks ${r.collected.withTasksKb} kB: per task ${r.collected.kbPerTask} kB (target ≤ ${TARGET_KB_PER_TASK})\n`
         : '') +
+      `  /master/slaves answered in ${r.endpointMs.slaves} ms, /master/state in ${r.endpointMs.state} ms\n` +
       (r.heapBytesPerTask !== undefined ? `  live JS heap per task (heap snapshots): ${r.heapBytesPerTask} B\n` : ''),
   );
   if (r.masterProfile) {
