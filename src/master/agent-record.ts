@@ -6,6 +6,7 @@ import type { AgentStream } from './agent-link.js';
 import type { AgentInfo, ExecutorInfo, Offer, Resource, URL } from '../mesos/types.js';
 import type { AgentEvent } from '../mesos/agent-protocol.js';
 import type { MasterTask } from './task.js';
+import { summarizeResources } from '../mesos/resources.js';
 
 export type AgentConnectionState = 'connected' | 'disconnected' | 'unreachable';
 
@@ -46,6 +47,18 @@ export class AgentRecord {
 
   get total(): Resource[] {
     return this.info.resources ?? [];
+  }
+
+  private summary?: { of: Resource[]; value: Record<string, number | string> };
+
+  /**
+   * `summarizeResources(total)`, computed once per AgentInfo (the classic
+   * endpoints print it twice for every agent on every request). Read-only.
+   */
+  get totalSummary(): Record<string, number | string> {
+    const total = this.total;
+    if (this.summary?.of !== total) this.summary = { of: total, value: summarizeResources(total) };
+    return this.summary.value;
   }
 
   get active(): boolean {

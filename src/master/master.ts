@@ -733,7 +733,9 @@ export class Master {
 
   /** Resources currently offered from an agent. */
   offeredOnAgent(agent: AgentRecord): Resource[] {
-    return normalizeResources(this.offeredListsOnAgent(agent).flat());
+    const lists = this.offeredListsOnAgent(agent);
+    // An offer's resources are already normalized (the allocator's, tagged with a role).
+    return lists.length === 1 ? lists[0]! : normalizeResources(lists.flat());
   }
 
   /** The resource lists of the agent's outstanding offers (its own index: not a scan of every offer). */

@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import { openStream } from '../../src/transport/stream-client.js';
 import { cleanupDirs, getJson, startLocal, stopAll, waitFor, type LocalCluster } from './harness.js';
 import { commandTask, RawScheduler } from './raw-scheduler.js';
+import { normalizeResources } from '../../src/mesos/resources.js';
+import type { Resource } from '../../src/mesos/types.js';
 
 type Json = Record<string, unknown>;
 
@@ -76,6 +78,11 @@ describe('operator surface', () => {
       return check(state).offeredCpus > 0 ? state : undefined;
     });
     const agentId = ((offered.slaves as Json[])[0]!).id as string;
+    // The full list of /master/slaves is a normalized sum (one offer's list is passed through as is).
+    const listed = ((await getJson(`${cluster.url}/master/slaves`)).slaves as Json[]).find((a) => a.id === agentId)!;
+    const full = listed.offered_resources_full as Resource[];
+    assert.ok(full.length > 0);
+    assert.deepEqual(normalizeResources(full), full);
     // Every outstanding offer declined for a minute (resources of tasks that ended just
     // before may come in one more offer): the agent's offered resources drop to nothing.
     await waitFor('no offered resources', async () => {
