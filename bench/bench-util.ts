@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { reapOnExit } from '../test/support/reap-on-exit.js';
 
 /** Repository root (dist/bench/x.js → two levels up). */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -52,7 +53,7 @@ export async function freePortRange(count: number): Promise<number> {
 
 /** Spawns `node [nodeArgs] bin/meseta <args>` with output ignored (or inherited, or piped to the caller). */
 export function spawnMeseta(args: string[], nodeArgs: string[] = [], stdio: 'ignore' | 'inherit' | 'pipe' = 'ignore'): ChildProcess {
-  return spawn(process.execPath, [...nodeArgs, MESETA, ...args], { stdio });
+  return reapOnExit(spawn(process.execPath, [...nodeArgs, MESETA, ...args], { stdio }));
 }
 
 /** Sends SIGTERM and waits for exit (SIGKILL after `graceMs`). */

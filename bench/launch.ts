@@ -16,6 +16,7 @@ import { SchedulerClient } from '../src/scheduler/scheduler-client.js';
 import { createMasterDetector } from '../src/scheduler/master-detector.js';
 import { OfferMatcher } from '../src/scheduler/offer-matcher.js';
 import type { Resource, TaskInfo } from '../src/mesos/types.js';
+import { reapOnExit } from '../test/support/reap-on-exit.js';
 import { flagNumber, flagString } from './bench-util.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -147,7 +148,7 @@ async function throughMeseta(count: number, parent: string, isolation: string, p
   // Debian host (this machine's /var/run is on its disk, where creating a file
   // costs ~0.25 ms); the work dir (sandboxes, checkpoints) stays on disk.
   const runtimeDir = existsSync('/dev/shm') ? mkdtempSync('/dev/shm/meseta-bench-launch-run-') : join(workDir, 'run');
-  const cluster = spawn(
+  const cluster = reapOnExit(spawn(
     process.execPath,
     [
       ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
@@ -162,7 +163,7 @@ async function throughMeseta(count: number, parent: string, isolation: string, p
       '--quiet',
     ],
     { stdio: 'ignore' },
-  );
+  ));
   try {
     await waitForMaster(`http://127.0.0.1:${port}`);
     return await driveTasks(`127.0.0.1:${port}`, count);

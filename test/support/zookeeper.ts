@@ -14,6 +14,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, waitFor } from '../e2e/harness.js';
+import { reapOnExit } from './reap-on-exit.js';
 
 /** Where Debian's package puts the server (its manifest names its dependencies) and a logging binding. */
 const CLASSPATH = process.env.MESETA_ZOOKEEPER_CLASSPATH ?? '/usr/share/java/zookeeper.jar:/usr/share/java/slf4j-simple.jar';
@@ -216,7 +217,7 @@ export class ZooKeeperEnsemble {
     const args = [...JVM_FLAGS, '-cp', CLASSPATH, `-Dzookeeper.log.dir=${server.dir}`, 'org.apache.zookeeper.server.quorum.QuorumPeerMain', join(server.dir, 'zoo.cfg')];
     const options: SpawnOptions = { stdio: ['ignore', log, log] };
     const place = this.placement?.[server.id - 1];
-    const child = place ? place.spawn(JAVA, args, options) : spawn(JAVA, args, options);
+    const child = reapOnExit(place ? place.spawn(JAVA, args, options) : spawn(JAVA, args, options));
     closeSync(log);
     this.processes.set(server.id, child);
   }
