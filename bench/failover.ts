@@ -368,8 +368,11 @@ async function launchTasks(
       });
       client.on('update', (status) => {
         if (status.state === 'TASK_RUNNING') {
+          const isNew = !runningIds.has(status.task_id.value);
           runningIds.add(status.task_id.value);
-          if (runningIds.size === tasks) {
+          // Once, on the last new task: updates resent later (after the failover, say) must not
+          // suppress again; 4 SUPPRESS calls per resent update once loaded the new leader with 71,000.
+          if (isNew && runningIds.size === tasks) {
             clearTimeout(timeout);
             clearInterval(stall);
             // Nothing more to launch: suppress offers, as Marathon does; SUBSCRIBE carries the
