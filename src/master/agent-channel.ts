@@ -92,8 +92,8 @@ export function reregisterAgent(master: Master, call: ReregisterCall, stream: Ag
     master.markAllocatorKnows(framework.id);
   }
   const reported = new Set(body.tasks.map((t) => taskKey(t.framework_id.value, t.task_info.task_id.value)));
-  for (const [key, task] of [...agent.tasks]) {
-    if (!reported.has(key) && !isTerminalState(task.state)) {
+  for (const task of [...agent.tasks.values()]) {
+    if (!reported.has(taskKey(task.frameworkId, task.id)) && !isTerminalState(task.state)) {
       master.transitionTask(task, 'TASK_LOST', 'REASON_AGENT_RESTARTED', 'Task was not found on the agent when it reregistered');
     }
   }
@@ -152,7 +152,7 @@ function adoptTask(master: Master, agent: AgentRecord, reported: AgentTask, wasU
   const taskId = reported.task_info.task_id.value;
   const framework = master.frameworks.get(frameworkId);
   if (!framework && isCompleted(master, frameworkId)) return;
-  let task = agent.tasks.get(taskKey(frameworkId, taskId)) ?? framework?.unreachableTasks.get(taskId);
+  let task = agent.tasks.get(frameworkId, taskId) ?? framework?.unreachableTasks.get(taskId);
   if (!task) {
     const resources = master.sharedResources.normalized(reported.task_info.resources ?? [], normalizeResources);
     task = new MasterTask(
@@ -173,7 +173,7 @@ function adoptTask(master: Master, agent: AgentRecord, reported: AgentTask, wasU
   framework?.unreachableTasks.delete(taskId);
   if (isTerminalState(task.state)) return;
   task.acknowledgedTerminal = false;
-  agent.tasks.set(taskKey(frameworkId, taskId), task);
+  agent.tasks.set(task);
   framework?.tasks.set(taskId, task);
   if (wasUnreachable && framework && !isTerminalState(reported.state)) {
     framework.send({
@@ -264,7 +264,7 @@ export function handleAgentCall(master: Master, agent: AgentRecord, call: AgentC
  */
 function statusUpdate(master: Master, agent: AgentRecord, frameworkId: string, update: TaskStatus): void {
   const framework = master.frameworks.get(frameworkId);
-  const task = agent.tasks.get(taskKey(frameworkId, update.task_id.value));
+  const task = agent.tasks.get(frameworkId, update.task_id.value);
   master.metrics.validStatusUpdates++;
   if (task) {
     master.recordStatus(task, update);

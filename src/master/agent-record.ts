@@ -5,7 +5,7 @@
 import type { AgentStream } from './agent-link.js';
 import type { AgentInfo, ExecutorInfo, Offer, Resource, URL } from '../mesos/types.js';
 import type { AgentEvent } from '../mesos/agent-protocol.js';
-import type { MasterTask } from './task.js';
+import { AgentTasks } from './agent-tasks.js';
 import { summarizeResources } from '../mesos/resources.js';
 
 export type AgentConnectionState = 'connected' | 'disconnected' | 'unreachable';
@@ -16,8 +16,8 @@ export class AgentRecord {
   state: AgentConnectionState = 'connected';
   readonly registeredTime: number;
   reregisteredTime?: number;
-  /** Tasks by `<frameworkId>/<taskId>`. */
-  readonly tasks = new Map<string, MasterTask>();
+  /** Tasks here, by framework id and task id. */
+  readonly tasks = new AgentTasks();
   /**
    * Outstanding offers of this agent's resources, by offer id (absent while
    * there are none: a master with 50,000 agents keeps no 50,000 empty maps).

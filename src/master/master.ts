@@ -486,7 +486,7 @@ export class Master {
       });
     }
     if (state === 'TASK_UNREACHABLE') {
-      this.agents.get(task.agentId)?.tasks.delete(taskKey(task.frameworkId, task.id));
+      this.agents.get(task.agentId)?.tasks.delete(task.frameworkId, task.id);
       framework?.tasks.delete(task.id);
       framework?.unreachableTasks.set(task.id, task);
     } else {
@@ -497,7 +497,7 @@ export class Master {
   /** Moves a task from the active maps to its framework's completed list. */
   fileCompletedTask(task: MasterTask): void {
     task.acknowledgedTerminal = true;
-    this.agents.get(task.agentId)?.tasks.delete(taskKey(task.frameworkId, task.id));
+    this.agents.get(task.agentId)?.tasks.delete(task.frameworkId, task.id);
     const framework = this.frameworks.get(task.frameworkId) ?? this.completedFrameworks.find((f) => f.id === task.frameworkId);
     if (!framework) return;
     framework.tasks.delete(task.id);

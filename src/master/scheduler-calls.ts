@@ -394,7 +394,7 @@ function launchOne(
   // validateTask checked that `available` holds these.
   const used = executorResources.length === 0 ? taskResources : addResources(taskResources, executorResources);
   framework.tasks.set(taskId, record);
-  agent.tasks.set(taskKey(framework.id, taskId), record);
+  agent.tasks.set(record);
   if (executor && executorId && !existing) {
     agent.executors.set(taskKey(framework.id, executorId), { frameworkId: framework.id, info: executor, role });
     const perAgent = framework.executors.get(agentId) ?? new Map<string, ExecutorInfo>();

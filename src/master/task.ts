@@ -112,7 +112,10 @@ export class MasterTask {
 
 /** The reported TaskInfo fields of `info`, in one small object (absent fields stay absent). */
 function reportedInfo(info: ReportedTaskInfo): ReportedTaskInfo {
-  const kept: ReportedTaskInfo = { name: info.name, task_id: info.task_id };
+  // A name equal to the id (the usual case) keeps the id's string: JSON.parse made two copies.
+  const id = (info.task_id as TaskID | undefined)?.value; // absent on a launch rejected as invalid
+  const name = id !== undefined && info.name === id ? id : info.name;
+  const kept: ReportedTaskInfo = { name, task_id: info.task_id };
   if (info.labels !== undefined) kept.labels = info.labels;
   if (info.discovery !== undefined) kept.discovery = info.discovery;
   if (info.container !== undefined) kept.container = info.container;

@@ -53,7 +53,7 @@ before(async () => {
   await agentApp.listen({ host: '127.0.0.1', port: 0 });
   const port = (agentApp.server.address() as { port: number }).port;
   const agent = agentRecord(AGENT, port);
-  agent.tasks.set(`${FW}/t1`, new MasterTask({ name: 't1', task_id: { value: 't1' }, agent_id: { value: AGENT } }, FW, AGENT, '', '*', [], undefined));
+  agent.tasks.set(new MasterTask({ name: 't1', task_id: { value: 't1' }, agent_id: { value: AGENT } }, FW, AGENT, '', '*', [], undefined));
   fakeMaster = {
     agents: new Map([[AGENT, agent]]),
     logger: { info: () => {}, warn: () => {}, error: () => {}, logFile: path.join(base, 'master.log') },

@@ -1,0 +1,63 @@
+/**
+ * AgentTasks: tasks on an agent by (framework id, task id), including two
+ * frameworks whose tasks share an id.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { AgentTasks } from '../../../src/master/agent-tasks.js';
+import { MasterTask } from '../../../src/master/task.js';
+
+const task = (frameworkId: string, id: string): MasterTask =>
+  new MasterTask({ name: id, task_id: { value: id }, agent_id: { value: 'A' } }, frameworkId, 'A', '', '*', [], undefined);
+
+describe('AgentTasks', () => {
+  it('finds a task by framework and id, and not under another framework', () => {
+    const tasks = new AgentTasks();
+    const t = task('F1', 'web');
+    tasks.set(t);
+    assert.equal(tasks.get('F1', 'web'), t);
+    assert.equal(tasks.get('F2', 'web'), undefined);
+    assert.equal(tasks.size, 1);
+  });
+
+  it('keeps two frameworks\' tasks with the same id apart, whichever goes first', () => {
+    const tasks = new AgentTasks();
+    const a = task('F1', 'web');
+    const b = task('F2', 'web');
+    tasks.set(a);
+    tasks.set(b);
+    assert.equal(tasks.get('F1', 'web'), a);
+    assert.equal(tasks.get('F2', 'web'), b);
+    assert.deepEqual([...tasks.values()], [a, b]);
+    assert.equal(tasks.delete('F1', 'web'), true);
+    assert.equal(tasks.get('F1', 'web'), undefined);
+    assert.equal(tasks.get('F2', 'web'), b);
+    // The first framework's id is free again; a new task of it is found, and so is the other.
+    const c = task('F1', 'web');
+    tasks.set(c);
+    assert.equal(tasks.get('F1', 'web'), c);
+    assert.equal(tasks.get('F2', 'web'), b);
+    assert.equal(tasks.delete('F2', 'web'), true);
+    assert.equal(tasks.delete('F2', 'web'), false);
+    assert.deepEqual([...tasks.values()], [c]);
+  });
+
+  it('replaces a framework\'s task filed again under the same id', () => {
+    const tasks = new AgentTasks();
+    tasks.set(task('F1', 'x'));
+    tasks.set(task('F2', 'x'));
+    const again = task('F2', 'x');
+    tasks.set(again);
+    assert.equal(tasks.get('F2', 'x'), again);
+    assert.equal(tasks.size, 2);
+  });
+
+  it('does not confuse a task id with another framework\'s composite entry', () => {
+    const tasks = new AgentTasks();
+    tasks.set(task('F1', 'x'));
+    tasks.set(task('F2', 'x'));
+    assert.equal(tasks.get('F2', 'F2\u0000x'), undefined);
+    assert.equal(tasks.delete('F3', 'x'), false);
+    assert.equal(tasks.size, 2);
+  });
+});
