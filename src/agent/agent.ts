@@ -41,7 +41,7 @@ import type { RecoveryPlan } from './recovery-plan.js';
 import type { ContainerInfoRuntime } from './containerizer/containerizer.js';
 import { allocatedResources, renderAgentState } from './state-json.js';
 import { StatusUpdateManager } from './status-update-manager.js';
-import { statusUuid } from './status-uuid.js';
+import { newTaskStatusUuid } from '../mesos/status-uuid.js';
 import type { StatusUpdate } from './status-update-streams.js';
 
 /** Agent-originated status (SOURCE_AGENT) or executor-originated, before ids/uuid are added. */
@@ -529,7 +529,7 @@ export class Agent {
       source: spec.source,
       agent_id: { value: this.requireId() },
       timestamp: this.clock.now() / 1000,
-      uuid: statusUuid(),
+      uuid: newTaskStatusUuid(),
     };
     if (spec.message !== undefined) status.message = spec.message;
     if (spec.reason !== undefined) status.reason = spec.reason;

@@ -16,7 +16,7 @@ import { openStream, postJson, HttpCallError, type OpenStream } from '../transpo
 import type { AgentInfo, ContainerID, ExecutorInfo, FrameworkInfo, KillPolicy, TaskGroupInfo, TaskID, TaskInfo, TaskStatus } from '../mesos/types.js';
 import { backoffDelayMs } from '../scheduler/backoff.js';
 import { Listeners } from '../scheduler/listeners.js';
-import { newTaskStatusUuid } from '../scheduler/status-uuid.js';
+import { newTaskStatusUuid } from '../mesos/status-uuid.js';
 import type { ExecutorEnvironment } from './executor-env.js';
 import { parseExecutorEvent, type ExecutorCall } from './executor-protocol.js';
 

@@ -14,7 +14,7 @@
 import type { AgentCall, AgentEvent, AgentTask } from '../mesos/agent-protocol.js';
 import type { Attribute, ExecutorInfo, FrameworkID, FrameworkInfo, Resource, TaskID, TaskInfo, TaskState, TaskStatus } from '../mesos/types.js';
 import { isTerminalState } from '../mesos/task-states.js';
-import { newTaskStatusUuid } from '../scheduler/status-uuid.js';
+import { newTaskStatusUuid } from '../mesos/status-uuid.js';
 import type { OpenStream, StreamHandlers } from '../transport/stream-client.js';
 import type { TimerWheel } from './timer-wheel.js';
 import { LIFECYCLE_STEPS, lifecycleStep, taskDurationMs, type LifecycleTiming } from './task-lifecycle.js';

@@ -4,7 +4,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { removeTree } from '../../../src/agent/remove-tree.js';
-import { statusUuid } from '../../../src/agent/status-uuid.js';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'meseta-remove-tree-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -40,17 +39,5 @@ describe('removeTree', () => {
     writeFileSync(file, '');
     removeTree(file);
     assert.equal(existsSync(file), false);
-  });
-});
-
-describe('statusUuid', () => {
-  it('gives 16 random bytes in base64, distinct across more than one pool refill', () => {
-    const seen = new Set<string>();
-    for (let i = 0; i < 1000; i++) {
-      const uuid = statusUuid();
-      assert.equal(Buffer.from(uuid, 'base64').length, 16);
-      seen.add(uuid);
-    }
-    assert.equal(seen.size, 1000);
   });
 });

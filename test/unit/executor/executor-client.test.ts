@@ -8,7 +8,7 @@ import { ExecutorEnvError, parseExecutorEnv, type ExecutorEnvironment } from '..
 import { ExecutorClient } from '../../../src/executor/executor-client.js';
 import { ExecutorDriver } from '../../../src/executor/executor-driver.js';
 import { createLogger } from '../../../src/logging/logger.js';
-import { isTaskStatusUuid } from '../../../src/scheduler/status-uuid.js';
+import { isTaskStatusUuid } from '../../../src/mesos/status-uuid.js';
 import { HttpPeer, waitFor } from '../scheduler/http-peer.js';
 import type { TaskStatus } from '../../../src/mesos/types.js';
 

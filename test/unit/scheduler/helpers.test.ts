@@ -10,7 +10,7 @@ import { masterUrl, resolveLeaderLocation } from '../../../src/scheduler/leader-
 import { backoffDelayMs } from '../../../src/scheduler/backoff.js';
 import { parseSchedulerEvent, subscribeCall } from '../../../src/scheduler/scheduler-protocol.js';
 import { buildCommandTask, buildExecutorTask, customExecutorInfo } from '../../../src/scheduler/task-builder.js';
-import { isTaskStatusUuid, newTaskStatusUuid } from '../../../src/scheduler/status-uuid.js';
+import { isTaskStatusUuid, newTaskStatusUuid } from '../../../src/mesos/status-uuid.js';
 import { reprBytes, statusUpdateLines } from '../../../src/scheduler/status-text.js';
 import { parseResourcesFlag } from '../../../src/mesos/resources.js';
 
@@ -115,6 +115,18 @@ test('status uuids are base64 of 16 bytes and distinct', () => {
   assert.notEqual(a, b);
   assert.equal(Buffer.from(a, 'base64').length, 16);
   assert.equal(isTaskStatusUuid(Buffer.alloc(8).toString('base64')), false);
+});
+
+test('status uuids stay distinct version-4 uuids across several refills of their random pool', () => {
+  const seen = new Set<string>();
+  for (let i = 0; i < 1000; i++) {
+    const bytes = Buffer.from(newTaskStatusUuid(), 'base64');
+    assert.equal(bytes.length, 16);
+    assert.equal(bytes[6]! >> 4, 4, 'version 4');
+    assert.equal(bytes[8]! >> 6, 2, 'RFC 4122 variant');
+    seen.add(bytes.toString('hex'));
+  }
+  assert.equal(seen.size, 1000);
 });
 
 test('printed texts: Python-style repr of bytes with a NUL, mesos-execute update lines', () => {
