@@ -3,7 +3,9 @@
  * stream, its outstanding offers and its tasks (active, unreachable, completed).
  */
 import type { EventStream } from '../transport/event-stream.js';
-import type { ExecutorInfo, FrameworkInfo, Offer } from '../mesos/types.js';
+import type { ExecutorInfo, FrameworkInfo, Offer, Resource } from '../mesos/types.js';
+import { normalizeResources } from '../mesos/resources.js';
+import { isTerminalState } from '../mesos/task-states.js';
 import type { MasterTask } from './task.js';
 
 /** Roles a FrameworkInfo subscribes with: `roles` (MULTI_ROLE) or `[role ?? '*']`. */
@@ -62,6 +64,23 @@ export class FrameworkRecord {
   /** Sends an event if subscribed; dropped otherwise (the agent retries updates). */
   send(event: unknown): void {
     this.stream?.send(event);
+  }
+
+  /**
+   * Resources of its live tasks, normalized once over all of them: a running
+   * total re-normalized per task grew quadratic with port ranges (each task's
+   * port one more range to coalesce). `/master/state` `used_resources`, v1
+   * `allocated_resources`.
+   */
+  usedResources(): Resource[] {
+    const lists: Resource[][] = [];
+    for (const task of this.tasks.values()) if (!isTerminalState(task.state)) lists.push(task.resources);
+    return normalizeResources(lists.flat());
+  }
+
+  /** Resources of its outstanding offers, normalized (`offered_resources`). */
+  offeredResources(): Resource[] {
+    return normalizeResources([...this.offers.values()].flatMap((offer) => offer.resources));
   }
 
   /** Keeps at most `max` completed tasks, dropping the oldest. */

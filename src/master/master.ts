@@ -756,10 +756,10 @@ export function packIPv4(ip: string): number {
   return ((parts[0] | (parts[1] << 8) | (parts[2] << 16) | (parts[3] << 24)) >>> 0);
 }
 
-/** Offers to non-MULTI_ROLE frameworks carry no allocation_info (Mesos strips it). */
 /** `Offer.executor_ids` of offers to frameworks with no executor on the agent: one shared empty list, never mutated. */
 const NO_EXECUTOR_IDS = Object.freeze([]) as unknown as ExecutorID[];
 
+/** Offers to non-MULTI_ROLE frameworks carry no allocation_info (Mesos strips it). */
 function stripOfferAllocationInfo(offer: Offer): Offer {
   const { allocation_info: _ignored, ...rest } = offer;
   return { ...rest, resources: stripAllocationInfo(offer.resources) };

@@ -3,10 +3,8 @@
  * summaries, attributes as objects, labels as bare arrays, capabilities as strings,
  * times as float seconds. Only the leading master serves it.
  */
-import { isTerminalState } from '../../mesos/task-states.js';
 import { summarizeAttributes } from '../../mesos/attributes.js';
-import { normalizeResources, summarizeResourceLists, summarizeResources } from '../../mesos/resources.js';
-import type { Resource } from '../../mesos/types.js';
+import { summarizeResourceLists, summarizeResources } from '../../mesos/resources.js';
 import type { AgentRecord } from '../agent-record.js';
 import type { FrameworkRecord } from '../framework.js';
 import type { Master } from '../master.js';
@@ -72,12 +70,8 @@ export function agentJson(master: Master, agent: AgentRecord): Json {
 
 /** One framework (`frameworks[]` / `completed_frameworks[]`). */
 export function frameworkJson(master: Master, framework: FrameworkRecord): Json {
-  // One normalization over all the lists: a running total re-normalized per task grew
-  // quadratic with port ranges (each task's port is one more range to coalesce).
-  const usedLists: Resource[][] = [];
-  for (const task of framework.tasks.values()) if (!isTerminalState(task.state)) usedLists.push(task.resources);
-  const used = normalizeResources(usedLists.flat());
-  const offered = normalizeResources([...framework.offers.values()].flatMap((offer) => offer.resources));
+  const used = framework.usedResources();
+  const offered = framework.offeredResources();
   const multiRole = framework.info.capabilities?.some((c) => c.type === 'MULTI_ROLE');
   const json: Json = {
     id: framework.id,

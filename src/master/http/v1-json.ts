@@ -3,9 +3,6 @@
  * (`mesos.v1.master.Response`) renders it: ids wrapped as `{value}`, Resource
  * arrays, times as `{nanoseconds}`. Contrast with the classic JSON of state-json.ts.
  */
-import { isTerminalState } from '../../mesos/task-states.js';
-import { normalizeResources } from '../../mesos/resources.js';
-import type { Resource } from '../../mesos/types.js';
 import type { AgentRecord } from '../agent-record.js';
 import type { FrameworkRecord } from '../framework.js';
 import type { Master } from '../master.js';
@@ -58,11 +55,8 @@ export function v1Agent(master: Master, agent: AgentRecord): Json {
 
 /** A `GetFrameworks.Framework`. */
 export function v1Framework(framework: FrameworkRecord): Json {
-  const allocatedLists: Resource[][] = [];
-  for (const task of framework.tasks.values()) if (!isTerminalState(task.state)) allocatedLists.push(task.resources);
-  // Normalized once, not per task (see frameworkJson).
-  const allocated = normalizeResources(allocatedLists.flat());
-  const offered = normalizeResources([...framework.offers.values()].flatMap((offer) => offer.resources));
+  const allocated = framework.usedResources();
+  const offered = framework.offeredResources();
   return {
     framework_info: framework.info,
     active: framework.active,
