@@ -56,7 +56,7 @@ export async function collectedRssKb(pid: number, port: number): Promise<number>
   await collectGarbage(port);
   let last = rssKb(pid);
   return waitFor(
-    'RSS settled after a full collection',
+    'RSS settled after full collections',
     async () => {
       await new Promise((r) => setTimeout(r, 250));
       const now = rssKb(pid);

@@ -4,7 +4,7 @@
  * launch 10 s tasks at a steady total rate. Figures: ACCEPT → TASK_RUNNING
  * latency p50/p99 (at the framework), agent registration rate, and the master
  * process's memory per agent and per task (VmRSS deltas from /proc; per task
- * with `--collect` also after a full collection driven through the master's inspector, the
+ * with `--collect` also after full collections driven through the master's inspector, the
  * memory the tasks hold without the garbage the collector has yet to reclaim).
  * Anchor: Mesos paper (NSDI'11), under 1 s of launch overhead at 50,000
  * emulated agents; target p99 ≤ 100 ms, ≤ 20 KB per agent, ≤ 2 KB per task.
@@ -66,8 +66,8 @@ export interface MasterScaleOptions {
    */
   masterNodeArgs?: string[];
   /**
-   * Read the master's memory also after a full collection at each stage (the
-   * bench drives one through the master's inspector on loopback), as a C++
+   * Read the master's memory also after full collections at each stage (the
+   * bench drives two through the master's inspector on loopback), as a C++
    * master's freed memory would be gone at once. The figures between
    * collections are printed either way. The collection before the clock
    * starts leaves V8 a lower heap limit, so a mark-compact tends to fall into
@@ -100,7 +100,7 @@ export interface MasterScaleResult {
   /** RSS per task between collections: what the master held plus the garbage of launching not yet collected. */
   kbPerTask: number;
   /**
-   * With `collect`: RSS after a full collection (kB) with the agents registered
+   * With `collect`: RSS after full collections (kB) with the agents registered
    * and with every task running, and the difference per task launched.
    */
   collected?: { withAgentsKb: number; withTasksKb: number; kbPerTask: number };
@@ -320,7 +320,7 @@ function print(r: MasterScaleResult, launched: number): void {
       `  master RSS: idle ${r.masterRssKb.idle} kB, +frameworks ${r.masterRssKb.withFrameworks} kB, +agents (each offered) ${r.masterRssKb.withAgents} kB, +tasks ${r.masterRssKb.withTasks} kB\n` +
       `  per agent ${r.kbPerAgent} kB (target ≤ ${TARGET_KB_PER_AGENT}), per task ${r.kbPerTask} kB between collections\n` +
       (r.collected
-        ? `  after a full collection: +agents ${r.collected.withAgentsKb} kB, +tasks ${r.collected.withTasksKb} kB: per task ${r.collected.kbPerTask} kB (target ≤ ${TARGET_KB_PER_TASK})\n`
+        ? `  after full collections: +agents ${r.collected.withAgentsKb} kB, +tasks ${r.collected.withTasksKb} kB: per task ${r.collected.kbPerTask} kB (target ≤ ${TARGET_KB_PER_TASK})\n`
         : '') +
       `  /master/slaves answered in ${r.endpointMs.slaves} ms, /master/state in ${r.endpointMs.state} ms\n` +
       (r.heapBytesPerTask !== undefined ? `  live JS heap per task (heap snapshots): ${r.heapBytesPerTask} B\n` : ''),

@@ -102,7 +102,6 @@ export class StatusUpdateManager {
     this.arm();
   }
 
-
   private onTimer(): void {
     this.timer = undefined;
     this.timerAt = undefined;

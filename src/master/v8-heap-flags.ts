@@ -17,7 +17,7 @@
  * Mesos itself has no such setting (C++ frees at once); this has no Mesos field.
  */
 
-/** A V8 flag and the reason it is set, as logged at start. */
+/** A V8 flag the master sets, and the name it goes by among node's own arguments. */
 export interface MasterV8Flag {
   /** The flag as `v8.setFlagsFromString` takes it, e.g. `--no-allocation-site-pretenuring`. */
   readonly flag: string;
