@@ -205,12 +205,12 @@ for (const [isolation, skip] of isolations) {
 
     it('runs the task as the given user', { skip: process.getuid?.() === 0 ? false : 'needs root' }, async () => {
       const cz = containerizer(isolation);
-      const t = task('id -u; id -g', { user: 'nobody' });
+      const t = task('id -u; id -g; id -G', { user: 'nobody' });
       await cz.launch(t);
       assert.equal((await cz.wait(t.containerId)).exitCode, 0);
-      const uid = execFileSync('id', ['-u', 'nobody'], { encoding: 'utf8' }).trim();
-      const gid = execFileSync('id', ['-g', 'nobody'], { encoding: 'utf8' }).trim();
-      assert.equal(readFileSync(t.stdoutPath, 'utf8'), `${uid}\n${gid}\n`);
+      const id = (flag: string): string => execFileSync('id', [flag, 'nobody'], { encoding: 'utf8' }).trim();
+      // Supplementary groups are the user's own (as initgroups sets them), none of the agent's.
+      assert.equal(readFileSync(t.stdoutPath, 'utf8'), `${id('-u')}\n${id('-g')}\n${id('-G')}\n`);
       const bad = task('true', { user: 'no-such-user-here' });
       await assert.rejects(cz.launch(bad), /no such user/);
     });
