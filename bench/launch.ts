@@ -2,7 +2,8 @@
  * Launch throughput: N tasks running `true` through a real `meseta local`, from
  * one framework (our scheduler client library), until every one is
  * TASK_FINISHED. Baseline measured in the same run: the machine's floor, N ×
- * `sh -c true` spawned directly, 2 at a time.
+ * `sh -c true` spawned directly, 2 at a time (median of three samples around
+ * the meseta runs).
  *
  *   node dist/bench/launch.js [--smoke] [--tasks=N] [--isolation=LIST] [--profile=DIR]
  */
@@ -47,9 +48,15 @@ export interface LaunchBenchResult {
   mesetaTasksPerSecond: number;
   /** Median latency from ACCEPT to TASK_FINISHED per task, ms. */
   medianTaskLatencyMs: number;
-  /** N × `sh -c true`, 2 at a time, seconds. */
+  /**
+   * N × `sh -c true`, 2 at a time from a fresh Node process, seconds: the
+   * median of three samples taken before, between and after the meseta runs
+   * (one sample alone varied by ±12 % from run to run on this machine).
+   */
   floorSeconds: number;
   floorTasksPerSecond: number;
+  /** Each floor sample, seconds, in the order taken. */
+  floorSamplesSeconds: number[];
   /** mesetaTasksPerSecond / floorTasksPerSecond (1.0 = as fast as spawning processes directly). */
   ratioToFloor: number;
   /**
@@ -68,10 +75,13 @@ const PER_TASK: Resource[] = [
 /** Runs the benchmark and returns (and optionally prints/writes) its figures. */
 export async function run(options: LaunchBenchOptions = {}): Promise<LaunchBenchResult> {
   const tasks = options.tasks ?? (options.smoke ? 100 : 1000);
-  const floorSeconds = await floor(tasks, 2);
+  const floorSamples = [await floor(tasks, 2)];
   const isolation = options.isolation ?? isolationForBench();
   const meseta = await throughMeseta(tasks, os.tmpdir(), isolation, options.profileDir);
+  floorSamples.push(await floor(tasks, 2));
   const onTmpfs = existsSync('/dev/shm') ? await throughMeseta(tasks, '/dev/shm', isolation, options.profileDir) : undefined;
+  floorSamples.push(await floor(tasks, 2));
+  const floorSeconds = [...floorSamples].sort((a, b) => a - b)[1]!;
   const result: LaunchBenchResult = {
     bench: 'launch',
     tasks,
@@ -84,6 +94,7 @@ export async function run(options: LaunchBenchOptions = {}): Promise<LaunchBench
     medianTaskLatencyMs: round(meseta.medianLatencyMs),
     floorSeconds: round(floorSeconds),
     floorTasksPerSecond: round(tasks / floorSeconds),
+    floorSamplesSeconds: floorSamples.map(round),
     ratioToFloor: round(floorSeconds / meseta.seconds),
     workDirOnTmpfs: onTmpfs && {
       mesetaSeconds: round(onTmpfs.seconds),
@@ -99,7 +110,7 @@ export async function run(options: LaunchBenchOptions = {}): Promise<LaunchBench
         (result.workDirOnTmpfs
           ? `  meseta local, work dir on tmpfs: ${result.workDirOnTmpfs.mesetaSeconds} s, ${result.workDirOnTmpfs.mesetaTasksPerSecond} tasks/s, median accept→finished ${result.workDirOnTmpfs.medianTaskLatencyMs} ms, ratio ${result.workDirOnTmpfs.ratioToFloor}\n`
           : '') +
-        `  floor (sh -c true, 2 at a time): ${result.floorSeconds} s, ${result.floorTasksPerSecond} tasks/s\n`,
+        `  floor (sh -c true, 2 at a time): ${result.floorSeconds} s, ${result.floorTasksPerSecond} tasks/s (median of ${result.floorSamplesSeconds.map((x) => round(tasks / x)).join(', ')}/s)\n`,
     );
   }
   const outFile = options.outFile ?? join(ROOT, 'bench', 'results', 'launch.json');
@@ -110,22 +121,43 @@ export async function run(options: LaunchBenchOptions = {}): Promise<LaunchBench
   return result;
 }
 
-/** Seconds to spawn `count` × `sh -c true`, `parallel` at a time. */
+/**
+ * The floor's loop: spawn `sh -c true` COUNT times, PARALLEL at a time, print
+ * the seconds taken. It runs in a fresh Node process of its own: a fork costs
+ * more the more memory the forking process maps, and this bench's own heap grows
+ * as it drives tasks (spawned from here after the meseta runs, the same loop was
+ * 20-30 % slower, while a fresh process right after was not).
+ */
+const FLOOR_SCRIPT = `
+const { spawn } = require('node:child_process');
+const [count, parallel] = process.argv.slice(1).map(Number);
+const start = performance.now();
+let next = 0;
+const worker = async () => {
+  while (next < count) {
+    next++;
+    await new Promise((done, fail) => {
+      const child = spawn('/bin/sh', ['-c', 'true'], { stdio: 'ignore' });
+      child.on('error', fail);
+      child.on('exit', () => done());
+    });
+  }
+};
+Promise.all(Array.from({ length: parallel }, worker)).then(() => process.stdout.write(String((performance.now() - start) / 1000)));
+`;
+
+/** Seconds to spawn `count` × `sh -c true`, `parallel` at a time, from a fresh Node process (FLOOR_SCRIPT). */
 async function floor(count: number, parallel: number): Promise<number> {
-  const start = performance.now();
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < count) {
-      next++;
-      await new Promise<void>((done, fail) => {
-        const child = spawn('/bin/sh', ['-c', 'true'], { stdio: 'ignore' });
-        child.on('error', fail);
-        child.on('exit', () => done());
-      });
-    }
-  };
-  await Promise.all(Array.from({ length: parallel }, worker));
-  return (performance.now() - start) / 1000;
+  const child = spawn(process.execPath, ['-e', FLOOR_SCRIPT, String(count), String(parallel)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  const code = await new Promise<number | null>((done, fail) => {
+    child.on('error', fail);
+    child.on('exit', done);
+  });
+  const seconds = Number(out);
+  if (code !== 0 || !(seconds > 0)) throw new Error(`floor loop failed (exit ${code}): '${out}'`);
+  return seconds;
 }
 
 function freePort(): Promise<number> {
