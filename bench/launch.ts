@@ -18,7 +18,7 @@ import { createMasterDetector } from '../src/scheduler/master-detector.js';
 import { OfferMatcher } from '../src/scheduler/offer-matcher.js';
 import type { Resource, TaskInfo } from '../src/mesos/types.js';
 import { reapOnExit } from '../test/support/reap-on-exit.js';
-import { flagNumber, flagString } from './bench-util.js';
+import { cpuMs, flagNumber, flagString, machineBusyMs } from './bench-util.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -64,7 +64,22 @@ export interface LaunchBenchResult {
    * this machine's disk spends ~0.25 ms creating each file or directory, and a
    * task's sandbox and checkpoints create about 14. Absent without /dev/shm.
    */
-  workDirOnTmpfs?: { mesetaSeconds: number; mesetaTasksPerSecond: number; medianTaskLatencyMs: number; ratioToFloor: number };
+  workDirOnTmpfs?: { mesetaSeconds: number; mesetaTasksPerSecond: number; medianTaskLatencyMs: number; ratioToFloor: number; cpuMsPerTask: LaunchCpu };
+  /** Where the machine's CPU went per task in the work-dir-on-disk run, ms. */
+  cpuMsPerTask: LaunchCpu;
+}
+
+/**
+ * CPU time per task while the framework drove the tasks, ms: a breakdown that
+ * holds when the machine's speed drifts between runs, where tasks/s does not.
+ */
+export interface LaunchCpu {
+  /** `meseta local` (master and agent in one process, all its threads). */
+  meseta: number;
+  /** This process: the framework (our scheduler client library). */
+  framework: number;
+  /** Everything else the machine did: the launchers and the tasks (`sh`), and the kernel's own threads. */
+  launchersAndTasks: number;
 }
 
 const PER_TASK: Resource[] = [
@@ -92,6 +107,7 @@ export async function run(options: LaunchBenchOptions = {}): Promise<LaunchBench
     mesetaSeconds: round(meseta.seconds),
     mesetaTasksPerSecond: round(tasks / meseta.seconds),
     medianTaskLatencyMs: round(meseta.medianLatencyMs),
+    cpuMsPerTask: meseta.cpuMsPerTask,
     floorSeconds: round(floorSeconds),
     floorTasksPerSecond: round(tasks / floorSeconds),
     floorSamplesSeconds: floorSamples.map(round),
@@ -101,14 +117,17 @@ export async function run(options: LaunchBenchOptions = {}): Promise<LaunchBench
       mesetaTasksPerSecond: round(tasks / onTmpfs.seconds),
       medianTaskLatencyMs: round(onTmpfs.medianLatencyMs),
       ratioToFloor: round(floorSeconds / onTmpfs.seconds),
+      cpuMsPerTask: onTmpfs.cpuMsPerTask,
     },
   };
   if (options.print ?? true) {
     process.stdout.write(
       `launch: ${tasks} tasks running 'true' (${result.isolation})\n` +
         `  meseta local, work dir on disk : ${result.mesetaSeconds} s, ${result.mesetaTasksPerSecond} tasks/s, median accept→finished ${result.medianTaskLatencyMs} ms, ratio ${result.ratioToFloor}\n` +
+        `    CPU per task: ${cpuLine(result.cpuMsPerTask)}\n` +
         (result.workDirOnTmpfs
-          ? `  meseta local, work dir on tmpfs: ${result.workDirOnTmpfs.mesetaSeconds} s, ${result.workDirOnTmpfs.mesetaTasksPerSecond} tasks/s, median accept→finished ${result.workDirOnTmpfs.medianTaskLatencyMs} ms, ratio ${result.workDirOnTmpfs.ratioToFloor}\n`
+          ? `  meseta local, work dir on tmpfs: ${result.workDirOnTmpfs.mesetaSeconds} s, ${result.workDirOnTmpfs.mesetaTasksPerSecond} tasks/s, median accept→finished ${result.workDirOnTmpfs.medianTaskLatencyMs} ms, ratio ${result.workDirOnTmpfs.ratioToFloor}\n` +
+            `    CPU per task: ${cpuLine(result.workDirOnTmpfs.cpuMsPerTask)}\n`
           : '') +
         `  floor (sh -c true, 2 at a time): ${result.floorSeconds} s, ${result.floorTasksPerSecond} tasks/s (median of ${result.floorSamplesSeconds.map((x) => round(tasks / x)).join(', ')}/s)\n`,
     );
@@ -171,8 +190,17 @@ function freePort(): Promise<number> {
   });
 }
 
+function cpuLine(cpu: LaunchCpu): string {
+  return `meseta local ${cpu.meseta} ms, launchers and tasks ${cpu.launchersAndTasks} ms, framework ${cpu.framework} ms`;
+}
+
 /** Starts `meseta local` with its work dir under `parent`, runs `count` tasks from one framework, stops the cluster. */
-async function throughMeseta(count: number, parent: string, isolation: string, profileDir?: string): Promise<{ seconds: number; medianLatencyMs: number }> {
+async function throughMeseta(
+  count: number,
+  parent: string,
+  isolation: string,
+  profileDir?: string,
+): Promise<{ seconds: number; medianLatencyMs: number; cpuMsPerTask: LaunchCpu }> {
   const port = await freePort();
   const agentPort = await freePort();
   const workDir = mkdtempSync(join(parent, 'meseta-bench-launch-'));
@@ -198,7 +226,14 @@ async function throughMeseta(count: number, parent: string, isolation: string, p
   ));
   try {
     await waitForMaster(`http://127.0.0.1:${port}`);
-    return await driveTasks(`127.0.0.1:${port}`, count);
+    const before = { machine: machineBusyMs(), meseta: cpuMs(cluster.pid), framework: process.cpuUsage() };
+    const driven = await driveTasks(`127.0.0.1:${port}`, count);
+    const meseta = cpuMs(cluster.pid) - before.meseta;
+    const frameworkUs = process.cpuUsage(before.framework);
+    const framework = (frameworkUs.user + frameworkUs.system) / 1000;
+    const machine = machineBusyMs() - before.machine;
+    const perTask = (ms: number): number => round(Math.max(0, ms) / count);
+    return { ...driven, cpuMsPerTask: { meseta: perTask(meseta), framework: perTask(framework), launchersAndTasks: perTask(machine - meseta - framework) } };
   } finally {
     cluster.kill('SIGTERM');
     await new Promise((done) => cluster.once('exit', done));
@@ -231,6 +266,8 @@ async function waitForMaster(url: string): Promise<void> {
 
 /** The framework: packs tasks into every offer until `count` are launched; resolves when all finished. */
 function driveTasks(master: string, count: number): Promise<{ seconds: number; medianLatencyMs: number }> {
+  // Acknowledgements one request each: pipelining them (coalesceAcknowledgements, as the
+  // placement bench does) cost this bench more CPU in both processes, not less.
   const client = new SchedulerClient({ detector: createMasterDetector(master), autoAcknowledge: true });
   let launched = 0;
   let finished = 0;

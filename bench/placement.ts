@@ -16,7 +16,7 @@
  *
  *   node dist/bench/placement.js [--smoke] [--agents=N] [--tasks=N] [--task_duration=SECS] [--profile]
  */
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -24,7 +24,7 @@ import { SchedulerClient } from '../src/scheduler/scheduler-client.js';
 import { createMasterDetector } from '../src/scheduler/master-detector.js';
 import { OfferMatcher } from '../src/scheduler/offer-matcher.js';
 import type { Resource, TaskInfo } from '../src/mesos/types.js';
-import { flagNumber, freePort, getJson, percentile, round, spawnMeseta, stopProcess, summarizeCpuProfile, waitFor, writeResult } from './bench-util.js';
+import { cpuMs, flagNumber, freePort, getJson, percentile, round, spawnMeseta, stopProcess, summarizeCpuProfile, waitFor, writeResult } from './bench-util.js';
 import { startSelfProfile } from './self-profile.js';
 
 /** Nomad's C1M placement rate, tasks/s. */
@@ -227,22 +227,6 @@ function drive(
     client.subscribe({ user: os.userInfo().username, name: 'placement-bench' }).catch(fail);
   });
 }
-
-/** CPU time (user + system) of process `pid` so far, ms, from /proc (0 when unknown). */
-function cpuMs(pid: number | undefined): number {
-  if (pid === undefined) return 0;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the parenthesised command name; utime and stime are the 14th and 15th of the line.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
-  } catch {
-    return 0;
-  }
-}
-
-/** USER_HZ of Linux's /proc times. */
-const CLOCK_TICKS_PER_SECOND = 100;
 
 function print(r: PlacementBenchResult): void {
   process.stdout.write(

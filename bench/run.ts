@@ -22,7 +22,14 @@ for (const s of alloc.scenarios) {
 }
 const l = await launch({ smoke, print: false });
 rows.push([`launch: ${l.tasks} × 'true' via meseta local (${l.isolation})`, `${l.mesetaTasksPerSecond} tasks/s`, `${l.ratioToFloor} × floor (${l.floorTasksPerSecond}/s sh -c true, 2 at a time)`]);
-if (l.workDirOnTmpfs) rows.push([`launch, work dir on tmpfs`, `${l.workDirOnTmpfs.mesetaTasksPerSecond} tasks/s`, `${l.workDirOnTmpfs.ratioToFloor} × floor`]);
+if (l.workDirOnTmpfs) {
+  const cpu = l.workDirOnTmpfs.cpuMsPerTask;
+  rows.push([
+    `launch, work dir on tmpfs`,
+    `${l.workDirOnTmpfs.mesetaTasksPerSecond} tasks/s`,
+    `${l.workDirOnTmpfs.ratioToFloor} × floor; CPU per task ${cpu.meseta} ms meseta local, ${cpu.launchersAndTasks} ms launchers and tasks, ${cpu.framework} ms framework`,
+  ]);
+}
 const dockerMissing = await dockerUnavailable();
 // The test suite runs the smoke size and requires what it set up: a missing component fails it there.
 if (dockerMissing && process.env.MESETA_REQUIRE_DOCKER === '1') throw new Error(`bench docker: ${dockerMissing} (MESETA_REQUIRE_DOCKER=1)`);
