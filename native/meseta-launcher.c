@@ -14,7 +14,8 @@
  * task's env when it spawns us). Steps:
  *   1. the launcher starts a new session (if not one already) and ignores
  *      SIGHUP/SIGINT/SIGPIPE so the agent's death or its terminal do not kill it;
- *   2. it forks the task child, which joins every given cgroup (pid written into
+ *   2. it starts the task child (vfork-style: memory shared until exec), which
+ *      joins every given cgroup (pid written into
  *      cgroup.procs BEFORE exec, so no descendant can escape), starts its own
  *      session (so the task's tree is one process group/session the agent can
  *      signal without hitting the launcher), chdirs to the sandbox, puts
