@@ -9,7 +9,7 @@
  * only by that role's reservation. Pure.
  */
 import type { Offer, Resource } from '../mesos/types.js';
-import { normalizeResources, reservationRole, subtractResources } from '../mesos/resources.js';
+import { normalizeResources, reservationRole } from '../mesos/resources.js';
 import { fromFixed, subtractRanges, subtractSet, toFixed, coalesceRanges } from '../mesos/values.js';
 
 /** What `takeResources` carved out (`taken`, for TaskInfo.resources) and what is left of the offer. */
@@ -45,7 +45,10 @@ function portion(have: Resource, want: Resource): Resource | undefined {
   }
 }
 
-/** `want` minus the `got` portion (same name and type); undefined when fully served. */
+/**
+ * `want` minus the `got` portion (same name and type), keeping `want`'s metadata;
+ * undefined when nothing is left (fully served, or an offer entry used up).
+ */
 function leftToServe(want: Resource, got: Resource): Resource | undefined {
   switch (want.type) {
     case 'SCALAR': {
@@ -70,27 +73,42 @@ function leftToServe(want: Resource, got: Resource): Resource | undefined {
  * never taken here.
  */
 export function takeResources(offered: readonly Resource[], wanted: readonly Resource[]): TakeResult | undefined {
-  let remaining = normalizeResources(offered);
+  return takeFromNormalized(normalizeResources(offered), wanted);
+}
+
+/**
+ * takeResources for an `offered` already in canonical form (normalizeResources),
+ * where each kind of resource is one entry: a piece, which carries its entry's
+ * metadata, comes out of that entry alone, so the remainder is updated entry by
+ * entry instead of renormalizing the whole offer for every piece (a busy
+ * framework packing an offer with a thousand ports did that twice per task).
+ */
+function takeFromNormalized(offered: readonly Resource[], wanted: readonly Resource[]): TakeResult | undefined {
+  const remaining: Array<Resource | undefined> = offered.slice();
   const taken: Resource[] = [];
   for (const want of normalizeResources(wanted)) {
     const role = reservationRole(want);
-    const candidates = remaining
-      .filter((have) => have.name === want.name && have.type === want.type && !isAtomic(have))
-      .filter((have) => (role === '*' ? true : reservationRole(have) === role))
-      // Reserved first, so unreserved resources stay available for others.
-      .sort((a, b) => Number(isReserved(b)) - Number(isReserved(a)));
+    const candidates: number[] = [];
+    for (let i = 0; i < remaining.length; i++) {
+      const have = remaining[i];
+      if (!have || have.name !== want.name || have.type !== want.type || isAtomic(have)) continue;
+      if (role === '*' || reservationRole(have) === role) candidates.push(i);
+    }
+    // Reserved first, so unreserved resources stay available for others.
+    candidates.sort((a, b) => Number(isReserved(remaining[b]!)) - Number(isReserved(remaining[a]!)));
     let need: Resource | undefined = want;
-    for (const have of candidates) {
+    for (const i of candidates) {
       if (!need) break;
+      const have = remaining[i]!;
       const piece = portion(have, need);
       if (!piece) continue;
       taken.push(piece);
-      remaining = subtractResources(remaining, [piece]);
+      remaining[i] = leftToServe(have, piece);
       need = leftToServe(need, piece);
     }
     if (need) return undefined;
   }
-  return { taken: normalizeResources(taken), remaining };
+  return { taken: normalizeResources(taken), remaining: remaining.filter((r): r is Resource => r !== undefined) };
 }
 
 /**
@@ -111,7 +129,7 @@ export class OfferMatcher {
 
   /** Carves `wanted` out of the remainder; returns the pieces for TaskInfo.resources, or undefined if it does not fit. */
   tryTake(wanted: readonly Resource[]): Resource[] | undefined {
-    const result = takeResources(this.left, wanted);
+    const result = takeFromNormalized(this.left, wanted);
     if (!result) return undefined;
     this.left = result.remaining;
     return result.taken;
