@@ -1,7 +1,8 @@
 /**
- * HTTP/1.1 pipelining of small one-shot POSTs to one origin, through undici's
- * connection pool (`pipelining`: several requests on the wire per connection,
- * answers read back in order, RFC 9112 §9.3.2).
+ * Small one-shot POSTs to one origin over a few keep-alive connections
+ * (undici's connection pool), optionally with HTTP/1.1 pipelining: several
+ * requests on the wire per connection, answers read back in order (RFC 9112
+ * §9.3.2).
  *
  * Why: a framework acknowledging thousands of updates per second, or a fleet
  * of simulated agents sending thousands of status updates, spent most of its
@@ -10,10 +11,17 @@
  * one call per HTTP request (one ACKNOWLEDGE per update), so nothing is merged
  * or dropped here: only the requests share connections and round trips.
  *
+ * Pipelining needs `repeatable`: a POST in flight behind another when their
+ * connection breaks may have reached the server or not, so undici sends a
+ * POST only on a connection with nothing else in flight, unless told the call
+ * may be sent again. With `repeatable`, requests are pipelined, the first call
+ * in flight on a broken connection fails (PipelineConnectionError) and the
+ * calls behind it are sent again on a new connection: at least once, never
+ * lost. Without it, each connection carries one call at a time and a broken
+ * connection fails that call. POSTs are never resent otherwise.
+ *
  * With `connections: 1` (the default) requests reach the server in exactly
- * the order they were made. A connection that breaks fails the requests it
- * carried (PipelineConnectionError; the caller retries, as after any network
- * error): requests are POSTs, so they are never resent on their own.
+ * the order they were made.
  */
 import { Pool, errors } from 'undici';
 
@@ -30,12 +38,18 @@ export interface HttpPipelineOptions {
   origin: string;
   /** Connections kept open; requests are spread over them. Default 1 (strict order). */
   connections?: number;
-  /** Requests on the wire per connection before further ones wait. Default 128. */
+  /** Requests on the wire per connection before further ones wait (with `repeatable`; else 1). Default 128. */
   maxPipelined?: number;
   /** A request whose answer does not come this long after it was sent fails. Default 30 s. */
   timeoutMs?: number;
   /** An idle connection is closed after this long (below servers' keep-alive timeouts). Default 4 s. */
   idleMs?: number;
+  /**
+   * The calls may reach the server twice (it treats a repeat as a no-op or as
+   * a retry, as Mesos does a repeated ACKNOWLEDGE or STATUS_UPDATE): pipeline
+   * them (see the file comment). Default false: one call at a time per connection.
+   */
+  repeatable?: boolean;
 }
 
 /** Raised for requests lost with their connection (reset, close mid-answer) or not answered in time. */
@@ -47,12 +61,14 @@ export class PipelineConnectionError extends Error {
 export class HttpPipeline {
   private readonly pool: Pool;
   private readonly timeoutMs: number;
+  private readonly repeatable: boolean;
   private closed = false;
 
   constructor(options: HttpPipelineOptions) {
     const url = new URL(options.origin);
     if (url.protocol !== 'http:') throw new TypeError(`HttpPipeline speaks http only, got ${options.origin}`);
     this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.repeatable = options.repeatable ?? false;
     const idleMs = options.idleMs ?? 4000;
     this.pool = new Pool(url.origin, {
       connections: Math.max(1, options.connections ?? 1),
@@ -77,8 +93,8 @@ export class HttpPipeline {
         path,
         body,
         headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
-        // POSTs are not idempotent: undici must not replay one on a fresh connection.
-        idempotent: false,
+        // undici pipelines, and replays on a fresh connection, only what it is told may repeat.
+        idempotent: this.repeatable,
       });
       const text = await answer.body.text();
       const responseHeaders: Record<string, string> = {};

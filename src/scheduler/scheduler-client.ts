@@ -75,8 +75,9 @@ export interface SchedulerClientOptions {
    * (http-pipeline.ts, HTTP/1.1 pipelining), instead of one `http.request`
    * each. Each update still gets its own ACKNOWLEDGE request; acknowledgements
    * of different updates may overtake each other (a task's next update comes
-   * only after the previous one's acknowledgement anyway). For frameworks
-   * acknowledging thousands of updates per second. Default false.
+   * only after the previous one's acknowledgement anyway), and one in flight
+   * when its connection breaks may be sent again (agents ignore the repeat).
+   * For frameworks acknowledging thousands of updates per second. Default false.
    */
   coalesceAcknowledgements?: boolean;
   log?: SchedulerLog;
@@ -86,8 +87,9 @@ export interface SchedulerClientOptions {
  * Acknowledgement window with `coalesceAcknowledgements`: connections and
  * requests on the wire per connection. Each update's acknowledgement gates the
  * agent's next update of that task, so the window bounds the updates a busy
- * framework keeps moving: with one connection of 128 the placement bench
- * stalled at ~11,000 acknowledgements a second with the master a third idle.
+ * framework keeps moving. Acknowledgements are pipelined (`repeatable`): Mesos
+ * agents ignore an acknowledgement of an update they no longer wait for, so
+ * one sent twice after a broken connection does no harm.
  */
 const ACK_CONNECTIONS = 4;
 const ACK_PIPELINED = 256;
@@ -390,7 +392,13 @@ export class SchedulerClient {
       this.ackPipeline?.pipeline.close();
       this.ackPipeline = {
         origin: url.origin,
-        pipeline: new HttpPipeline({ origin: url.origin, connections: ACK_CONNECTIONS, maxPipelined: ACK_PIPELINED, timeoutMs: this.options.callTimeoutMs }),
+        pipeline: new HttpPipeline({
+          origin: url.origin,
+          connections: ACK_CONNECTIONS,
+          maxPipelined: ACK_PIPELINED,
+          timeoutMs: this.options.callTimeoutMs,
+          repeatable: true,
+        }),
       };
     }
     const answer = await this.ackPipeline.pipeline.post(

@@ -1,7 +1,8 @@
 /**
  * The fleet's own sender for one-shot agent calls (STATUS_UPDATE, PONG) to the
  * master: a few keep-alive connections with HTTP/1.1 pipelining (undici's
- * pool, through scheduler/http-pipeline.ts).
+ * pool, through scheduler/http-pipeline.ts; the calls may repeat, so they are
+ * pipelined and a call in flight behind a broken connection's first is sent again).
  *
  * Why not `http.request` (the transport's `postJson`, or an `http.Agent` of
  * our own as before): a fleet of thousands of agents sends tens of thousands
@@ -70,6 +71,8 @@ export class CallPool {
         connections: CONNECTIONS,
         maxPipelined: Math.max(1, Math.ceil(this.maxInFlight / CONNECTIONS)),
         timeoutMs: this.timeoutMs,
+        // An agent resends a STATUS_UPDATE until acknowledged and a PONG answers a PING: both may repeat.
+        repeatable: true,
       });
       this.pipelines.set(parsed.origin, pipeline);
     }

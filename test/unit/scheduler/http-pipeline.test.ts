@@ -1,7 +1,9 @@
 /**
  * The request pipeline against a real node:http server on 127.0.0.1: a burst
  * on one connection arrives in order; answers find their requests; a
- * connection dropped mid-flight fails only what it carried.
+ * connection dropped mid-flight fails only what it carried (or, for calls that
+ * may repeat, its first call, the rest being sent again); only repeatable calls
+ * are pipelined.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -111,6 +113,64 @@ test('a silent server times the call out; close() rejects what is left', async (
     await assert.rejects(pending);
     await assert.rejects(pipeline.post('/x', '3'), /closed/);
   } finally {
+    await server.close();
+  }
+});
+
+/** A server answering each request a turn later, recording the most requests it held unanswered at once. */
+async function startHoldingServer(): Promise<Server & { maxHeld: () => number }> {
+  let held = 0;
+  let maxHeld = 0;
+  const server = await startServer((_, response) => {
+    held++;
+    maxHeld = Math.max(maxHeld, held);
+    setImmediate(() => {
+      held--;
+      response.writeHead(202).end();
+    });
+  });
+  return { ...server, maxHeld: () => maxHeld };
+}
+
+test('repeatable calls are pipelined on one connection; others go one at a time', async () => {
+  for (const repeatable of [true, false]) {
+    const server = await startHoldingServer();
+    const pipeline = new HttpPipeline({ origin: server.origin, maxPipelined: 64, repeatable });
+    try {
+      const answers = await Promise.all(Array.from({ length: 100 }, (_, n) => pipeline.post('/x', String(n))));
+      assert.ok(answers.every((a) => a.status === 202));
+      assert.deepEqual(server.bodies, Array.from({ length: 100 }, (_, n) => String(n)), 'in order');
+      assert.equal(server.sockets.size, 1);
+      if (repeatable) assert.ok(server.maxHeld() > 1, `held at most ${server.maxHeld()} at once`);
+      else assert.equal(server.maxHeld(), 1);
+    } finally {
+      pipeline.close();
+      await server.close();
+    }
+  }
+});
+
+test('repeatable: a dropped connection fails its first call; the calls behind it are sent again', async () => {
+  let drop = true;
+  const server = await startServer((body, response, socket) => {
+    if (drop && body === '"drop"') {
+      drop = false;
+      return void socket.destroy();
+    }
+    response.writeHead(202).end();
+  });
+  const pipeline = new HttpPipeline({ origin: server.origin, repeatable: true });
+  try {
+    const head = pipeline.post('/x', '"drop"');
+    const behind = [pipeline.post('/x', '"b"'), pipeline.post('/x', '"c"')];
+    await assert.rejects(head, PipelineConnectionError);
+    const answers = await Promise.all(behind);
+    assert.deepEqual(answers.map((a) => a.status), [202, 202]);
+    assert.equal(server.sockets.size, 2);
+    // At least once: "b" and "c" reached the server on the new connection (and maybe on the old one too).
+    assert.ok(server.bodies.filter((b) => b === '"b"').length >= 1 && server.bodies.filter((b) => b === '"c"').length >= 1);
+  } finally {
+    pipeline.close();
     await server.close();
   }
 });
