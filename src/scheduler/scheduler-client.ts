@@ -192,8 +192,11 @@ export class SchedulerClient {
   /** A new leader was detected: the next connection attempt goes out without waiting. */
   private leaderChanged = false;
   private firstSubscription?: { resolve(info: SubscribedInfo): void; reject(error: Error): void };
-  /** Acknowledgement pipeline to the current leader (with `coalesceAcknowledgements`). */
-  private ackPipeline?: { origin: string; pipeline: HttpPipeline };
+  /**
+   * Acknowledgement pipeline to the current leader (with `coalesceAcknowledgements`),
+   * with the path and headers of its calls worked out once per leader and stream.
+   */
+  private ackPipeline?: { target: string; origin: string; path: string; streamId: string; headers: Record<string, string>; pipeline: HttpPipeline };
 
   constructor(options: SchedulerClientOptions) {
     this.options = {
@@ -386,26 +389,33 @@ export class SchedulerClient {
     if (this.currentState !== 'subscribed' || !this.leader || !this.currentStreamId || !this.frameworkInfo?.id) {
       throw new SchedulerNotSubscribedError(call.type);
     }
-    const url = new URL(masterUrl(this.leader, this.leaderPath));
-    if (this.ackPipeline?.origin !== url.origin) {
-      // A new leader: acknowledgements still queued for the old one fail there, as calls to a lost master do.
-      this.ackPipeline?.pipeline.close();
+    const target = masterUrl(this.leader, this.leaderPath);
+    if (this.ackPipeline?.target !== target || this.ackPipeline.streamId !== this.currentStreamId) {
+      const url = new URL(target);
+      if (this.ackPipeline?.origin !== url.origin) {
+        // A new leader: acknowledgements still queued for the old one fail there, as calls to a lost master do.
+        this.ackPipeline?.pipeline.close();
+        this.ackPipeline = undefined;
+      }
       this.ackPipeline = {
+        target,
         origin: url.origin,
-        pipeline: new HttpPipeline({
-          origin: url.origin,
-          connections: ACK_CONNECTIONS,
-          maxPipelined: ACK_PIPELINED,
-          timeoutMs: this.options.callTimeoutMs,
-          repeatable: true,
-        }),
+        path: `${url.pathname}${url.search}`,
+        streamId: this.currentStreamId,
+        headers: { ...(this.options.headers ?? {}), 'Mesos-Stream-Id': this.currentStreamId },
+        pipeline:
+          this.ackPipeline?.pipeline ??
+          new HttpPipeline({
+            origin: url.origin,
+            connections: ACK_CONNECTIONS,
+            maxPipelined: ACK_PIPELINED,
+            timeoutMs: this.options.callTimeoutMs,
+            repeatable: true,
+          }),
       };
     }
-    const answer = await this.ackPipeline.pipeline.post(
-      `${url.pathname}${url.search}`,
-      JSON.stringify({ ...call, framework_id: this.frameworkInfo.id }),
-      { ...(this.options.headers ?? {}), 'Mesos-Stream-Id': this.currentStreamId },
-    );
+    const ack = this.ackPipeline;
+    const answer = await ack.pipeline.post(ack.path, JSON.stringify({ ...call, framework_id: this.frameworkInfo.id }), ack.headers);
     if (answer.status >= 300) throw new HttpCallError(answer.status, answer.body, answer.headers['location']);
   }
 

@@ -174,3 +174,22 @@ test('repeatable: a dropped connection fails its first call; the calls behind it
     await server.close();
   }
 });
+
+test('answers carry their headers under lower-case names, repeated ones joined', async () => {
+  const server = await startServer((_, response) => {
+    response.setHeader('Location', '//127.0.0.1:5051/api/v1/scheduler');
+    response.setHeader('X-Twice', ['a', 'b']);
+    response.writeHead(307).end();
+  });
+  const pipeline = new HttpPipeline({ origin: server.origin, repeatable: true });
+  try {
+    const answer = await pipeline.post('/api/v1/scheduler', '{}');
+    assert.equal(answer.status, 307);
+    assert.equal(answer.body, '');
+    assert.equal(answer.headers['location'], '//127.0.0.1:5051/api/v1/scheduler');
+    assert.equal(answer.headers['x-twice'], 'a, b');
+  } finally {
+    pipeline.close();
+    await server.close();
+  }
+});
