@@ -9,18 +9,14 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { SchedulerClient } from '../src/scheduler/scheduler-client.js';
 import { createMasterDetector } from '../src/scheduler/master-detector.js';
 import { OfferMatcher } from '../src/scheduler/offer-matcher.js';
 import type { Resource, TaskInfo } from '../src/mesos/types.js';
-import { reapOnExit } from '../test/support/reap-on-exit.js';
-import { cpuMs, flagNumber, flagString, machineBusyMs } from './bench-util.js';
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+import { cpuMs, flagNumber, flagString, freePort, getJson, machineBusyMs, ROOT, round, spawnMeseta, stopProcess, waitFor } from './bench-util.js';
 
 export interface LaunchBenchOptions {
   /** Tasks to run; default 1000 (100 with smoke). */
@@ -179,17 +175,6 @@ async function floor(count: number, parallel: number): Promise<number> {
   return seconds;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = net.createServer();
-    server.on('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => done(port));
-    });
-  });
-}
-
 function cpuLine(cpu: LaunchCpu): string {
   return `meseta local ${cpu.meseta} ms, launchers and tasks ${cpu.launchersAndTasks} ms, framework ${cpu.framework} ms`;
 }
@@ -208,11 +193,8 @@ async function throughMeseta(
   // Debian host (this machine's /var/run is on its disk, where creating a file
   // costs ~0.25 ms); the work dir (sandboxes, checkpoints) stays on disk.
   const runtimeDir = existsSync('/dev/shm') ? mkdtempSync('/dev/shm/meseta-bench-launch-run-') : join(workDir, 'run');
-  const cluster = reapOnExit(spawn(
-    process.execPath,
+  const cluster = spawnMeseta(
     [
-      ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
-      join(ROOT, 'bin', 'meseta'),
       'local',
       `--port=${port}`,
       `--agent_port=${agentPort}`,
@@ -222,8 +204,8 @@ async function throughMeseta(
       '--resources=cpus:2;mem:4096;disk:4096;ports:[31000-32000]',
       '--quiet',
     ],
-    { stdio: 'ignore' },
-  ));
+    profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  );
   try {
     await waitForMaster(`http://127.0.0.1:${port}`);
     const before = { machine: machineBusyMs(), meseta: cpuMs(cluster.pid), framework: process.cpuUsage() };
@@ -235,8 +217,7 @@ async function throughMeseta(
     const perTask = (ms: number): number => round(Math.max(0, ms) / count);
     return { ...driven, cpuMsPerTask: { meseta: perTask(meseta), framework: perTask(framework), launchersAndTasks: perTask(machine - meseta - framework) } };
   } finally {
-    cluster.kill('SIGTERM');
-    await new Promise((done) => cluster.once('exit', done));
+    await stopProcess(cluster);
     rmSync(workDir, { recursive: true, force: true });
     rmSync(runtimeDir, { recursive: true, force: true });
   }
@@ -250,18 +231,9 @@ export function isolationForBench(): string {
   return root && (v1 || v2) ? 'cgroups/cpu,cgroups/mem' : 'posix/cpu,posix/mem';
 }
 
+/** Waits until `meseta local` at `url` has its agent registered (30 s at most). */
 async function waitForMaster(url: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      const state = (await (await fetch(`${url}/master/state`)).json()) as { slaves: unknown[] };
-      if (state.slaves.length > 0) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error('meseta local did not come up within 30 s');
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await waitFor('meseta local with its agent', async () => (await getJson<{ slaves: unknown[] }>(`${url}/master/state`)).slaves.length > 0, 30_000);
 }
 
 /** The framework: packs tasks into every offer until `count` are launched; resolves when all finished. */
@@ -309,10 +281,6 @@ function driveTasks(master: string, count: number): Promise<{ seconds: number; m
     });
     client.subscribe({ user: os.userInfo().username, name: 'launch-bench' }).catch(fail);
   });
-}
-
-function round(x: number): number {
-  return Math.round(x * 100) / 100;
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
