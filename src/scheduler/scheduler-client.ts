@@ -390,29 +390,23 @@ export class SchedulerClient {
       throw new SchedulerNotSubscribedError(call.type);
     }
     const target = masterUrl(this.leader, this.leaderPath);
-    if (this.ackPipeline?.target !== target || this.ackPipeline.streamId !== this.currentStreamId) {
+    const streamId = this.currentStreamId;
+    if (this.ackPipeline?.target !== target || this.ackPipeline.streamId !== streamId) {
       const url = new URL(target);
-      if (this.ackPipeline?.origin !== url.origin) {
+      let pipeline = this.ackPipeline?.origin === url.origin ? this.ackPipeline.pipeline : undefined;
+      if (!pipeline) {
         // A new leader: acknowledgements still queued for the old one fail there, as calls to a lost master do.
         this.ackPipeline?.pipeline.close();
-        this.ackPipeline = undefined;
+        pipeline = new HttpPipeline({
+          origin: url.origin,
+          connections: ACK_CONNECTIONS,
+          maxPipelined: ACK_PIPELINED,
+          timeoutMs: this.options.callTimeoutMs,
+          repeatable: true,
+        });
       }
-      this.ackPipeline = {
-        target,
-        origin: url.origin,
-        path: `${url.pathname}${url.search}`,
-        streamId: this.currentStreamId,
-        headers: { ...(this.options.headers ?? {}), 'Mesos-Stream-Id': this.currentStreamId },
-        pipeline:
-          this.ackPipeline?.pipeline ??
-          new HttpPipeline({
-            origin: url.origin,
-            connections: ACK_CONNECTIONS,
-            maxPipelined: ACK_PIPELINED,
-            timeoutMs: this.options.callTimeoutMs,
-            repeatable: true,
-          }),
-      };
+      const headers = { ...(this.options.headers ?? {}), 'Mesos-Stream-Id': streamId };
+      this.ackPipeline = { target, streamId, origin: url.origin, path: `${url.pathname}${url.search}`, headers, pipeline };
     }
     const ack = this.ackPipeline;
     const answer = await ack.pipeline.post(ack.path, JSON.stringify({ ...call, framework_id: this.frameworkInfo.id }), ack.headers);

@@ -340,6 +340,32 @@ test('coalesced acknowledgements: exactly one ACKNOWLEDGE per update (several co
   await assert.rejects(c.acknowledge({ value: 'a1' }, { value: 'tx' }, 'x'), SchedulerNotSubscribedError);
 });
 
+test('coalesced acknowledgements after a re-subscription carry the new stream id', async () => {
+  const peer = await masterPeer();
+  const c = client(peer.port, { autoAcknowledge: true, coalesceAcknowledgements: true });
+  const update = (i: number) => ({
+    type: 'UPDATE',
+    update: { status: { task_id: { value: `t${i}` }, state: 'TASK_RUNNING', agent_id: { value: 'a1' }, uuid: Buffer.alloc(16, i).toString('base64') } },
+  });
+  try {
+    const subscribing = c.subscribe(FRAMEWORK);
+    (await waitFor(() => peer.streams[0])).send(SUBSCRIBED('fw'));
+    await subscribing;
+    peer.streams[0]!.send(update(1));
+    await waitFor(() => peer.callsOf('ACKNOWLEDGE')[0]);
+    peer.streams[0]!.destroy();
+    const second = await waitFor(() => peer.streams[1], 3000, 're-SUBSCRIBE');
+    second.send(SUBSCRIBED('fw'));
+    await waitFor(() => c.state === 'subscribed' || undefined);
+    second.send(update(2));
+    await waitFor(() => peer.callsOf('ACKNOWLEDGE')[1]);
+    assert.deepEqual(peer.callsOf('ACKNOWLEDGE').map((a) => a.headers['mesos-stream-id']), ['s1', 's2']);
+  } finally {
+    c.close();
+    await peer.stop();
+  }
+});
+
 test('teardown sends TEARDOWN and closes; launch builds one LAUNCH operation', async () => {
   const peer = await masterPeer();
   const c = client(peer.port);
