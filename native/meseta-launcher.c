@@ -319,6 +319,26 @@ static int sweep_session(pid_t sid) {
   return 0;
 }
 
+/* pw's groups (getgrouplist), malloc'd, count in *n; NULL when they cannot be listed. */
+static gid_t *user_groups(const struct passwd *pw, int *n) {
+  gid_t *groups = NULL;
+  int size = 64;
+  /* Twice at most: a too small array gets the size needed back. */
+  for (int attempt = 0; attempt < 2; attempt++) {
+    gid_t *bigger = realloc(groups, (size_t)size * sizeof *groups);
+    if (!bigger) break;
+    groups = bigger;
+    int got = size;
+    if (getgrouplist(pw->pw_name, pw->pw_gid, groups, &got) >= 0) {
+      *n = got;
+      return groups;
+    }
+    size = got;
+  }
+  free(groups);
+  return NULL;
+}
+
 /* The child's stack: it runs only until it execs, while the launcher waits (CLONE_VFORK). */
 static char child_stack[256 * 1024] __attribute__((aligned(64)));
 
@@ -350,19 +370,11 @@ static int launch(struct options *o) {
    * (NSS, malloc) is done here so the child only makes system calls. */
   gid_t *groups = NULL;
   int n_groups = 0;
-  if (pw) {
-    int n = 64;
-    groups = malloc((size_t)n * sizeof *groups);
-    if (groups && getgrouplist(pw->pw_name, pw->pw_gid, groups, &n) < 0) {
-      gid_t *more = realloc(groups, (size_t)n * sizeof *groups);
-      groups = more;
-      if (more && getgrouplist(pw->pw_name, pw->pw_gid, groups, &n) < 0) n = 0;
-    }
-    if (!groups) {
-      report(o, "error switch user: out of memory\n");
-      return EXIT_USAGE;
-    }
-    n_groups = n;
+  if (pw && !(groups = user_groups(pw, &n_groups))) {
+    char msg[512];
+    snprintf(msg, sizeof msg, "error switch user: cannot list the groups of '%s'\n", o->user);
+    report(o, msg);
+    return EXIT_USAGE;
   }
 
   int errpipe[2];
