@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { HttpPipeline, PipelineConnectionError } from '../../../src/scheduler/http-pipeline.js';
+import { HttpPipeline, PipelineConnectionError, type HttpPipelineOptions } from '../../../src/scheduler/http-pipeline.js';
 
 interface Server {
   origin: string;
@@ -44,6 +44,17 @@ async function startServer(handle: (body: string, response: http.ServerResponse,
   };
 }
 
+/** Runs `body` with a pipeline to `server`, then closes both. */
+async function withPipeline(server: Server, options: Omit<HttpPipelineOptions, 'origin'>, body: (pipeline: HttpPipeline) => Promise<void>): Promise<void> {
+  const pipeline = new HttpPipeline({ origin: server.origin, ...options });
+  try {
+    await body(pipeline);
+  } finally {
+    pipeline.close();
+    await server.close();
+  }
+}
+
 test('a burst of 500 calls on one connection reaches the server in order, each answered with its own body', async () => {
   const server = await startServer((body, response) => {
     const n = (JSON.parse(body) as { n: number }).n;
@@ -52,8 +63,7 @@ test('a burst of 500 calls on one connection reaches the server in order, each a
     else if (n % 3 === 1) response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ echo: n }));
     else response.writeHead(400).end(`bad ${n}`);
   });
-  const pipeline = new HttpPipeline({ origin: server.origin, maxPipelined: 64 });
-  try {
+  await withPipeline(server, { maxPipelined: 64 }, async (pipeline) => {
     const answers = await Promise.all(
       Array.from({ length: 500 }, (_, n) => pipeline.post('/api/v1/scheduler', JSON.stringify({ n }), { 'Mesos-Stream-Id': 's1' })),
     );
@@ -64,24 +74,17 @@ test('a burst of 500 calls on one connection reaches the server in order, each a
       else assert.deepEqual([a.status, a.body], [400, `bad ${n}`]);
     });
     assert.equal(server.sockets.size, 1);
-  } finally {
-    pipeline.close();
-    await server.close();
-  }
+  });
 });
 
 test('several connections share a burst; all answers arrive', async () => {
   const server = await startServer((_, response) => response.writeHead(202).end());
-  const pipeline = new HttpPipeline({ origin: server.origin, connections: 4, maxPipelined: 16 });
-  try {
+  await withPipeline(server, { connections: 4, maxPipelined: 16 }, async (pipeline) => {
     const answers = await Promise.all(Array.from({ length: 200 }, (_, n) => pipeline.post('/x', String(n))));
     assert.ok(answers.every((a) => a.status === 202));
     assert.ok(server.sockets.size > 1 && server.sockets.size <= 4, `${server.sockets.size} sockets`);
     assert.equal(server.bodies.length, 200);
-  } finally {
-    pipeline.close();
-    await server.close();
-  }
+  });
 });
 
 test('a connection the server drops fails the calls it carried; later calls go out on a new one', async () => {
@@ -90,17 +93,13 @@ test('a connection the server drops fails the calls it carried; later calls go o
     if (drop && body === '"drop"') return void socket.destroy();
     response.writeHead(202).end();
   });
-  const pipeline = new HttpPipeline({ origin: server.origin });
-  try {
+  await withPipeline(server, {}, async (pipeline) => {
     await assert.rejects(pipeline.post('/x', '"drop"'), PipelineConnectionError);
     drop = false;
     const answer = await pipeline.post('/x', '"again"');
     assert.equal(answer.status, 202);
     assert.equal(server.sockets.size, 2);
-  } finally {
-    pipeline.close();
-    await server.close();
-  }
+  });
 });
 
 test('a silent server times the call out; close() rejects what is left', async () => {
@@ -135,44 +134,38 @@ async function startHoldingServer(): Promise<Server & { maxHeld: () => number }>
 test('repeatable calls are pipelined on one connection; others go one at a time', async () => {
   for (const repeatable of [true, false]) {
     const server = await startHoldingServer();
-    const pipeline = new HttpPipeline({ origin: server.origin, maxPipelined: 64, repeatable });
-    try {
+    await withPipeline(server, { maxPipelined: 64, repeatable }, async (pipeline) => {
       const answers = await Promise.all(Array.from({ length: 100 }, (_, n) => pipeline.post('/x', String(n))));
       assert.ok(answers.every((a) => a.status === 202));
       assert.deepEqual(server.bodies, Array.from({ length: 100 }, (_, n) => String(n)), 'in order');
       assert.equal(server.sockets.size, 1);
       if (repeatable) assert.ok(server.maxHeld() > 1, `held at most ${server.maxHeld()} at once`);
       else assert.equal(server.maxHeld(), 1);
-    } finally {
-      pipeline.close();
-      await server.close();
-    }
+    });
   }
 });
 
 test('repeatable: a dropped connection fails its first call; the calls behind it are sent again', async () => {
-  let drop = true;
+  // The first connection is dropped only once all three calls have arrived on it, unanswered:
+  // "b" and "c" were in flight, so they must come again on a new connection.
+  let first: Socket | undefined;
+  const onFirst: string[] = [];
   const server = await startServer((body, response, socket) => {
-    if (drop && body === '"drop"') {
-      drop = false;
-      return void socket.destroy();
-    }
-    response.writeHead(202).end();
+    first ??= socket;
+    if (socket !== first) return void response.writeHead(202).end();
+    onFirst.push(body);
+    if (onFirst.length === 3) socket.destroy();
   });
-  const pipeline = new HttpPipeline({ origin: server.origin, repeatable: true });
-  try {
+  await withPipeline(server, { repeatable: true }, async (pipeline) => {
     const head = pipeline.post('/x', '"drop"');
     const behind = [pipeline.post('/x', '"b"'), pipeline.post('/x', '"c"')];
     await assert.rejects(head, PipelineConnectionError);
     const answers = await Promise.all(behind);
     assert.deepEqual(answers.map((a) => a.status), [202, 202]);
+    assert.deepEqual(onFirst, ['"drop"', '"b"', '"c"']);
     assert.equal(server.sockets.size, 2);
-    // At least once: "b" and "c" reached the server on the new connection (and maybe on the old one too).
-    assert.ok(server.bodies.filter((b) => b === '"b"').length >= 1 && server.bodies.filter((b) => b === '"c"').length >= 1);
-  } finally {
-    pipeline.close();
-    await server.close();
-  }
+    assert.deepEqual(server.bodies.slice(3), ['"b"', '"c"'], 'sent again, in order, on the new connection');
+  });
 });
 
 test('answers carry their headers under lower-case names, repeated ones joined', async () => {
@@ -181,15 +174,11 @@ test('answers carry their headers under lower-case names, repeated ones joined',
     response.setHeader('X-Twice', ['a', 'b']);
     response.writeHead(307).end();
   });
-  const pipeline = new HttpPipeline({ origin: server.origin, repeatable: true });
-  try {
+  await withPipeline(server, { repeatable: true }, async (pipeline) => {
     const answer = await pipeline.post('/api/v1/scheduler', '{}');
     assert.equal(answer.status, 307);
     assert.equal(answer.body, '');
     assert.equal(answer.headers['location'], '//127.0.0.1:5051/api/v1/scheduler');
     assert.equal(answer.headers['x-twice'], 'a, b');
-  } finally {
-    pipeline.close();
-    await server.close();
-  }
+  });
 });
