@@ -106,7 +106,7 @@ export class HttpPipeline {
           idempotent: this.repeatable,
         },
         {
-          onConnect: () => undefined,
+          onConnect: () => undefined, // undici requires the method; nothing to do before the request goes out
           onHeaders: (statusCode, raw) => {
             // 1xx answers are interim: the final one follows.
             if (statusCode >= 200) {
