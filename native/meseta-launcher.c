@@ -7,28 +7,34 @@
  * Usage:
  *   meseta-launcher --sandbox=DIR --stdout=FILE --stderr=FILE
  *                   --pid_file=FILE --status_file=FILE
- *                   [--cgroup_procs=PATH]... [--user=NAME] [--report_fd=N]
+ *                   [--cgroup=DIR]... [--cgroup_write=PATH=VALUE]...
+ *                   [--user=NAME] [--report_fd=N]
  *                   (--shell=CMD | --exec=PATH -- ARGV0 ARGS...)
  *
  * The task runs with exactly the launcher's environment (the agent passes the
  * task's env when it spawns us). Steps:
  *   1. the launcher starts a new session (if not one already) and ignores
  *      SIGHUP/SIGINT/SIGPIPE so the agent's death or its terminal do not kill it;
- *   2. it starts the task child (vfork-style: memory shared until exec), which
- *      joins every given cgroup (pid written into
+ *   2. it creates every --cgroup directory that is missing (parents too) and
+ *      writes each --cgroup_write VALUE into PATH (the limits), in order; on
+ *      failure it reports `error cgroup: ...` and starts nothing (the agent
+ *      removes the cgroups). Doing this here, not in the agent, keeps
+ *      cgroupfs's slow mkdirs and writes off the agent's event loop;
+ *   3. it starts the task child (vfork-style: memory shared until exec), which
+ *      joins every --cgroup (pid written into its
  *      cgroup.procs BEFORE exec, so no descendant can escape), starts its own
  *      session (so the task's tree is one process group/session the agent can
  *      signal without hitting the launcher), chdirs to the sandbox, puts
  *      /dev/null, the stdout file and the stderr file (append) on fds 0/1/2,
  *      resets the signal mask and dispositions, optionally switches user, and
  *      execs `/bin/sh -c CMD` or PATH with ARGV;
- *   3. a close-on-exec pipe tells the launcher whether the exec happened; on
+ *   4. a close-on-exec pipe tells the launcher whether the exec happened; on
  *      success it writes the child's pid to the pid file (tmp + rename) and
  *      `ok <pid>\n` to the report fd; on failure `error <stage>: <reason>\n`;
- *   4. it reaps the child and writes the raw wait status as decimal text to the
+ *   5. it reaps the child and writes the raw wait status as decimal text to the
  *      status file (tmp + rename), then exits with the shell's encoding:
  *      exit code N, or 128 + signal number; 125 for a launcher usage error.
- *   5. unless the task joined cgroups (the agent then kills by cgroup), before
+ *   6. unless the task joined cgroups (the agent then kills by cgroup), before
  *      writing the status it sweeps the task's session: what the task
  *      left running (background children, its process group) is SIGKILLed and
  *      the status file gets a second line `swept`, so an agent running without
@@ -41,7 +47,7 @@
  * stdin, each `<length>\n<payload>`, the payload NUL-separated:
  *   id NUL argc NUL arg... NUL envc NUL env... NUL
  * (args as in the usage above, without the program name and --report_fd). For
- * each, the server forks a launcher (steps 1-5, with the request's environment)
+ * each, the server forks a launcher (steps 1-6, with the request's environment)
  * and answers on stdout, a line each:
  *   spawned <id> <launcher pid> ok <task pid> | spawned <id> <launcher pid> error <reason>
  *   exited <launcher pid> <raw wait status>
@@ -71,6 +77,7 @@
 #include <unistd.h>
 
 #define MAX_CGROUPS 16
+#define MAX_CGROUP_WRITES 32
 #define EXIT_USAGE 125
 
 struct options {
@@ -82,8 +89,10 @@ struct options {
   const char *user;
   const char *shell;
   const char *exec_path;
-  const char *cgroup_procs[MAX_CGROUPS];
+  const char *cgroups[MAX_CGROUPS];
   int n_cgroups;
+  const char *cgroup_writes[MAX_CGROUP_WRITES]; /* PATH=VALUE, split at the last '=' */
+  int n_cgroup_writes;
   char **argv;
   int report_fd;
 };
@@ -136,6 +145,9 @@ static int starts_with(const char *arg, const char *prefix, const char **value) 
   return 1;
 }
 
+/* The cgroup.procs file of each --cgroup, built before the child starts (it must not allocate). */
+static char cgroup_procs[MAX_CGROUPS][4096];
+
 static int parse_options(int argc, char **argv, struct options *o) {
   memset(o, 0, sizeof *o);
   o->report_fd = -1;
@@ -154,9 +166,12 @@ static int parse_options(int argc, char **argv, struct options *o) {
     else if (starts_with(a, "--shell=", &v)) o->shell = v;
     else if (starts_with(a, "--exec=", &v)) o->exec_path = v;
     else if (starts_with(a, "--report_fd=", &v)) o->report_fd = atoi(v);
-    else if (starts_with(a, "--cgroup_procs=", &v)) {
-      if (o->n_cgroups == MAX_CGROUPS) return -1;
-      o->cgroup_procs[o->n_cgroups++] = v;
+    else if (starts_with(a, "--cgroup=", &v)) {
+      if (o->n_cgroups == MAX_CGROUPS || strlen(v) + sizeof "/cgroup.procs" > sizeof cgroup_procs[0]) return -1;
+      o->cgroups[o->n_cgroups++] = v;
+    } else if (starts_with(a, "--cgroup_write=", &v)) {
+      if (o->n_cgroup_writes == MAX_CGROUP_WRITES || !strrchr(v, '=')) return -1;
+      o->cgroup_writes[o->n_cgroup_writes++] = v;
     } else {
       return -1;
     }
@@ -237,7 +252,7 @@ static void run_child(const struct child_args *a) {
   int errfd = a->errfd;
   const struct passwd *pw = a->pw;
   for (int i = 0; i < o->n_cgroups; i++)
-    if (join_cgroup(o->cgroup_procs[i]) != 0) fail_child(errfd, STAGE_CGROUP);
+    if (join_cgroup(cgroup_procs[i]) != 0) fail_child(errfd, STAGE_CGROUP);
   setsid();
   if (chdir(o->sandbox) != 0) fail_child(errfd, STAGE_CHDIR);
   if (open_onto("/dev/null", O_RDONLY, 0, NULL) != 0 ||
@@ -319,6 +334,67 @@ static int sweep_session(pid_t sid) {
   return 0;
 }
 
+/* mkdir -p: cgroupfs makes a cgroup of each directory, so the parents are made one by one. */
+static int make_dirs(const char *path) {
+  char buf[4096];
+  if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) {
+    errno = ENAMETOOLONG;
+    return -1;
+  }
+  if (mkdir(buf, 0755) == 0 || errno == EEXIST) return 0;
+  if (errno != ENOENT) return -1;
+  for (char *p = buf + 1; *p; p++) {
+    if (*p != '/') continue;
+    *p = '\0';
+    int rc = mkdir(buf, 0755);
+    *p = '/';
+    if (rc != 0 && errno != EEXIST) return -1;
+  }
+  return mkdir(buf, 0755) == 0 || errno == EEXIST ? 0 : -1;
+}
+
+/* Writes "PATH=VALUE"'s VALUE into PATH; -1 with errno on failure. */
+static int write_cgroup_file(const char *spec) {
+  const char *eq = strrchr(spec, '=');
+  char path[4096];
+  if ((size_t)(eq - spec) >= sizeof path) {
+    errno = ENAMETOOLONG;
+    return -1;
+  }
+  memcpy(path, spec, (size_t)(eq - spec));
+  path[eq - spec] = '\0';
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  int rc = write_all(fd, eq + 1, strlen(eq + 1));
+  int saved = errno;
+  if (close(fd) != 0 && rc == 0) return -1;
+  errno = saved;
+  return rc;
+}
+
+/* Step 2: the cgroups and their limits. 0, or -1 after reporting why. */
+static int set_up_cgroups(const struct options *o) {
+  char msg[600];
+  for (int i = 0; i < o->n_cgroups; i++) {
+    if (make_dirs(o->cgroups[i]) != 0) {
+      snprintf(msg, sizeof msg, "error cgroup: cannot create %.300s: %s\n", o->cgroups[i], strerror(errno));
+      report(o, msg);
+      return -1;
+    }
+    snprintf(cgroup_procs[i], sizeof cgroup_procs[i], "%s/cgroup.procs", o->cgroups[i]);
+  }
+  for (int i = 0; i < o->n_cgroup_writes; i++) {
+    if (write_cgroup_file(o->cgroup_writes[i]) != 0) {
+      const char *spec = o->cgroup_writes[i];
+      const char *eq = strrchr(spec, '=');
+      snprintf(msg, sizeof msg, "error cgroup: cannot write '%.40s' to %.*s: %s\n", eq + 1, (int)(eq - spec > 300 ? 300 : eq - spec), spec, strerror(errno));
+      report(o, msg);
+      return -1;
+    }
+  }
+  return 0;
+}
+
 /* pw's groups (getgrouplist), malloc'd, count in *n; NULL when they cannot be listed. */
 static gid_t *user_groups(const struct passwd *pw, int *n) {
   gid_t *groups = NULL;
@@ -374,6 +450,11 @@ static int launch(struct options *o) {
     char msg[512];
     snprintf(msg, sizeof msg, "error switch user: cannot list the groups of '%s'\n", o->user);
     report(o, msg);
+    return EXIT_USAGE;
+  }
+
+  if (set_up_cgroups(o) != 0) {
+    free(groups);
     return EXIT_USAGE;
   }
 

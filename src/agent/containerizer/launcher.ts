@@ -18,8 +18,10 @@ export interface LauncherSpec {
   pidFile: string;
   /** Where the launcher checkpoints the task's raw wait status (decimal text). */
   statusFile: string;
-  /** `cgroup.procs` files the task joins before exec. */
-  cgroupProcs: string[];
+  /** cgroup directories the launcher creates if missing; the task joins each before exec. */
+  cgroups: string[];
+  /** Files (cgroup limits) the launcher writes, in order, once the cgroups exist. */
+  cgroupWrites: { path: string; content: string }[];
   user?: string;
   command: ContainerConfig['command'];
   /** The task's entire environment. */
@@ -34,7 +36,8 @@ export function launcherArgs(spec: LauncherSpec): string[] {
     `--stderr=${spec.stderrPath}`,
     `--pid_file=${spec.pidFile}`,
     `--status_file=${spec.statusFile}`,
-    ...spec.cgroupProcs.map((p) => `--cgroup_procs=${p}`),
+    ...spec.cgroups.map((dir) => `--cgroup=${dir}`),
+    ...spec.cgroupWrites.map(cgroupWriteArg),
   ];
   if (spec.user !== undefined && spec.user !== '') args.push(`--user=${spec.user}`);
   if (spec.command.shell) {
@@ -45,6 +48,16 @@ export function launcherArgs(spec: LauncherSpec): string[] {
     args.push(`--exec=${spec.command.value}`, '--', ...argv);
   }
   return args;
+}
+
+/**
+ * `--cgroup_write=PATH=CONTENT`: the launcher splits at the last `=`, so a
+ * path may hold one and the content may not.
+ * @throws Error when the content holds `=` (no cgroup limit does).
+ */
+function cgroupWriteArg(w: { path: string; content: string }): string {
+  if (w.content.includes('=')) throw new Error(`a cgroup write cannot contain '=': ${JSON.stringify(w.content)}`);
+  return `--cgroup_write=${w.path}=${w.content}`;
 }
 
 /** What the launcher reported on its report fd. */

@@ -39,7 +39,7 @@ import {
   type ContainerUsage,
   type Containerizer,
 } from './containerizer.js';
-import { decodeWaitStatus, parseStatusFile, signalName, terminationMessage, type LauncherOutcome } from './launcher.js';
+import { decodeWaitStatus, parseStatusFile, signalName, terminationMessage, type LauncherOutcome, type LauncherSpec } from './launcher.js';
 import { LauncherServer } from './launcher-server.js';
 import { createIsolators } from '../isolator/create-isolators.js';
 import type { ContainerLimitation, Isolator } from '../isolator/isolator.js';
@@ -185,10 +185,13 @@ export class MesosContainerizer implements Containerizer {
         user: config.user,
         isolation: this.isolation,
       });
-      const cgroupProcs = new Set<string>();
+      const cgroups = new Set<string>();
+      const cgroupWrites: LauncherSpec['cgroupWrites'] = [];
       for (const isolator of this.isolators) {
         const prepared = await isolator.prepare({ containerId: id, cpus: config.cpus, memMB: config.memMB });
-        prepared.cgroupProcs.forEach((p) => cgroupProcs.add(p));
+        // On v2 the cpu and memory isolators name the same directory: create and join it once.
+        prepared.cgroups.forEach((dir) => cgroups.add(dir));
+        cgroupWrites.push(...prepared.writes);
       }
       const started = await this.launchers.launch({
         launcherPath: this.options.launcherPath,
@@ -197,7 +200,8 @@ export class MesosContainerizer implements Containerizer {
         stderrPath: config.stderrPath,
         pidFile: join(c.dir, 'pid'),
         statusFile: join(c.dir, 'status'),
-        cgroupProcs: [...cgroupProcs],
+        cgroups: [...cgroups],
+        cgroupWrites,
         user: config.user,
         command: config.command,
         env: config.env,

@@ -9,15 +9,16 @@
  * and `--cgroups_root` (`mesos`). Paths depend only on the container id, so a
  * restarted agent finds the cgroups of containers it did not create.
  *
- * Every operation is a direct (synchronous) system call. cgroupfs lives in
- * kernel memory and never waits on a disk; a direct call costs a few µs of the
- * agent's thread, while going through libuv's thread pool costs ~100 µs of CPU
- * per call in hand-offs, and a task's launch and cleanup make about ten.
+ * A container's cgroups are created and its limits written by its launcher
+ * (see IsolationLaunchInfo); this class plans those paths and does the rest:
+ * reads, pids, removal. Every operation is a direct (synchronous) system call.
+ * cgroupfs lives in kernel memory and never waits on a disk; a direct call
+ * costs a few µs of the agent's thread, while going through libuv's thread
+ * pool costs ~100 µs of CPU per call in hand-offs.
  */
 import { accessSync, existsSync, mkdirSync, readFileSync, realpathSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { CgroupWrite } from './cgroup-limits.js';
 
 /** 1 = legacy per-controller hierarchies, 2 = unified hierarchy. */
 export type CgroupVersion = 1 | 2;
@@ -80,47 +81,47 @@ export class CgroupHierarchy {
 
   /** The container's cgroup directory for `controller` (the same one for all controllers on v2). */
   dir(controller: CgroupController, containerId: string): string {
+    return join(this.parentDir(controller), containerId);
+  }
+
+  /** `<mount>/<root>`: the parent of every container's cgroup for `controller`. */
+  private parentDir(controller: CgroupController): string {
     const mount = this.mounts.get(controller);
     if (mount === undefined) throw new Error(`bug: cgroup controller '${controller}' used before require()`);
-    return join(mount, this.root, containerId);
-  }
-
-  /** Creates the container's cgroup (idempotent); on v2 enables the controller for it first. */
-  async create(controller: CgroupController, containerId: string): Promise<string> {
-    const dir = this.dir(controller, containerId);
-    if (this.version === 2) this.enableV2(controller === 'cpuacct' ? 'cpu' : controller);
-    try {
-      mkdirSync(dir);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      // EEXIST: on v2 the cpu and memory isolators share one directory.
-      if (code === 'ENOENT') mkdirSync(dir, { recursive: true });
-      else if (code !== 'EEXIST') throw err;
-    }
-    return dir;
-  }
-
-  /** Writes limits in order. @throws the fs error, naming the file. */
-  async write(dir: string, writes: CgroupWrite[]): Promise<void> {
-    for (const w of writes) {
-      try {
-        writeFileSync(join(dir, w.file), w.content);
-      } catch (err) {
-        throw new Error(`cannot write '${w.content}' to ${join(dir, w.file)}: ${(err as Error).message}`, { cause: err });
-      }
-    }
+    return join(mount, this.root);
   }
 
   /**
-   * Whether `file` exists in `dir` (optional knobs like swap limits). Which
-   * knobs a cgroup has depends on the kernel, not on the cgroup, so the answer
-   * is remembered per file name.
+   * The container's cgroup directory for `controller`, for the launcher to
+   * create: makes sure its parent (`<mount>/<root>`) exists, and on v2 that the
+   * controller is enabled down to it; both once per agent, not per container.
+   * @throws the fs error when the parent cannot be created.
    */
-  async has(dir: string, file: string): Promise<boolean> {
+  planCreate(controller: CgroupController, containerId: string): string {
+    if (this.version === 2) this.enableV2(controller === 'cpuacct' ? 'cpu' : controller);
+    else this.ensureParent(controller);
+    return this.dir(controller, containerId);
+  }
+
+  private readonly parents = new Set<string>();
+
+  private ensureParent(controller: CgroupController): void {
+    const parent = this.parentDir(controller);
+    if (this.parents.has(parent)) return;
+    mkdirSync(parent, { recursive: true });
+    this.parents.add(parent);
+  }
+
+  /**
+   * Whether the controller's cgroups have `file` (optional knobs like swap
+   * limits). That depends on the kernel, not on the cgroup, so the parent of
+   * the containers' cgroups is asked (planCreate made it), once per file name.
+   */
+  has(controller: CgroupController, file: string): boolean {
     let known = this.knobs.get(file);
     if (known === undefined) {
       try {
-        accessSync(join(dir, file));
+        accessSync(join(this.parentDir(controller), file));
         known = true;
       } catch {
         known = false;

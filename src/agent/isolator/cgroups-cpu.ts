@@ -10,9 +10,10 @@
  *
  * Usage: v1 `cpuacct.usage` (ns), v2 `cpu.stat` `usage_usec`.
  */
+import { join } from 'node:path';
 import { cpuWritesV1, cpuWritesV2, parseFlatKeyed } from './cgroup-limits.js';
 import type { CgroupController, CgroupHierarchy } from './cgroup-hierarchy.js';
-import type { ContainerLimitation, IsolatedContainer, Isolator, IsolatorUsage } from './isolator.js';
+import type { ContainerLimitation, IsolatedContainer, IsolationLaunchInfo, Isolator, IsolatorUsage } from './isolator.js';
 
 /** See the module comment. @throws CgroupUnavailableError if the cpu controller is missing. */
 export class CgroupsCpuIsolator implements Isolator {
@@ -36,16 +37,15 @@ export class CgroupsCpuIsolator implements Isolator {
     }
   }
 
-  async prepare(container: IsolatedContainer): Promise<{ cgroupProcs: string[] }> {
-    const dirs = new Set<string>();
-    for (const c of this.controllers) dirs.add(await this.cgroups.create(c, container.containerId));
+  async prepare(container: IsolatedContainer): Promise<IsolationLaunchInfo> {
+    const cgroups = new Set<string>();
+    for (const c of this.controllers) cgroups.add(this.cgroups.planCreate(c, container.containerId));
     const cpuDir = this.cgroups.dir('cpu', container.containerId);
     const writes =
       this.cgroups.version === 1
         ? cpuWritesV1(container.cpus, this.enableCfs)
         : cpuWritesV2(container.cpus, this.enableCfs);
-    await this.cgroups.write(cpuDir, writes);
-    return { cgroupProcs: [...dirs].map((d) => `${d}/cgroup.procs`) };
+    return { cgroups: [...cgroups], writes: writes.map((w) => ({ path: join(cpuDir, w.file), content: w.content })) };
   }
 
   async isolate(): Promise<void> {

@@ -11,6 +11,7 @@
  *
  * Usage: v1 `memory.stat` `total_rss`, v2 `memory.stat` `anon`.
  */
+import { join } from 'node:path';
 import {
   memoryLimitationMessage,
   memWritesV1,
@@ -20,7 +21,7 @@ import {
   parseFlatKeyed,
 } from './cgroup-limits.js';
 import type { CgroupHierarchy } from './cgroup-hierarchy.js';
-import type { ContainerLimitation, IsolatedContainer, Isolator, IsolatorUsage } from './isolator.js';
+import type { ContainerLimitation, IsolatedContainer, IsolationLaunchInfo, Isolator, IsolatorUsage } from './isolator.js';
 
 /** See the module comment. @throws CgroupUnavailableError if the memory controller is missing. */
 export class CgroupsMemIsolator implements Isolator {
@@ -30,12 +31,12 @@ export class CgroupsMemIsolator implements Isolator {
     cgroups.require('memory');
   }
 
-  async prepare(container: IsolatedContainer): Promise<{ cgroupProcs: string[] }> {
-    const dir = await this.cgroups.create('memory', container.containerId);
+  async prepare(container: IsolatedContainer): Promise<IsolationLaunchInfo> {
+    const dir = this.cgroups.planCreate('memory', container.containerId);
     const v1 = this.cgroups.version === 1;
-    const swap = await this.cgroups.has(dir, v1 ? 'memory.memsw.limit_in_bytes' : 'memory.swap.max');
-    await this.cgroups.write(dir, v1 ? memWritesV1(container.memMB, { swap }) : memWritesV2(container.memMB, { swap }));
-    return { cgroupProcs: [`${dir}/cgroup.procs`] };
+    const swap = this.cgroups.has('memory', v1 ? 'memory.memsw.limit_in_bytes' : 'memory.swap.max');
+    const writes = v1 ? memWritesV1(container.memMB, { swap }) : memWritesV2(container.memMB, { swap });
+    return { cgroups: [dir], writes: writes.map((w) => ({ path: join(dir, w.file), content: w.content })) };
   }
 
   async isolate(): Promise<void> {

@@ -4,12 +4,12 @@
  * container's processes (its session, see procfs.sessionMembers).
  */
 import { CLOCK_TICKS_PER_SEC, readProcStat, vmRssBytes } from './procfs.js';
-import type { ContainerLimitation, Isolator, IsolatorUsage } from './isolator.js';
+import type { ContainerLimitation, IsolationLaunchInfo, Isolator, IsolatorUsage } from './isolator.js';
 
 abstract class PosixIsolator implements Isolator {
   abstract readonly name: string;
-  async prepare(): Promise<{ cgroupProcs: string[] }> {
-    return { cgroupProcs: [] };
+  async prepare(): Promise<IsolationLaunchInfo> {
+    return { cgroups: [], writes: [] };
   }
   async isolate(): Promise<void> {}
   async limitation(): Promise<ContainerLimitation | undefined> {

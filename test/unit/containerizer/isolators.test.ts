@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 
 import { CgroupUnavailableError } from '../../../src/agent/isolator/cgroup-hierarchy.js';
+import type { IsolationLaunchInfo } from '../../../src/agent/isolator/isolator.js';
 import { createIsolators, parseIsolation, UnknownIsolatorError } from '../../../src/agent/isolator/create-isolators.js';
 
 // Fake hierarchies in a temp dir: the isolators only see files, so the exact file
@@ -29,6 +30,12 @@ function fakeV2(controllers = 'cpuset cpu io memory pids'): string {
 }
 
 const read = (...p: string[]): string => readFileSync(join(...p), 'utf8');
+
+/** Carries a plan out as meseta-launcher does (that part is tested in launcher-server.test.ts). */
+function asLauncher(plan: IsolationLaunchInfo): void {
+  for (const dir of plan.cgroups) mkdirSync(dir, { recursive: true });
+  for (const w of plan.writes) writeFileSync(w.path, w.content);
+}
 const opts = (hierarchy: string) => ({ cgroupsHierarchy: hierarchy, cgroupsRoot: 'mesos', cgroupsEnableCfs: true });
 
 describe('createIsolators', () => {
@@ -54,33 +61,45 @@ describe('createIsolators', () => {
 });
 
 describe('cgroups v1 isolators (fake hierarchy)', () => {
-  it('write shares, CFS quota and the memory limits, and name the cgroup.procs to join', async () => {
+  it('plan shares, CFS quota and the memory limits for the launcher, and the cgroups to create and join', async () => {
     const h = fakeV1();
     const [cpu, mem] = createIsolators('cgroups/cpu,cgroups/mem', opts(h));
-    // Swap accounting is present when the memsw file exists in the new cgroup; emulate a
-    // kernel that has it by pre-creating the cgroup directory with the file.
-    mkdirSync(join(h, 'memory/mesos/c1'), { recursive: true });
-    writeFileSync(join(h, 'memory/mesos/c1/memory.memsw.limit_in_bytes'), '');
+    // Swap accounting is present when the memsw file exists in the containers'
+    // parent cgroup (prepare creates that parent); emulate a kernel that has it.
+    mkdirSync(join(h, 'memory/mesos'), { recursive: true });
+    writeFileSync(join(h, 'memory/mesos/memory.memsw.limit_in_bytes'), '');
     const container = { containerId: 'c1', cpus: 0.5, memMB: 64 };
-    const cpuProcs = await cpu!.prepare(container);
-    const memProcs = await mem!.prepare(container);
-    assert.deepEqual(cpuProcs.cgroupProcs, [
-      join(h, 'cpu/mesos/c1/cgroup.procs'),
-      join(h, 'cpuacct/mesos/c1/cgroup.procs'),
-    ]);
-    assert.deepEqual(memProcs.cgroupProcs, [join(h, 'memory/mesos/c1/cgroup.procs')]);
-    assert.equal(read(h, 'cpu/mesos/c1/cpu.shares'), '512');
-    assert.equal(read(h, 'cpu/mesos/c1/cpu.cfs_period_us'), '100000');
-    assert.equal(read(h, 'cpu/mesos/c1/cpu.cfs_quota_us'), '50000');
-    assert.equal(read(h, 'memory/mesos/c1/memory.limit_in_bytes'), String(64 * MiB));
-    assert.equal(read(h, 'memory/mesos/c1/memory.memsw.limit_in_bytes'), String(64 * MiB));
+    assert.deepEqual(await cpu!.prepare(container), {
+      cgroups: [join(h, 'cpu/mesos/c1'), join(h, 'cpuacct/mesos/c1')],
+      writes: [
+        { path: join(h, 'cpu/mesos/c1/cpu.shares'), content: '512' },
+        { path: join(h, 'cpu/mesos/c1/cpu.cfs_period_us'), content: '100000' },
+        { path: join(h, 'cpu/mesos/c1/cpu.cfs_quota_us'), content: '50000' },
+      ],
+    });
+    assert.deepEqual(await mem!.prepare(container), {
+      cgroups: [join(h, 'memory/mesos/c1')],
+      writes: [
+        { path: join(h, 'memory/mesos/c1/memory.limit_in_bytes'), content: String(64 * MiB) },
+        { path: join(h, 'memory/mesos/c1/memory.memsw.limit_in_bytes'), content: String(64 * MiB) },
+      ],
+    });
+    // The parents exist for the launcher; the containers' own cgroups are its to create.
+    assert.ok(existsSync(join(h, 'cpu/mesos')) && existsSync(join(h, 'cpuacct/mesos')));
+    assert.equal(existsSync(join(h, 'cpu/mesos/c1')), false);
+  });
+
+  it('leave out the swap limit when the kernel has no swap accounting', async () => {
+    const [mem] = createIsolators('cgroups/mem', opts(fakeV1()));
+    const plan = await mem!.prepare({ containerId: 'c9', cpus: 1, memMB: 16 });
+    assert.deepEqual(plan.writes.map((w) => [w.path.split('/').pop(), w.content]), [['memory.limit_in_bytes', String(32 * MiB)]]);
   });
 
   it('report the OOM limitation with Mesos’s message, and usage from the files', async () => {
     const h = fakeV1();
     const [cpu, mem] = createIsolators('cgroups/cpu,cgroups/mem', opts(h));
-    await cpu!.prepare({ containerId: 'c2', cpus: 1, memMB: 32 });
-    await mem!.prepare({ containerId: 'c2', cpus: 1, memMB: 32 });
+    asLauncher(await cpu!.prepare({ containerId: 'c2', cpus: 1, memMB: 32 }));
+    asLauncher(await mem!.prepare({ containerId: 'c2', cpus: 1, memMB: 32 }));
     const dir = join(h, 'memory/mesos/c2');
     writeFileSync(join(dir, 'memory.oom_control'), 'oom_kill_disable 0\nunder_oom 0\noom_kill 0\n');
     writeFileSync(join(dir, 'memory.max_usage_in_bytes'), String(20 * MiB));
@@ -110,21 +129,27 @@ describe('cgroups v1 isolators (fake hierarchy)', () => {
 });
 
 describe('cgroups v2 isolators (fake hierarchy)', () => {
-  it('enable controllers in ancestors, write weight, cpu.max, memory.max and swap.max', async () => {
+  it('enable controllers in ancestors, and plan weight, cpu.max, memory.max and swap.max', async () => {
     const h = fakeV2();
     const [cpu, mem] = createIsolators('cgroups/cpu,cgroups/mem', opts(h));
-    mkdirSync(join(h, 'mesos/c1'), { recursive: true });
-    writeFileSync(join(h, 'mesos/c1/memory.swap.max'), 'max');
+    mkdirSync(join(h, 'mesos'), { recursive: true });
+    writeFileSync(join(h, 'mesos/memory.swap.max'), 'max');
     const container = { containerId: 'c1', cpus: 2, memMB: 128 };
-    const cpuProcs = await cpu!.prepare(container);
-    const memProcs = await mem!.prepare(container);
-    // One unified directory: both isolators name the same file; the containerizer dedupes.
-    assert.deepEqual(cpuProcs.cgroupProcs, [join(h, 'mesos/c1/cgroup.procs')]);
-    assert.deepEqual(memProcs.cgroupProcs, [join(h, 'mesos/c1/cgroup.procs')]);
-    assert.equal(read(h, 'mesos/c1/cpu.weight'), '79');
-    assert.equal(read(h, 'mesos/c1/cpu.max'), '200000 100000');
-    assert.equal(read(h, 'mesos/c1/memory.max'), String(128 * MiB));
-    assert.equal(read(h, 'mesos/c1/memory.swap.max'), '0');
+    // One unified directory: both isolators name it; the containerizer dedupes.
+    assert.deepEqual(await cpu!.prepare(container), {
+      cgroups: [join(h, 'mesos/c1')],
+      writes: [
+        { path: join(h, 'mesos/c1/cpu.weight'), content: '79' },
+        { path: join(h, 'mesos/c1/cpu.max'), content: '200000 100000' },
+      ],
+    });
+    assert.deepEqual(await mem!.prepare(container), {
+      cgroups: [join(h, 'mesos/c1')],
+      writes: [
+        { path: join(h, 'mesos/c1/memory.max'), content: String(128 * MiB) },
+        { path: join(h, 'mesos/c1/memory.swap.max'), content: '0' },
+      ],
+    });
     // The last write into each ancestor's subtree_control enabled memory (a real
     // cgroupfs accumulates +cpu and +memory; a plain file keeps the last one).
     assert.equal(read(h, 'cgroup.subtree_control'), '+memory');
@@ -134,8 +159,8 @@ describe('cgroups v2 isolators (fake hierarchy)', () => {
   it('report OOM from memory.events and usage from memory.stat / cpu.stat', async () => {
     const h = fakeV2();
     const [cpu, mem] = createIsolators('cgroups/cpu,cgroups/mem', opts(h));
-    await mem!.prepare({ containerId: 'c3', cpus: 1, memMB: 64 });
-    await cpu!.prepare({ containerId: 'c3', cpus: 1, memMB: 64 });
+    asLauncher(await mem!.prepare({ containerId: 'c3', cpus: 1, memMB: 64 }));
+    asLauncher(await cpu!.prepare({ containerId: 'c3', cpus: 1, memMB: 64 }));
     const dir = join(h, 'mesos/c3');
     writeFileSync(join(dir, 'memory.events'), 'low 0\nhigh 0\nmax 3\noom 1\noom_kill 0\n');
     assert.equal(await mem!.limitation('c3'), undefined);
@@ -153,8 +178,10 @@ describe('cgroups v2 isolators (fake hierarchy)', () => {
   it('leave cpu.max uncapped without CFS', async () => {
     const h = fakeV2();
     const [cpu] = createIsolators('cgroups/cpu', { ...opts(h), cgroupsEnableCfs: false });
-    await cpu!.prepare({ containerId: 'c4', cpus: 0.5, memMB: 64 });
-    assert.equal(read(h, 'mesos/c4/cpu.max'), 'max 100000');
-    assert.equal(read(h, 'mesos/c4/cpu.weight'), '20');
+    const plan = await cpu!.prepare({ containerId: 'c4', cpus: 0.5, memMB: 64 });
+    assert.deepEqual(plan.writes, [
+      { path: join(h, 'mesos/c4/cpu.weight'), content: '20' },
+      { path: join(h, 'mesos/c4/cpu.max'), content: 'max 100000' },
+    ]);
   });
 });

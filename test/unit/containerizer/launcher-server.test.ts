@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, mkdtempSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
+import { closeSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -66,7 +66,8 @@ describe('LauncherServer with the real meseta-launcher', () => {
     stderrPath: join(dir, `${name}.err`),
     pidFile: join(dir, `${name}.pid`),
     statusFile: join(dir, `${name}.status`),
-    cgroupProcs: [],
+    cgroups: [],
+    cgroupWrites: [],
     command,
     env,
   });
@@ -84,6 +85,40 @@ describe('LauncherServer with the real meseta-launcher', () => {
     assert.equal(readFileSync(join(dir, 'a.out'), 'utf8'), 'hello there\n');
     assert.deepEqual(parseStatusFile(readFileSync(join(dir, 'a.status'), 'utf8')), { status: 3 << 8, swept: true });
     assert.equal(readFileSync(join(dir, 'a.pid'), 'utf8'), `${started.pid}\n`);
+  });
+
+  it('creates the cgroups (parents too), writes the limits in order, and the task joins before exec', async () => {
+    // Plain directories stand in for cgroupfs here (the e2e containerizer test uses real
+    // cgroups): a pre-made `cgroup.procs` file takes the pid as the kernel's would.
+    const a = join(dir, 'cg-a');
+    mkdirSync(a);
+    writeFileSync(join(a, 'cgroup.procs'), '');
+    writeFileSync(join(a, 'limit'), 'unset');
+    const started = await server.launch({
+      ...spec('cg', { shell: true, value: 'exit 0' }),
+      cgroups: [a],
+      cgroupWrites: [
+        { path: join(a, 'limit'), content: 'first' },
+        { path: join(a, 'limit'), content: '4096' },
+      ],
+    });
+    assert.equal((await exitOf(started.launcherPid)) >> 8, 0);
+    assert.equal(readFileSync(join(a, 'cgroup.procs'), 'utf8'), `${started.pid}\n`);
+    assert.equal(readFileSync(join(a, 'limit'), 'utf8').slice(0, 4), '4096', 'the writes came in order');
+
+    // Missing parents are created; a plain directory has no cgroup.procs to join.
+    const deep = join(dir, 'cg-b', 'mesos', 'c1');
+    await assert.rejects(server.launch({ ...spec('cg2', { shell: true, value: 'exit 0' }), cgroups: [deep] }), /^Error: join cgroup: No such file or directory$/);
+    assert.ok(existsSync(deep));
+  });
+
+  it('starts nothing and says why when a limit cannot be written', async () => {
+    const c = join(dir, 'cg-c');
+    await assert.rejects(
+      server.launch({ ...spec('cg3', { shell: true, value: 'touch ran' }), cgroups: [c], cgroupWrites: [{ path: join(c, 'memory.limit_in_bytes'), content: '33554432' }] }),
+      (err: Error) => err.message === `cgroup: cannot write '33554432' to ${join(c, 'memory.limit_in_bytes')}: No such file or directory`,
+    );
+    assert.equal(existsSync(join(dir, 'ran')), false);
   });
 
   it('a task inherits only its standard streams: no descriptor of the agent, the server or other launchers', async () => {
@@ -113,9 +148,11 @@ describe('LauncherServer with the real meseta-launcher', () => {
   it('a launcher whose task has not reached exec does not hold up the next launches', async () => {
     // Opening a FIFO for writing blocks until someone reads it: as a "cgroup.procs"
     // file it stops the first task's child before its exec, so its launcher cannot report.
-    const fifo = join(dir, 'stuck.procs');
+    const fakeCgroup = join(dir, 'stuck-cgroup');
+    mkdirSync(fakeCgroup);
+    const fifo = join(fakeCgroup, 'cgroup.procs');
     execFileSync('mkfifo', [fifo]);
-    const stuck = server.launch({ ...spec('s', { shell: true, value: 'exit 4' }), cgroupProcs: [fifo] });
+    const stuck = server.launch({ ...spec('s', { shell: true, value: 'exit 4' }), cgroups: [fakeCgroup] });
     let stuckSettled = false;
     void stuck.finally(() => (stuckSettled = true)).catch(() => undefined);
     const launches = Promise.all(Array.from({ length: 3 }, (_, i) => server.launch(spec(`o${i}`, { shell: true, value: 'exit 0' }))));

@@ -19,7 +19,8 @@ const spec: LauncherSpec = {
   stderrPath: '/sb/stderr',
   pidFile: '/rt/pid',
   statusFile: '/rt/status',
-  cgroupProcs: [],
+  cgroups: [],
+  cgroupWrites: [],
   command: { shell: true, value: 'echo "a b"; exit 3' },
   env: {},
 };
@@ -39,13 +40,19 @@ describe('launcherArgs', () => {
   it('passes cgroups, user and an argv after --, argv[0] from CommandInfo.arguments', () => {
     const args = launcherArgs({
       ...spec,
-      cgroupProcs: ['/cg/memory/mesos/x/cgroup.procs', '/cg/cpu/mesos/x/cgroup.procs'],
+      cgroups: ['/cg/memory/mesos/x', '/cg/cpu/mesos/x'],
+      cgroupWrites: [
+        { path: '/cg/memory/mesos/x/memory.limit_in_bytes', content: '33554432' },
+        { path: '/cg/cpu/mesos/x/cpu.cfs_quota_us', content: '-1' },
+      ],
       user: 'nobody',
       command: { shell: false, value: '/bin/echo', arguments: ['echo', 'a b', '--c'] },
     });
     assert.deepEqual(args.slice(5), [
-      '--cgroup_procs=/cg/memory/mesos/x/cgroup.procs',
-      '--cgroup_procs=/cg/cpu/mesos/x/cgroup.procs',
+      '--cgroup=/cg/memory/mesos/x',
+      '--cgroup=/cg/cpu/mesos/x',
+      '--cgroup_write=/cg/memory/mesos/x/memory.limit_in_bytes=33554432',
+      '--cgroup_write=/cg/cpu/mesos/x/cpu.cfs_quota_us=-1',
       '--user=nobody',
       '--exec=/bin/echo',
       '--',
@@ -53,6 +60,10 @@ describe('launcherArgs', () => {
       'a b',
       '--c',
     ]);
+  });
+
+  it('refuses a cgroup write whose content holds =, which the launcher could not split', () => {
+    assert.throws(() => launcherArgs({ ...spec, cgroupWrites: [{ path: '/cg/x/f', content: 'a=b' }] }), /cannot contain '='/);
   });
 
   it('uses the program as argv[0] when arguments are empty', () => {
