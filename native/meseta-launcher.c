@@ -30,7 +30,10 @@
  *      execs `/bin/sh -c CMD` or PATH with ARGV;
  *   4. a close-on-exec pipe tells the launcher whether the exec happened; on
  *      success it writes the child's pid to the pid file (tmp + rename) and
- *      `ok <pid>\n` to the report fd; on failure `error <stage>: <reason>\n`;
+ *      `ok <pid> <launcher start> <task start>\n` to the report fd (start
+ *      times in clock ticks after boot, field 22 of /proc/<pid>/stat, 0 if
+ *      unreadable: with the pids they tell a restarted agent our processes
+ *      from recycled pids); on failure `error <stage>: <reason>\n`;
  *   5. it reaps the child and writes the raw wait status as decimal text to the
  *      status file (tmp + rename), then exits with the shell's encoding:
  *      exit code N, or 128 + signal number; 125 for a launcher usage error.
@@ -49,8 +52,15 @@
  * (args as in the usage above, without the program name and --report_fd). For
  * each, the server forks a launcher (steps 1-6, with the request's environment)
  * and answers on stdout, a line each:
- *   spawned <id> <launcher pid> ok <task pid> | spawned <id> <launcher pid> error <reason>
+ *   spawned <id> <launcher pid> ok <task pid> <starts> | spawned <id> <launcher pid> error <reason>
  *   exited <launcher pid> <raw wait status>
+ * A request whose second field is `rmdir` instead of argc,
+ *   id NUL rmdir NUL dir... NUL
+ * removes those (empty) directories, a missing one counting as removed, and
+ * is answered `removed <id> 0`, or `removed <id> <errno> <reason>` for the
+ * first that could not be. The agent removes a finished container's cgroups
+ * this way: cgroupfs's rmdir costs ~70 µs of whoever calls it, and here that
+ * is not the agent's event loop.
  * It does not wait for one launcher's report before forking the next: up to
  * MAX_INFLIGHT launchers start at once (under load, waiting for each to fork
  * and exec its task made the server the bottleneck). Answers of different ids
@@ -334,6 +344,27 @@ static int sweep_session(pid_t sid) {
   return 0;
 }
 
+/* Field 22 (starttime) of /proc/<pid>/stat; 0 when it cannot be read. A zombie still has it. */
+static unsigned long long start_ticks(pid_t pid) {
+  char path[64], buf[1024];
+  snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  ssize_t len = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (len <= 0) return 0;
+  buf[len] = '\0';
+  /* comm may hold spaces and parentheses: fields are counted from the last ')', which ends field 2. */
+  char *p = strrchr(buf, ')');
+  if (!p) return 0;
+  p++;
+  for (int field = 3; field < 22; field++) {
+    p = strchr(p + 1, ' ');
+    if (!p) return 0;
+  }
+  return strtoull(p + 1, NULL, 10);
+}
+
 /* mkdir -p: cgroupfs makes a cgroup of each directory, so the parents are made one by one. */
 static int make_dirs(const char *path) {
   char buf[4096];
@@ -501,8 +532,9 @@ static int launch(struct options *o) {
   snprintf(text, sizeof text, "%d\n", (int)child);
   if (write_file_atomically(o->pid_file, text) != 0)
     fprintf(stderr, "meseta-launcher: cannot write %s: %s\n", o->pid_file, strerror(errno));
-  snprintf(text, sizeof text, "ok %d\n", (int)child);
-  report(o, text);
+  char report_text[80];
+  snprintf(report_text, sizeof report_text, "ok %d %llu %llu\n", (int)child, start_ticks(getpid()), start_ticks(child));
+  report(o, report_text);
   if (o->report_fd >= 0) close(o->report_fd);
 
   if (reap(child, &status) < 0) {
@@ -602,11 +634,28 @@ static void read_inflight(int i, int until_end) {
   finish_inflight(i);
 }
 
+static void remove_dirs(const char *id, char **dirs, int n) {
+  char line[600];
+  for (int i = 0; i < n; i++) {
+    if (rmdir(dirs[i]) != 0 && errno != ENOENT) {
+      snprintf(line, sizeof line, "removed %.20s %d %s\n", id, errno, strerror(errno));
+      answer(line);
+      return;
+    }
+  }
+  snprintf(line, sizeof line, "removed %.20s 0\n", id);
+  answer(line);
+}
+
 static void serve_request(char *payload, size_t len) {
   static char *fields[MAX_FIELDS];
   char line[1024];
   int n = split_fields(payload, len, fields, MAX_FIELDS - 2);
   const char *id = n > 0 ? fields[0] : "?";
+  if (n >= 2 && strcmp(fields[1], "rmdir") == 0) {
+    remove_dirs(id, &fields[2], n - 2);
+    return;
+  }
   int argc = n > 1 ? atoi(fields[1]) : -1;
   int envc = (argc >= 0 && 2 + argc < n) ? atoi(fields[2 + argc]) : -1;
   if (argc < 1 || envc < 0 || 3 + argc + envc != n || strlen(id) >= sizeof inflight[0].id) {

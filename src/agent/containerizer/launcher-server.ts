@@ -12,19 +12,26 @@
  * hear about (`onLost`).
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { rmdirSync } from 'node:fs';
+import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { launcherArgs, parseLauncherReport, type LauncherSpec } from './launcher.js';
 
-/** A launcher the server started: its pid and the task's. */
+/** A launcher the server started: its pid and the task's, with their start times when known. */
 export interface ServedLaunch {
   launcherPid: number;
   pid: number;
+  /** Clock ticks after boot (`/proc/<pid>/stat` field 22), as the launcher read them. */
+  launcherStartTicks?: number;
+  pidStartTicks?: number;
 }
 
 /** One line the server wrote, parsed. */
 export type ServerLine =
   | { kind: 'spawned'; id: number; launcherPid: number; report: string }
-  | { kind: 'exited'; launcherPid: number; status: number };
+  | { kind: 'exited'; launcherPid: number; status: number }
+  /** Answer to an `rmdir` request: errno 0 = all removed. */
+  | { kind: 'removed'; id: number; errno: number; reason: string };
 
 /** Parses a server line; undefined for anything else. Pure. */
 export function parseServerLine(line: string): ServerLine | undefined {
@@ -32,6 +39,8 @@ export function parseServerLine(line: string): ServerLine | undefined {
   if (spawned) return { kind: 'spawned', id: Number(spawned[1]), launcherPid: Number(spawned[2]), report: spawned[3]! };
   const exited = /^exited (\d+) (-?\d+)$/.exec(line);
   if (exited) return { kind: 'exited', launcherPid: Number(exited[1]), status: Number(exited[2]) };
+  const removed = /^removed (\d+) (\d+) ?(.*)$/.exec(line);
+  if (removed) return { kind: 'removed', id: Number(removed[1]), errno: Number(removed[2]), reason: removed[3]! };
   return undefined;
 }
 
@@ -48,6 +57,19 @@ export function encodeRequest(id: number, args: string[], env: Record<string, st
   return Buffer.concat([Buffer.from(`${payload.length}\n`), payload]);
 }
 
+/** Encodes an `rmdir` request for `dirs` (same framing as encodeRequest). Pure. @throws Error for a NUL in a path. */
+export function encodeRemoval(id: number, dirs: string[]): Buffer {
+  for (const d of dirs) if (d.includes('\0')) throw new Error(`a NUL byte cannot be in a path: ${JSON.stringify(d.slice(0, 40))}`);
+  const payload = Buffer.from(`${[String(id), 'rmdir', ...dirs].join('\0')}\0`, 'utf8');
+  return Buffer.concat([Buffer.from(`${payload.length}\n`), payload]);
+}
+
+/** The errno names by number (`16` → `EBUSY`), for errors the server reports. */
+const ERRNO_NAMES = new Map(Object.entries(constants.errno).map(([name, num]) => [num, name]));
+
+/** The server is gone (or closed) before it answered. */
+class ServerGoneError extends Error {}
+
 type Server = ChildProcessByStdio<Writable, Readable, null>;
 
 /** Starts launchers through one `meseta-launcher --serve` process. */
@@ -55,6 +77,7 @@ export class LauncherServer {
   private server: Server | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve(l: ServedLaunch): void; reject(e: Error): void }>();
+  private readonly removals = new Map<number, { resolve(): void; reject(e: Error): void }>();
   /** Launchers started and not yet exited, with who wants to hear of the exit. */
   private readonly running = new Map<number, ((status: number) => void) | undefined>();
   /** Exits heard before anyone watched (the launch's caller had not got the pid yet). */
@@ -88,6 +111,35 @@ export class LauncherServer {
       this.updateRef();
       server.stdin.write(request);
     });
+  }
+
+  /**
+   * Removes empty directories (a finished container's cgroups) in the server
+   * process, in order; a missing one counts as removed. When the server cannot
+   * be reached they are removed here instead.
+   * @throws Error with `code` = the errno name (`EBUSY`: processes still in it)
+   *   for the first directory that could not be removed.
+   */
+  async removeDirs(dirs: string[]): Promise<void> {
+    if (dirs.length === 0) return;
+    const id = this.nextId++;
+    try {
+      const server = this.ensureServer();
+      await new Promise<void>((resolve, reject) => {
+        this.removals.set(id, { resolve, reject });
+        this.updateRef();
+        server.stdin.write(encodeRemoval(id, dirs));
+      });
+    } catch (err) {
+      if (!(err instanceof ServerGoneError)) throw err;
+      for (const dir of dirs) {
+        try {
+          rmdirSync(dir);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+        }
+      }
+    }
   }
 
   /**
@@ -151,6 +203,7 @@ export class LauncherServer {
       this.buffered = this.buffered.slice(nl + 1);
       if (line?.kind === 'spawned') this.onSpawned(line.id, line.launcherPid, line.report);
       else if (line?.kind === 'exited') this.onExited(line.launcherPid, line.status);
+      else if (line?.kind === 'removed') this.onRemoved(line.id, line.errno, line.reason);
     }
     this.updateRef();
   }
@@ -161,8 +214,22 @@ export class LauncherServer {
     const report = parseLauncherReport(reportText);
     if (report.ok && launcherPid > 0) this.running.set(launcherPid, undefined);
     if (!waiter) return;
-    if (report.ok) waiter.resolve({ launcherPid, pid: report.pid });
+    if (report.ok) {
+      const { launcherStartTicks, pidStartTicks } = report;
+      waiter.resolve({ launcherPid, pid: report.pid, launcherStartTicks, pidStartTicks });
+    }
     else waiter.reject(new Error(report.error));
+  }
+
+  private onRemoved(id: number, errno: number, reason: string): void {
+    const waiter = this.removals.get(id);
+    this.removals.delete(id);
+    if (!waiter) return;
+    if (errno === 0) return waiter.resolve();
+    const err = new Error(`rmdir: ${reason}`) as NodeJS.ErrnoException;
+    err.code = ERRNO_NAMES.get(errno) ?? `E${errno}`;
+    err.errno = errno;
+    waiter.reject(err);
   }
 
   private onExited(launcherPid: number, status: number): void {
@@ -177,6 +244,9 @@ export class LauncherServer {
   private forgetAll(error: Error): void {
     for (const waiter of this.pending.values()) waiter.reject(error);
     this.pending.clear();
+    const gone = new ServerGoneError(error.message);
+    for (const waiter of this.removals.values()) waiter.reject(gone);
+    this.removals.clear();
     const lost = [...this.running.keys()];
     this.running.clear();
     this.watched = 0;
@@ -188,7 +258,7 @@ export class LauncherServer {
   private updateRef(): void {
     const server = this.server;
     if (!server) return;
-    const busy = this.pending.size > 0 || this.watched > 0;
+    const busy = this.pending.size > 0 || this.removals.size > 0 || this.watched > 0;
     const socket = server.stdout as Readable & { ref?: () => void; unref?: () => void };
     if (busy) {
       server.ref();

@@ -61,13 +61,29 @@ function cgroupWriteArg(w: { path: string; content: string }): string {
 }
 
 /** What the launcher reported on its report fd. */
-export type LauncherReport = { ok: true; pid: number } | { ok: false; error: string };
+export type LauncherReport =
+  | {
+      ok: true;
+      pid: number;
+      /** Start times after boot in clock ticks (`/proc/<pid>/stat` field 22), when the launcher could read them. */
+      launcherStartTicks?: number;
+      pidStartTicks?: number;
+    }
+  | { ok: false; error: string };
 
 /** Parses the launcher's report line; anything unexpected is an error report. */
 export function parseLauncherReport(text: string): LauncherReport {
   const line = text.split('\n')[0] ?? '';
-  const ok = /^ok (\d+)$/.exec(line);
-  if (ok) return { ok: true, pid: Number(ok[1]) };
+  const ok = /^ok (\d+)(?: (\d+) (\d+))?$/.exec(line);
+  if (ok) {
+    const ticks = (text: string | undefined): number | undefined => (text === undefined || text === '0' ? undefined : Number(text));
+    const report: LauncherReport = { ok: true, pid: Number(ok[1]) };
+    const launcherStartTicks = ticks(ok[2]);
+    const pidStartTicks = ticks(ok[3]);
+    if (launcherStartTicks !== undefined) report.launcherStartTicks = launcherStartTicks;
+    if (pidStartTicks !== undefined) report.pidStartTicks = pidStartTicks;
+    return report;
+  }
   if (line.startsWith('error ')) return { ok: false, error: line.slice('error '.length) };
   return { ok: false, error: line === '' ? 'launcher exited without reporting' : `unexpected report '${line}'` };
 }

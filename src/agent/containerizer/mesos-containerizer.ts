@@ -156,6 +156,7 @@ export class MesosContainerizer implements Containerizer {
       cgroupsHierarchy: options.cgroupsHierarchy ?? '/sys/fs/cgroup',
       cgroupsRoot: options.cgroupsRoot ?? 'mesos',
       cgroupsEnableCfs: options.cgroupsEnableCfs ?? true,
+      removeDirs: (dirs) => this.launchers.removeDirs(dirs),
     });
     this.pollMs = options.pollMs ?? 500;
     this.limitationCheckMs = options.limitationCheckMs ?? 1000;
@@ -210,9 +211,9 @@ export class MesosContainerizer implements Containerizer {
       c.launcherPid = started.launcherPid;
       // Exits heard before this line are kept for us by the server.
       this.launchers.watch(started.launcherPid, () => void this.check(c));
-      const [launcherStat, taskStat] = await Promise.all([readProcStat(c.launcherPid), readProcStat(c.pid)]);
-      c.launcherStartTicks = launcherStat?.startTicks;
-      c.pidStartTicks = taskStat?.startTicks;
+      // The launcher reads both start times itself; /proc here only if it could not.
+      c.launcherStartTicks = started.launcherStartTicks ?? (await readProcStat(c.launcherPid))?.startTicks;
+      c.pidStartTicks = started.pidStartTicks ?? (await readProcStat(c.pid))?.startTicks;
       const checkpoint: LauncherCheckpoint = {
         launcherPid: c.launcherPid,
         launcherStartTicks: c.launcherStartTicks,

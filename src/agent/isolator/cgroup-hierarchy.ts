@@ -34,6 +34,23 @@ export function detectCgroupVersion(hierarchy: string): CgroupVersion {
   return existsSync(join(hierarchy, 'cgroup.controllers')) ? 2 : 1;
 }
 
+/**
+ * Removes empty directories in order, a missing one counting as removed; rejects
+ * with the fs error (`code` `EBUSY` while exiting tasks are still in a cgroup).
+ */
+export type RemoveDirs = (dirs: string[]) => Promise<void>;
+
+/** RemoveDirs on the calling thread. */
+async function removeDirsHere(dirs: string[]): Promise<void> {
+  for (const dir of dirs) {
+    try {
+      rmdirSync(dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
+}
+
 /** Thrown at construction when a needed controller is not available. */
 export class CgroupUnavailableError extends Error {
   readonly code = 'CGROUP_UNAVAILABLE';
@@ -47,10 +64,15 @@ export class CgroupHierarchy {
   readonly version: CgroupVersion;
   private readonly mounts = new Map<CgroupController, string>();
 
-  /** @throws CgroupUnavailableError if `hierarchy` is not a cgroup hierarchy at all. */
+  /**
+   * @param removeDirs how cgroups are removed: the agent passes its launcher
+   *   server's, which keeps cgroupfs's slow rmdirs off the event loop.
+   * @throws CgroupUnavailableError if `hierarchy` is not a cgroup hierarchy at all.
+   */
   constructor(
     readonly hierarchy: string,
     readonly root: string,
+    private readonly removeDirs: RemoveDirs = removeDirsHere,
   ) {
     if (!existsSync(hierarchy)) throw new CgroupUnavailableError(`cgroups hierarchy '${hierarchy}' does not exist`);
     this.version = detectCgroupVersion(hierarchy);
@@ -169,18 +191,18 @@ export class CgroupHierarchy {
   }
 
   /**
-   * Removes the container's cgroup. Idempotent (a missing cgroup is fine). Retries
-   * while the kernel still holds exiting tasks in it (EBUSY), for up to ~2 s.
+   * Removes the container's cgroups for `controllers` (duplicates on v2 are
+   * fine). Idempotent (a missing cgroup is fine). Retries while the kernel
+   * still holds exiting tasks in one (EBUSY), for up to ~2 s.
    */
-  async remove(controller: CgroupController, containerId: string): Promise<void> {
-    const dir = this.dir(controller, containerId);
+  async remove(controllers: CgroupController[], containerId: string): Promise<void> {
+    const dirs = [...new Set(controllers.map((c) => this.dir(c, containerId)))];
     for (let attempt = 0; ; attempt++) {
       try {
-        rmdirSync(dir);
+        await this.removeDirs(dirs);
         return;
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT') return;
         if (code !== 'EBUSY' || attempt >= RMDIR_ATTEMPTS) throw err;
         await delay(RMDIR_BACKOFF_MS);
       }

@@ -72,6 +72,6 @@ export class CgroupsCpuIsolator implements Isolator {
   }
 
   async cleanup(containerId: string): Promise<void> {
-    for (const c of this.controllers) await this.cgroups.remove(c, containerId);
+    await this.cgroups.remove(this.controllers, containerId);
   }
 }

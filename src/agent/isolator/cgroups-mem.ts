@@ -89,6 +89,6 @@ export class CgroupsMemIsolator implements Isolator {
   }
 
   async cleanup(containerId: string): Promise<void> {
-    await this.cgroups.remove('memory', containerId);
+    await this.cgroups.remove(['memory'], containerId);
   }
 }

@@ -3,7 +3,7 @@
  * `posix/cpu,posix/mem`). Known names: `posix/cpu`, `posix/mem`, `cgroups/cpu`,
  * `cgroups/mem`.
  */
-import { CgroupHierarchy } from './cgroup-hierarchy.js';
+import { CgroupHierarchy, type RemoveDirs } from './cgroup-hierarchy.js';
 import { CgroupsCpuIsolator } from './cgroups-cpu.js';
 import { CgroupsMemIsolator } from './cgroups-mem.js';
 import type { Isolator } from './isolator.js';
@@ -15,6 +15,8 @@ export interface IsolatorOptions {
   cgroupsRoot: string;
   /** Apply CFS quota with `cgroups/cpu` (Mesos `--cgroups_enable_cfs`). */
   cgroupsEnableCfs: boolean;
+  /** How cgroup directories are removed (see CgroupHierarchy); default: rmdir on this thread. */
+  removeDirs?: RemoveDirs;
 }
 
 /** Thrown for an `--isolation` value naming an isolator we do not have. */
@@ -42,7 +44,7 @@ export function createIsolators(isolation: string, options: IsolatorOptions): Is
   }
   let cgroups: CgroupHierarchy | undefined;
   const hierarchy = (): CgroupHierarchy =>
-    (cgroups ??= new CgroupHierarchy(options.cgroupsHierarchy, options.cgroupsRoot));
+    (cgroups ??= new CgroupHierarchy(options.cgroupsHierarchy, options.cgroupsRoot, options.removeDirs));
   return names.map((name): Isolator => {
     switch (name) {
       case 'posix/cpu':

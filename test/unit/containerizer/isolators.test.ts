@@ -119,6 +119,32 @@ describe('cgroups v1 isolators (fake hierarchy)', () => {
     assert.deepEqual(await mem!.pids('c2'), [10, 11]);
   });
 
+  it('remove their cgroups through the given RemoveDirs, once per isolator, retrying while busy', async () => {
+    const h = fakeV1();
+    const calls: string[][] = [];
+    let busy = 2;
+    const removeDirs = async (dirs: string[]): Promise<void> => {
+      calls.push(dirs);
+      if (busy-- > 0) throw Object.assign(new Error('rmdir: Device or resource busy'), { code: 'EBUSY' });
+    };
+    const [cpu, mem] = createIsolators('cgroups/cpu,cgroups/mem', { ...opts(h), removeDirs });
+    await cpu!.cleanup('c5');
+    await mem!.cleanup('c5');
+    assert.deepEqual(calls, [
+      [join(h, 'cpu/mesos/c5'), join(h, 'cpuacct/mesos/c5')],
+      [join(h, 'cpu/mesos/c5'), join(h, 'cpuacct/mesos/c5')],
+      [join(h, 'cpu/mesos/c5'), join(h, 'cpuacct/mesos/c5')],
+      [join(h, 'memory/mesos/c5')],
+    ]);
+    const failing = createIsolators('cgroups/mem', {
+      ...opts(h),
+      removeDirs: async () => {
+        throw Object.assign(new Error('rmdir: Permission denied'), { code: 'EACCES' });
+      },
+    });
+    await assert.rejects(failing[0]!.cleanup('c6'), /Permission denied/);
+  });
+
   it('say nothing about containers they do not know', async () => {
     const [cpu, mem] = createIsolators('cgroups/cpu,cgroups/mem', opts(fakeV1()));
     assert.equal(await mem!.limitation('nope'), undefined);

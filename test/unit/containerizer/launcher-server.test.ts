@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 
 import { parseStatusFile, type LauncherSpec } from '../../../src/agent/containerizer/launcher.js';
-import { LauncherServer, encodeRequest, parseServerLine } from '../../../src/agent/containerizer/launcher-server.js';
+import { LauncherServer, encodeRemoval, encodeRequest, parseServerLine } from '../../../src/agent/containerizer/launcher-server.js';
+import { parseProcStat } from '../../../src/agent/isolator/procfs.js';
 import { launcherPath } from '../../../src/cli/paths.js';
 
 describe('launcher server wire format', () => {
@@ -27,7 +28,13 @@ describe('launcher server wire format', () => {
     assert.throws(() => encodeRequest(1, [], { X: 'a\0' }), /NUL byte/);
   });
 
-  it('parses spawned and exited lines and ignores the rest', () => {
+  it('encodes an rmdir request in the same framing', () => {
+    const payload = '9\x00rmdir\x00/cg/cpu/mesos/c\x00/cg/cpuacct/mesos/c\x00';
+    assert.equal(encodeRemoval(9, ['/cg/cpu/mesos/c', '/cg/cpuacct/mesos/c']).toString('utf8'), `${Buffer.byteLength(payload)}\n${payload}`);
+    assert.throws(() => encodeRemoval(1, ['/a\0b']), /NUL byte/);
+  });
+
+  it('parses spawned, exited and removed lines and ignores the rest', () => {
     assert.deepEqual(parseServerLine('spawned 3 100 ok 101'), { kind: 'spawned', id: 3, launcherPid: 100, report: 'ok 101' });
     assert.deepEqual(parseServerLine('spawned 4 0 error fork: Resource temporarily unavailable'), {
       kind: 'spawned',
@@ -36,6 +43,8 @@ describe('launcher server wire format', () => {
       report: 'error fork: Resource temporarily unavailable',
     });
     assert.deepEqual(parseServerLine('exited 100 768'), { kind: 'exited', launcherPid: 100, status: 768 });
+    assert.deepEqual(parseServerLine('removed 5 0'), { kind: 'removed', id: 5, errno: 0, reason: '' });
+    assert.deepEqual(parseServerLine('removed 6 16 Device or resource busy'), { kind: 'removed', id: 6, errno: 16, reason: 'Device or resource busy' });
     assert.equal(parseServerLine('hello'), undefined);
     assert.equal(parseServerLine('exited x 1'), undefined);
   });
@@ -85,6 +94,31 @@ describe('LauncherServer with the real meseta-launcher', () => {
     assert.equal(readFileSync(join(dir, 'a.out'), 'utf8'), 'hello there\n');
     assert.deepEqual(parseStatusFile(readFileSync(join(dir, 'a.status'), 'utf8')), { status: 3 << 8, swept: true });
     assert.equal(readFileSync(join(dir, 'a.pid'), 'utf8'), `${started.pid}\n`);
+  });
+
+  it('reports the start times of the launcher and the task, as /proc shows them', async () => {
+    const started = await server.launch(spec('ticks', { shell: true, value: 'exec sleep 60' }));
+    try {
+      const ticksOf = (pid: number): number | undefined => parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.startTicks;
+      assert.equal(started.launcherStartTicks, ticksOf(started.launcherPid));
+      assert.equal(started.pidStartTicks, ticksOf(started.pid));
+      assert.ok((started.pidStartTicks ?? 0) > 0);
+    } finally {
+      process.kill(started.pid, 'SIGKILL');
+    }
+    assert.equal((await exitOf(started.launcherPid)) >> 8, 128 + 9, 'the launcher exits as a shell would for a SIGKILLed task');
+  });
+
+  it('removes directories in the server: missing ones count as removed, a failure names its errno', async () => {
+    const a = join(dir, 'rm-a');
+    const b = join(dir, 'rm-b');
+    mkdirSync(a);
+    mkdirSync(b);
+    await server.removeDirs([a, join(dir, 'rm-missing'), b]);
+    assert.equal(existsSync(a) || existsSync(b), false);
+    const full = join(dir, 'rm-full');
+    mkdirSync(join(full, 'child'), { recursive: true });
+    await assert.rejects(server.removeDirs([full]), (err: NodeJS.ErrnoException) => err.code === 'ENOTEMPTY' && /^rmdir: Directory not empty$/.test(err.message));
   });
 
   it('creates the cgroups (parents too), writes the limits in order, and the task joins before exec', async () => {

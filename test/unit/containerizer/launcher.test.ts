@@ -75,6 +75,8 @@ describe('launcherArgs', () => {
 describe('parseLauncherReport', () => {
   it('reads ok and error lines', () => {
     assert.deepEqual(parseLauncherReport('ok 1234\n'), { ok: true, pid: 1234 });
+    assert.deepEqual(parseLauncherReport('ok 1234 5000 5001\n'), { ok: true, pid: 1234, launcherStartTicks: 5000, pidStartTicks: 5001 });
+    assert.deepEqual(parseLauncherReport('ok 1234 0 5001\n'), { ok: true, pid: 1234, pidStartTicks: 5001 }, '0: could not be read');
     assert.deepEqual(parseLauncherReport('error exec: No such file or directory\n'), {
       ok: false,
       error: 'exec: No such file or directory',
