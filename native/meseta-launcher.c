@@ -54,13 +54,15 @@
  * and answers on stdout, a line each:
  *   spawned <id> <launcher pid> ok <task pid> <starts> | spawned <id> <launcher pid> error <reason>
  *   exited <launcher pid> <raw wait status>
- * A request whose second field is `rmdir` instead of argc,
- *   id NUL rmdir NUL dir... NUL
- * removes those (empty) directories, a missing one counting as removed, and
- * is answered `removed <id> 0`, or `removed <id> <errno> <reason>` for the
- * first that could not be. The agent removes a finished container's cgroups
- * this way: cgroupfs's rmdir costs ~70 µs of whoever calls it, and here that
- * is not the agent's event loop.
+ * A request whose second field is `rmdir` or `rmtree` instead of argc,
+ *   id NUL rmdir NUL dir... NUL      id NUL rmtree NUL path... NUL
+ * removes those empty directories (rmdir: a cgroup must never be recursed
+ * into), or those trees (rmtree: symlinks are removed, never followed), a
+ * missing one counting as removed, and is answered `removed <id> 0`, or
+ * `removed <id> <errno> <reason>` for the first that could not be. The agent
+ * removes a finished container's cgroups and its retired checkpoints this way:
+ * cgroupfs's rmdir costs ~70 µs of whoever calls it, a checkpoint tree a
+ * dozen system calls, and here that is not the agent's event loop.
  * It does not wait for one launcher's report before forking the next: up to
  * MAX_INFLIGHT launchers start at once (under load, waiting for each to fork
  * and exec its task made the server the bottleneck). Answers of different ids
@@ -72,6 +74,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <poll.h>
 #include <grp.h>
 #include <linux/close_range.h>
@@ -634,10 +637,24 @@ static void read_inflight(int i, int until_end) {
   finish_inflight(i);
 }
 
-static void remove_dirs(const char *id, char **dirs, int n) {
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw) {
+  (void)st;
+  (void)ftw;
+  int rc = type == FTW_DP ? rmdir(path) : unlink(path);
+  return rc != 0 && errno != ENOENT ? -1 : 0;
+}
+
+/* Deletes the tree at `path`, depth first, without following symlinks; 0 when it is gone. */
+static int remove_tree(const char *path) {
+  if (nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) == 0) return 0;
+  return errno == ENOENT ? 0 : -1;
+}
+
+static void remove_paths(const char *id, char **paths, int n, int recursive) {
   char line[600];
   for (int i = 0; i < n; i++) {
-    if (rmdir(dirs[i]) != 0 && errno != ENOENT) {
+    int rc = recursive ? remove_tree(paths[i]) : rmdir(paths[i]);
+    if (rc != 0 && errno != ENOENT) {
       snprintf(line, sizeof line, "removed %.20s %d %s\n", id, errno, strerror(errno));
       answer(line);
       return;
@@ -652,8 +669,8 @@ static void serve_request(char *payload, size_t len) {
   char line[1024];
   int n = split_fields(payload, len, fields, MAX_FIELDS - 2);
   const char *id = n > 0 ? fields[0] : "?";
-  if (n >= 2 && strcmp(fields[1], "rmdir") == 0) {
-    remove_dirs(id, &fields[2], n - 2);
+  if (n >= 2 && (strcmp(fields[1], "rmdir") == 0 || strcmp(fields[1], "rmtree") == 0)) {
+    remove_paths(id, &fields[2], n - 2, fields[1][2] == 't');
     return;
   }
   int argc = n > 1 ? atoi(fields[1]) : -1;

@@ -40,6 +40,11 @@ export interface AgentOptions {
   /** `--attributes`, parsed. */
   attributes: Attribute[];
   containerizer: Containerizer;
+  /**
+   * Deletes retired checkpoint trees off the event loop (see
+   * CheckpointWriterOptions.removeTrees); default: on the agent's thread.
+   */
+  removeTrees?: (paths: string[]) => Promise<void>;
   /** `--executor_shutdown_grace_period` in ms (default 5000). */
   executorShutdownGracePeriodMs?: number;
   /** `--executor_registration_timeout` in ms (default 60000). */

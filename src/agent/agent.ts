@@ -144,7 +144,7 @@ export class Agent {
       onEvent: (event) => this.onMasterEvent(event),
       onDisconnected: () => this.statusUpdates.disconnect(),
     });
-    this.checkpoints = new CheckpointWriter({ workDir: options.workDir, logger: this.logger });
+    this.checkpoints = new CheckpointWriter({ workDir: options.workDir, logger: this.logger, removeTrees: options.removeTrees });
     this.context = {
       options: this.options,
       logger: this.logger,

@@ -70,6 +70,12 @@ export interface CheckpointWriterOptions {
   logger: AgentLogger;
   /** fsync every file written (default false: see the module comment). */
   fsync?: boolean;
+  /**
+   * Deletes retired checkpoint trees in the background, off the agent's event
+   * loop (the Mesos containerizer's launcher server does it); default: on
+   * this thread, a dozen system calls per retired executor.
+   */
+  removeTrees?: (paths: string[]) => Promise<void>;
 }
 
 /** Counters for metrics and tests. */
@@ -196,7 +202,7 @@ export class CheckpointWriter {
     });
   }
 
-  /** Deletes what is in the trash now (also run by a timer shortly after each removal). */
+  /** Deletes what is in the trash now, on this thread (agent stop). */
   emptyTrash(): void {
     clearTimeout(this.trashTimer);
     this.trashTimer = undefined;
@@ -209,6 +215,16 @@ export class CheckpointWriter {
     }
   }
 
+  /** The trash timer: hands what is in the trash to `removeTrees` when there is one. */
+  private emptyTrashInBackground(): void {
+    const removeTrees = this.options.removeTrees;
+    if (!removeTrees) return this.emptyTrash();
+    this.trashTimer = undefined;
+    const targets = this.trash.splice(0);
+    // What fails here stays on disk under meta/.trash, which the next agent start removes.
+    removeTrees(targets).catch((error: Error) => this.options.logger.warn(`Failed to empty the checkpoint trash: ${error.message}`));
+  }
+
   /** At agent start: deletes what a previous agent process left in the trash (it died before emptying it). */
   removeLeftoverTrash(): void {
     this.guard('removal of the trash', () => removeTree(trashDir(this.options.workDir)));
@@ -218,7 +234,7 @@ export class CheckpointWriter {
   private scheduleEmptyTrash(): void {
     // unref: a pending deletion never keeps the agent's process alive; stop() empties the
     // trash, and what a crash leaves is removed at the next start.
-    this.trashTimer ??= setTimeout(() => this.emptyTrash(), TRASH_DELAY_MS).unref();
+    this.trashTimer ??= setTimeout(() => this.emptyTrashInBackground(), TRASH_DELAY_MS).unref();
   }
 
   /** Forgets a framework's cached info (its checkpoint dir was removed by recovery). */

@@ -73,6 +73,7 @@ export async function startAgent(
   const attributes = parseAttributes(flags.attributes ?? '');
   const kinds = parseContainerizers(flags.containerizers);
   const members = [];
+  let mesos: MesosContainerizer | undefined;
   for (const kind of kinds) {
     if (kind === 'docker') {
       // Loaded only when asked for: the Docker client library costs ~0.4 s of start-up.
@@ -90,23 +91,24 @@ export async function startAgent(
       logger.info(`Docker engine ${version} at ${flags.dockerSocket}`);
       members.push({ kind, containerizer: docker });
     } else {
-      members.push({
-        kind,
-        containerizer: new MesosContainerizer({
-          isolation: flags.isolation.join(','),
-          runtimeDir: flags.runtimeDir,
-          cgroupsRoot: flags.cgroupsRoot,
-          cgroupsHierarchy: flags.cgroupsHierarchy,
-          launcherPath: launcherPath(),
-          logger,
-        }),
+      mesos = new MesosContainerizer({
+        isolation: flags.isolation.join(','),
+        runtimeDir: flags.runtimeDir,
+        cgroupsRoot: flags.cgroupsRoot,
+        cgroupsHierarchy: flags.cgroupsHierarchy,
+        launcherPath: launcherPath(),
+        logger,
       });
+      members.push({ kind, containerizer: mesos });
     }
   }
   const containerizer = new ComposingContainerizer(members);
   logger.info(`Using containerizers: ${kinds.join(',')}; isolation: ${containerizer.isolation}`);
   logger.info('Starting Mesos agent');
   const ip = advertisedIp(flags.advertiseIp ?? flags.ip);
+  // The Mesos containerizer's launcher server deletes retired checkpoints off the agent's event loop.
+  const launcherHost = mesos;
+  const removeTrees = launcherHost && ((paths: string[]) => launcherHost.removeTrees(paths));
   const agent = new Agent({
     masterUrl: url,
     masterDetector: detector,
@@ -118,6 +120,7 @@ export async function startAgent(
     resources,
     attributes,
     containerizer,
+    removeTrees,
     executorShutdownGracePeriodMs: flags.executorShutdownGracePeriod,
     executorRegistrationTimeoutMs: flags.executorRegistrationTimeout,
     executorReregistrationTimeoutMs: flags.executorReregistrationTimeout,

@@ -14,6 +14,7 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { rmdirSync } from 'node:fs';
 import { constants } from 'node:os';
+import { removeTree } from '../remove-tree.js';
 import type { Readable, Writable } from 'node:stream';
 import { launcherArgs, parseLauncherReport, type LauncherSpec } from './launcher.js';
 
@@ -57,10 +58,13 @@ export function encodeRequest(id: number, args: string[], env: Record<string, st
   return Buffer.concat([Buffer.from(`${payload.length}\n`), payload]);
 }
 
-/** Encodes an `rmdir` request for `dirs` (same framing as encodeRequest). Pure. @throws Error for a NUL in a path. */
-export function encodeRemoval(id: number, dirs: string[]): Buffer {
-  for (const d of dirs) if (d.includes('\0')) throw new Error(`a NUL byte cannot be in a path: ${JSON.stringify(d.slice(0, 40))}`);
-  const payload = Buffer.from(`${[String(id), 'rmdir', ...dirs].join('\0')}\0`, 'utf8');
+/** What a removal request removes: empty directories only, or whole trees. */
+export type RemovalKind = 'rmdir' | 'rmtree';
+
+/** Encodes a removal request for `paths` (same framing as encodeRequest). Pure. @throws Error for a NUL in a path. */
+export function encodeRemoval(id: number, paths: string[], kind: RemovalKind = 'rmdir'): Buffer {
+  for (const d of paths) if (d.includes('\0')) throw new Error(`a NUL byte cannot be in a path: ${JSON.stringify(d.slice(0, 40))}`);
+  const payload = Buffer.from(`${[String(id), kind, ...paths].join('\0')}\0`, 'utf8');
   return Buffer.concat([Buffer.from(`${payload.length}\n`), payload]);
 }
 
@@ -120,21 +124,34 @@ export class LauncherServer {
    * @throws Error with `code` = the errno name (`EBUSY`: processes still in it)
    *   for the first directory that could not be removed.
    */
-  async removeDirs(dirs: string[]): Promise<void> {
-    if (dirs.length === 0) return;
+  removeDirs(dirs: string[]): Promise<void> {
+    return this.remove('rmdir', dirs, (dir) => rmdirSync(dir));
+  }
+
+  /**
+   * Deletes whole trees (retired checkpoints) in the server process, symlinks
+   * removed and never followed; like removeDirs otherwise.
+   * @throws Error with `code` = the errno name for the first that could not be removed.
+   */
+  removeTrees(paths: string[]): Promise<void> {
+    return this.remove('rmtree', paths, removeTree);
+  }
+
+  private async remove(kind: RemovalKind, paths: string[], here: (path: string) => void): Promise<void> {
+    if (paths.length === 0) return;
     const id = this.nextId++;
     try {
       const server = this.ensureServer();
       await new Promise<void>((resolve, reject) => {
         this.removals.set(id, { resolve, reject });
         this.updateRef();
-        server.stdin.write(encodeRemoval(id, dirs));
+        server.stdin.write(encodeRemoval(id, paths, kind));
       });
     } catch (err) {
       if (!(err instanceof ServerGoneError)) throw err;
-      for (const dir of dirs) {
+      for (const path of paths) {
         try {
-          rmdirSync(dir);
+          here(path);
         } catch (e) {
           if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
         }

@@ -236,6 +236,14 @@ export class MesosContainerizer implements Containerizer {
     return { containerId: id, pid: c.pid };
   }
 
+  /**
+   * Deletes whole trees in the launcher server's process, off the event loop
+   * (the agent's retired checkpoints); see LauncherServer.removeTrees.
+   */
+  removeTrees(paths: string[]): Promise<void> {
+    return this.launchers.removeTrees(paths);
+  }
+
   async wait(containerId: string): Promise<ContainerTermination> {
     const c = this.containers.get(containerId);
     if (!c) throw new UnknownContainerError(`Unknown container '${containerId}'`);

@@ -151,6 +151,38 @@ describe('checkpoints', () => {
     assert.deepEqual(runs, [{ containerId: 'c-2', subscribed: true, forkedPid: 4242, tasks: [] }]);
   });
 
+  it('a retired executor is deleted in the background through removeTrees when given, in one call per batch', async () => {
+    const workDir = mkdtempSync(path.join(os.tmpdir(), 'meseta-checkpoint-'));
+    roots.push(workDir);
+    const batches: string[][] = [];
+    let removed!: () => void;
+    const called = new Promise<void>((resolve) => (removed = resolve));
+    const writer = new CheckpointWriter({
+      workDir,
+      logger,
+      removeTrees: async (paths) => {
+        batches.push(paths);
+        for (const p of paths) rmSync(p, { recursive: true });
+        removed();
+      },
+    });
+    writer.framework(agentId, framework);
+    for (const id of ['a', 'b']) {
+      const r = { ...run, executorId: id, containerId: `c-${id}` };
+      writer.executor(r, { info: { executor_id: { value: id } }, kind: 'command' });
+      writer.removeExecutor(agentId, 'fw-1', id);
+      assert.equal(existsSync(runMetaDir(workDir, r)), false, 'renamed away at once');
+    }
+    // The trash timer is unref'd (it never keeps an agent alive): this bound keeps the test's loop up.
+    let bound: NodeJS.Timeout | undefined;
+    await Promise.race([called, new Promise((_, fail) => (bound = setTimeout(() => fail(new Error('removeTrees was not called within 5 s')), 5000)))]);
+    clearTimeout(bound);
+    assert.equal(batches.length, 1);
+    assert.equal(batches[0]!.length, 2);
+    for (const p of batches[0]!) assert.match(p, /meta\/\.trash\/\d+-\d+$/);
+    assert.deepEqual(readdirSync(path.join(workDir, 'meta', '.trash')), []);
+  });
+
   it('a write that fails is logged and counted, never thrown', () => {
     const workDir = mkdtempSync(path.join(os.tmpdir(), 'meseta-checkpoint-'));
     roots.push(workDir);

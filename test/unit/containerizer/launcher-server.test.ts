@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -119,6 +119,22 @@ describe('LauncherServer with the real meseta-launcher', () => {
     const full = join(dir, 'rm-full');
     mkdirSync(join(full, 'child'), { recursive: true });
     await assert.rejects(server.removeDirs([full]), (err: NodeJS.ErrnoException) => err.code === 'ENOTEMPTY' && /^rmdir: Directory not empty$/.test(err.message));
+  });
+
+  it('deletes whole trees in the server, removing symlinks without following them', async () => {
+    const outside = join(dir, 'rt-outside');
+    mkdirSync(outside);
+    writeFileSync(join(outside, 'keep'), 'x');
+    const tree = join(dir, 'rt-tree');
+    mkdirSync(join(tree, 'a', 'b'), { recursive: true });
+    writeFileSync(join(tree, 'a', 'b', 'f'), 'x');
+    writeFileSync(join(tree, 'g'), 'x');
+    symlinkSync(outside, join(tree, 'link'));
+    const lone = join(dir, 'rt-file');
+    writeFileSync(lone, 'x');
+    await server.removeTrees([tree, join(dir, 'rt-missing'), lone]);
+    assert.equal(existsSync(tree) || existsSync(lone), false);
+    assert.equal(readFileSync(join(outside, 'keep'), 'utf8'), 'x', 'the link target survives');
   });
 
   it('creates the cgroups (parents too), writes the limits in order, and the task joins before exec', async () => {
