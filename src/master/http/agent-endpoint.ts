@@ -10,6 +10,7 @@ import type { Master } from '../master.js';
 import { handleAgentCall, openAgentStream } from '../agent-channel.js';
 import { AgentLink, LinkedChannel } from '../agent-link.js';
 import { EventStream } from '../../transport/event-stream.js';
+import { coalesceAnswers } from '../../transport/coalesced-answers.js';
 import type { AgentCall, BatchResult } from '../../mesos/agent-protocol.js';
 
 /** Status and message of one call's answer (HTTP status, text/plain body). */
@@ -45,6 +46,7 @@ export function agentEndpoint(master: Master, body: Record<string, unknown>, req
       return;
     }
     case 'BATCH': {
+      coalesceAnswers(request.raw.socket);
       const link = streamId === undefined ? undefined : master.agentLinks.get(streamId);
       if (!link) return reply.code(403).type('text/plain').send('Link cannot be found');
       const calls = (call as { batch?: { calls?: unknown } }).batch?.calls;
@@ -62,6 +64,8 @@ export function agentEndpoint(master: Master, body: Record<string, unknown>, req
     case 'DISCONNECT':
       return reply.code(400).type('text/plain').send("Unexpected agent call 'DISCONNECT' outside a batch");
     default: {
+      // A connection for calls (the streams are REGISTER's and LINK's): one write per turn.
+      coalesceAnswers(request.raw.socket);
       const [status, message] = agentCall(master, call, streamId, undefined);
       return reply.code(status).type('text/plain').send(message);
     }

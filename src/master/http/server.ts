@@ -16,6 +16,7 @@ import { forwardFileCall, handleOperatorCall, operatorSubscriberCount, subscribe
 import { parseDuration } from '../../mesos/durations.js';
 import { registerFilesProxy } from './files-proxy.js';
 import { registerWebui } from '../../webui/server/serve-webui.js';
+import { coalesceAnswers } from '../../transport/coalesced-answers.js';
 
 /** Calls whose nested body is required (Mesos: "Expecting 'accept' to be present"). */
 const REQUIRED_BODY: Record<string, string> = {
@@ -254,6 +255,8 @@ function schedulerEndpoint(master: Master, request: FastifyRequest, reply: Fasti
         `The stream ID '${String(streamId)}' included in this request didn't match the stream ID currently associated with framework ID ${frameworkId}`,
       );
   }
+  // This connection carries calls, not the event stream: its answers go out one write per turn.
+  coalesceAnswers(request.raw.socket);
   const outcome = handleCall(master, framework, call);
   return reply.code(outcome.status).type('text/plain').send(outcome.body ?? '');
 }
