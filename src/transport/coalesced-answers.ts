@@ -12,8 +12,9 @@
  * during a turn is kept and written as one buffer from a `setImmediate`, and
  * each write's callback runs (on the next tick) as soon as the data is kept,
  * so the server goes on to the next pipelined answer within the same turn.
- * Order is kept. `end()` (an answer with `Connection: close`, or the server
- * closing idle connections) writes what is kept first. What the socket's
+ * Order is kept. `end()` (an answer with `Connection: close`) and `destroy()`
+ * (the server closing a connection it sees idle, which it is as soon as the
+ * last answer's callback ran) write what is kept first. What the socket's
  * write queue holds is reported by the socket's own `writableLength` once
  * written; until then it is at most one turn's answers.
  *
@@ -36,6 +37,7 @@ export function coalesceAnswers(socket: Socket): void {
   marked.add(socket);
   const realWrite = socket.write.bind(socket) as (data: Buffer) => boolean;
   const realEnd = socket.end.bind(socket) as (...args: unknown[]) => Socket;
+  const realDestroy = socket.destroy.bind(socket) as (error?: Error) => Socket;
   let kept: Buffer[] = [];
   let scheduled = false;
 
@@ -69,4 +71,10 @@ export function coalesceAnswers(socket: Socket): void {
     flush();
     return realEnd(...args);
   } as Socket['end'];
+
+  socket.destroy = function destroy(error?: Error): Socket {
+    // A small write on a healthy socket leaves at once (libuv tries it synchronously).
+    flush();
+    return realDestroy(error);
+  } as Socket['destroy'];
 }

@@ -64,6 +64,8 @@ describe('coalesceAnswers', () => {
       request.resume();
       request.on('end', () => {
         const n = request.url!.split('/').pop()!;
+        // As the server closing a connection it sees idle, right after the answer's callback.
+        if (n === 'destroy') response.on('finish', () => socket.destroy());
         const body = n === '3' ? 'call 3 is invalid' : '';
         response.writeHead(n === '3' ? 400 : 202, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(body) });
         response.end(body);
@@ -92,6 +94,13 @@ describe('coalesceAnswers', () => {
     const requests = Array.from({ length: 20 }, (_, i) => post(i)).join('');
     await exchange(port, requests, (text) => answers(text) === 20);
     assert.ok(lastSocketWrites() >= 20, `${lastSocketWrites()} writes`);
+  });
+
+  it('writes what is kept before the socket is destroyed', async () => {
+    coalesce = true;
+    const { chunks, ended } = await exchange(port, [post(0), post(1), 'POST /call/destroy HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}'].join(''), () => false);
+    assert.equal(ended, true);
+    assert.equal(answers(chunks.join('')), 3);
   });
 
   it('writes what is kept before a Connection: close answer ends the socket', async () => {
