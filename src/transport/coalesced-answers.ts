@@ -23,6 +23,7 @@
  * coalesce their events themselves, see event-stream.ts) are never marked.
  */
 import type { Socket } from 'node:net';
+import { TurnQueue } from './turn-flush.js';
 
 const marked = new WeakSet<Socket>();
 
@@ -38,16 +39,10 @@ export function coalesceAnswers(socket: Socket): void {
   const realWrite = socket.write.bind(socket) as (data: Buffer) => boolean;
   const realEnd = socket.end.bind(socket) as (...args: unknown[]) => Socket;
   const realDestroy = socket.destroy.bind(socket) as (error?: Error) => Socket;
-  let kept: Buffer[] = [];
-  let scheduled = false;
-
-  const flush = (): void => {
-    scheduled = false;
-    const chunks = kept;
-    kept = [];
-    if (chunks.length === 0 || socket.destroyed || !socket.writable) return;
+  const kept = new TurnQueue<Buffer>((chunks) => {
+    if (socket.destroyed || !socket.writable) return;
     realWrite(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
-  };
+  });
 
   socket.write = function write(
     data: string | Uint8Array,
@@ -59,22 +54,18 @@ export function coalesceAnswers(socket: Socket): void {
       encoding = undefined;
     }
     kept.push(typeof data === 'string' ? Buffer.from(data, encoding ?? 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength));
-    if (!scheduled) {
-      scheduled = true;
-      setImmediate(flush);
-    }
     if (callback) process.nextTick(callback, null);
     return true;
   } as Socket['write'];
 
   socket.end = function end(...args: unknown[]): Socket {
-    flush();
+    kept.flush();
     return realEnd(...args);
   } as Socket['end'];
 
   socket.destroy = function destroy(error?: Error): Socket {
     // A small write on a healthy socket leaves at once (libuv tries it synchronously).
-    flush();
+    kept.flush();
     return realDestroy(error);
   } as Socket['destroy'];
 }

@@ -4,7 +4,8 @@
  * `setImmediate`. Event streams (this directory's EventStream, the master's
  * in-process agent channel) queue themselves when they have output, so a turn
  * that sends many events to one subscriber costs one write; the simulator's
- * agent link queues its agents' calls, so a turn's calls go in one BATCH.
+ * agent link queues its agents' calls, so a turn's calls go in one BATCH;
+ * coalesced-answers.ts queues a connection's answers, so they go in one write.
  */
 
 /** One queue; the handler gets each turn's items as one array (never empty). */
@@ -23,11 +24,17 @@ export class TurnQueue<T> {
     setImmediate(() => this.run());
   }
 
-  private run(): void {
-    this.scheduled = false;
+  /** Hands what is queued to the handler now (nothing happens when nothing is); the turn's run then finds less or nothing. */
+  flush(): void {
+    if (this.queued.length === 0) return;
     const batch = this.queued;
     this.queued = [];
     this.handle(batch);
+  }
+
+  private run(): void {
+    this.scheduled = false;
+    this.flush();
   }
 }
 
