@@ -457,7 +457,7 @@ static int child_main(void *arg) {
   return 127; /* not reached: run_child execs or _exits */
 }
 
-/* Steps 1-5 for parsed options; returns the launcher's exit code. */
+/* Steps 1-6 for parsed options; returns the launcher's exit code. */
 static int launch(struct options *o) {
   signal(SIGPIPE, SIG_IGN);
   signal(SIGHUP, SIG_IGN);
@@ -670,7 +670,7 @@ static void serve_request(char *payload, size_t len) {
   int n = split_fields(payload, len, fields, MAX_FIELDS - 2);
   const char *id = n > 0 ? fields[0] : "?";
   if (n >= 2 && (strcmp(fields[1], "rmdir") == 0 || strcmp(fields[1], "rmtree") == 0)) {
-    remove_paths(id, &fields[2], n - 2, fields[1][2] == 't');
+    remove_paths(id, &fields[2], n - 2, strcmp(fields[1], "rmtree") == 0);
     return;
   }
   int argc = n > 1 ? atoi(fields[1]) : -1;

@@ -3,7 +3,9 @@
  * with its entries' types (getdents gives them), so no entry is lstat'ed and no
  * directory removal is tried before it is empty, as a generic recursive removal
  * does. The agent removes a few such small trees per task (a retired
- * executor's checkpoints, a container's runtime files), on its own thread.
+ * executor's checkpoints, a container's runtime files), on its own thread or,
+ * as a fallback, for the launcher server (which does the same in its process).
+ * Also `removeEmptyDirs`, for cgroups, which must never be recursed into.
  */
 import { readdirSync, rmdirSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
@@ -30,4 +32,19 @@ export function removeTree(dir: string): void {
     else unlinkSync(child);
   }
   rmdirSync(dir);
+}
+
+/**
+ * Removes empty directories in order (cgroups: never recursed into); a missing
+ * one is fine.
+ * @throws the fs error of the first that cannot be removed (EBUSY, ENOTEMPTY, …).
+ */
+export function removeEmptyDirs(dirs: readonly string[]): void {
+  for (const dir of dirs) {
+    try {
+      rmdirSync(dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
 }

@@ -107,8 +107,7 @@ export async function startAgent(
   logger.info('Starting Mesos agent');
   const ip = advertisedIp(flags.advertiseIp ?? flags.ip);
   // The Mesos containerizer's launcher server deletes retired checkpoints off the agent's event loop.
-  const launcherHost = mesos;
-  const removeTrees = launcherHost && ((paths: string[]) => launcherHost.removeTrees(paths));
+  const removeTrees = mesos?.removeTrees.bind(mesos);
   const agent = new Agent({
     masterUrl: url,
     masterDetector: detector,

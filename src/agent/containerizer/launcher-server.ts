@@ -12,9 +12,8 @@
  * hear about (`onLost`).
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import { rmdirSync } from 'node:fs';
 import { constants } from 'node:os';
-import { removeTree } from '../remove-tree.js';
+import { removeEmptyDirs, removeTree } from '../remove-tree.js';
 import type { Readable, Writable } from 'node:stream';
 import { launcherArgs, parseLauncherReport, type LauncherSpec } from './launcher.js';
 
@@ -31,7 +30,7 @@ export interface ServedLaunch {
 export type ServerLine =
   | { kind: 'spawned'; id: number; launcherPid: number; report: string }
   | { kind: 'exited'; launcherPid: number; status: number }
-  /** Answer to an `rmdir` request: errno 0 = all removed. */
+  /** Answer to an `rmdir` or `rmtree` request: errno 0 = all removed. */
   | { kind: 'removed'; id: number; errno: number; reason: string };
 
 /** Parses a server line; undefined for anything else. Pure. */
@@ -81,7 +80,7 @@ export class LauncherServer {
   private server: Server | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve(l: ServedLaunch): void; reject(e: Error): void }>();
-  private readonly removals = new Map<number, { resolve(): void; reject(e: Error): void }>();
+  private readonly removals = new Map<number, { kind: RemovalKind; resolve(): void; reject(e: Error): void }>();
   /** Launchers started and not yet exited, with who wants to hear of the exit. */
   private readonly running = new Map<number, ((status: number) => void) | undefined>();
   /** Exits heard before anyone watched (the launch's caller had not got the pid yet). */
@@ -125,7 +124,7 @@ export class LauncherServer {
    *   for the first directory that could not be removed.
    */
   removeDirs(dirs: string[]): Promise<void> {
-    return this.remove('rmdir', dirs, (dir) => rmdirSync(dir));
+    return this.remove('rmdir', dirs);
   }
 
   /**
@@ -134,28 +133,23 @@ export class LauncherServer {
    * @throws Error with `code` = the errno name for the first that could not be removed.
    */
   removeTrees(paths: string[]): Promise<void> {
-    return this.remove('rmtree', paths, removeTree);
+    return this.remove('rmtree', paths);
   }
 
-  private async remove(kind: RemovalKind, paths: string[], here: (path: string) => void): Promise<void> {
+  private async remove(kind: RemovalKind, paths: string[]): Promise<void> {
     if (paths.length === 0) return;
     const id = this.nextId++;
     try {
       const server = this.ensureServer();
       await new Promise<void>((resolve, reject) => {
-        this.removals.set(id, { resolve, reject });
+        this.removals.set(id, { kind, resolve, reject });
         this.updateRef();
         server.stdin.write(encodeRemoval(id, paths, kind));
       });
     } catch (err) {
       if (!(err instanceof ServerGoneError)) throw err;
-      for (const path of paths) {
-        try {
-          here(path);
-        } catch (e) {
-          if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-        }
-      }
+      if (kind === 'rmdir') removeEmptyDirs(paths);
+      else paths.forEach(removeTree);
     }
   }
 
@@ -231,11 +225,9 @@ export class LauncherServer {
     const report = parseLauncherReport(reportText);
     if (report.ok && launcherPid > 0) this.running.set(launcherPid, undefined);
     if (!waiter) return;
-    if (report.ok) {
-      const { launcherStartTicks, pidStartTicks } = report;
-      waiter.resolve({ launcherPid, pid: report.pid, launcherStartTicks, pidStartTicks });
-    }
-    else waiter.reject(new Error(report.error));
+    if (!report.ok) return waiter.reject(new Error(report.error));
+    const { launcherStartTicks, pidStartTicks } = report;
+    waiter.resolve({ launcherPid, pid: report.pid, launcherStartTicks, pidStartTicks });
   }
 
   private onRemoved(id: number, errno: number, reason: string): void {
@@ -243,7 +235,7 @@ export class LauncherServer {
     this.removals.delete(id);
     if (!waiter) return;
     if (errno === 0) return waiter.resolve();
-    const err = new Error(`rmdir: ${reason}`) as NodeJS.ErrnoException;
+    const err = new Error(`${waiter.kind}: ${reason}`) as NodeJS.ErrnoException;
     err.code = ERRNO_NAMES.get(errno) ?? `E${errno}`;
     err.errno = errno;
     waiter.reject(err);

@@ -6,6 +6,7 @@
  */
 import { constants } from 'node:os';
 import type { ContainerConfig } from './containerizer.js';
+import type { CgroupFileWrite } from '../isolator/cgroup-limits.js';
 
 /** Everything the launcher needs for one task. Paths are absolute. */
 export interface LauncherSpec {
@@ -21,7 +22,7 @@ export interface LauncherSpec {
   /** cgroup directories the launcher creates if missing; the task joins each before exec. */
   cgroups: string[];
   /** Files (cgroup limits) the launcher writes, in order, once the cgroups exist. */
-  cgroupWrites: { path: string; content: string }[];
+  cgroupWrites: CgroupFileWrite[];
   user?: string;
   command: ContainerConfig['command'];
   /** The task's entire environment. */
@@ -55,7 +56,7 @@ export function launcherArgs(spec: LauncherSpec): string[] {
  * path may hold one and the content may not.
  * @throws Error when the content holds `=` (no cgroup limit does).
  */
-function cgroupWriteArg(w: { path: string; content: string }): string {
+function cgroupWriteArg(w: CgroupFileWrite): string {
   if (w.content.includes('=')) throw new Error(`a cgroup write cannot contain '=': ${JSON.stringify(w.content)}`);
   return `--cgroup_write=${w.path}=${w.content}`;
 }

@@ -11,14 +11,15 @@
  *
  * A container's cgroups are created and its limits written by its launcher
  * (see IsolationLaunchInfo); this class plans those paths and does the rest:
- * reads, pids, removal. Every operation is a direct (synchronous) system call.
- * cgroupfs lives in kernel memory and never waits on a disk; a direct call
- * costs a few µs of the agent's thread, while going through libuv's thread
- * pool costs ~100 µs of CPU per call in hand-offs.
+ * reads and pids as direct (synchronous) system calls, removal through the
+ * RemoveDirs it is given. cgroupfs lives in kernel memory and never waits on a
+ * disk; a direct read costs a few µs of the agent's thread, while going through
+ * libuv's thread pool costs ~100 µs of CPU per call in hand-offs.
  */
-import { accessSync, existsSync, mkdirSync, readFileSync, realpathSync, rmdirSync, writeFileSync } from 'node:fs';
+import { accessSync, existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { removeEmptyDirs } from '../remove-tree.js';
 
 /** 1 = legacy per-controller hierarchies, 2 = unified hierarchy. */
 export type CgroupVersion = 1 | 2;
@@ -42,13 +43,7 @@ export type RemoveDirs = (dirs: string[]) => Promise<void>;
 
 /** RemoveDirs on the calling thread. */
 async function removeDirsHere(dirs: string[]): Promise<void> {
-  for (const dir of dirs) {
-    try {
-      rmdirSync(dir);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
-  }
+  removeEmptyDirs(dirs);
 }
 
 /** Thrown at construction when a needed controller is not available. */

@@ -1,12 +1,14 @@
 /**
  * Pure cgroup arithmetic and file contents for the cgroups isolators, v1 and v2.
  * No I/O: inputs are resource amounts or the text of cgroup files, outputs are
- * numbers, `{file, content}` writes, or a limitation verdict.
+ * numbers, `{file, content}` writes (by absolute path: `writesInto`), or a
+ * limitation verdict.
  *
  * Constants are Mesos's (src/slave/containerizer/mesos/isolators/cgroups):
  * 1024 shares per cpu with a floor of 2, a 100 ms CFS period with a 1 ms quota
  * floor, and a 32 MB memory floor.
  */
+import { join } from 'node:path';
 
 /** `cpu.shares` granted per cpu (Mesos `CPU_SHARES_PER_CPU`). */
 export const CPU_SHARES_PER_CPU = 1024;
@@ -25,6 +27,17 @@ const MiB = 1024 * 1024;
 export interface CgroupWrite {
   file: string;
   content: string;
+}
+
+/** A write by absolute path, as the launcher carries it out (IsolationLaunchInfo.writes). */
+export interface CgroupFileWrite {
+  path: string;
+  content: string;
+}
+
+/** `writes` into the cgroup directory `dir`, by absolute path. Pure. */
+export function writesInto(dir: string, writes: readonly CgroupWrite[]): CgroupFileWrite[] {
+  return writes.map((w) => ({ path: join(dir, w.file), content: w.content }));
 }
 
 /** v1 `cpu.shares` for `cpus` cores: max(2, round(1024 × cpus)). */

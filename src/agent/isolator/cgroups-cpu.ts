@@ -10,8 +10,7 @@
  *
  * Usage: v1 `cpuacct.usage` (ns), v2 `cpu.stat` `usage_usec`.
  */
-import { join } from 'node:path';
-import { cpuWritesV1, cpuWritesV2, parseFlatKeyed } from './cgroup-limits.js';
+import { cpuWritesV1, cpuWritesV2, parseFlatKeyed, writesInto } from './cgroup-limits.js';
 import type { CgroupController, CgroupHierarchy } from './cgroup-hierarchy.js';
 import type { ContainerLimitation, IsolatedContainer, IsolationLaunchInfo, Isolator, IsolatorUsage } from './isolator.js';
 
@@ -45,7 +44,7 @@ export class CgroupsCpuIsolator implements Isolator {
       this.cgroups.version === 1
         ? cpuWritesV1(container.cpus, this.enableCfs)
         : cpuWritesV2(container.cpus, this.enableCfs);
-    return { cgroups: [...cgroups], writes: writes.map((w) => ({ path: join(cpuDir, w.file), content: w.content })) };
+    return { cgroups: [...cgroups], writes: writesInto(cpuDir, writes) };
   }
 
   async isolate(): Promise<void> {

@@ -11,7 +11,6 @@
  *
  * Usage: v1 `memory.stat` `total_rss`, v2 `memory.stat` `anon`.
  */
-import { join } from 'node:path';
 import {
   memoryLimitationMessage,
   memWritesV1,
@@ -19,6 +18,7 @@ import {
   oomKilledV1,
   oomKilledV2,
   parseFlatKeyed,
+  writesInto,
 } from './cgroup-limits.js';
 import type { CgroupHierarchy } from './cgroup-hierarchy.js';
 import type { ContainerLimitation, IsolatedContainer, IsolationLaunchInfo, Isolator, IsolatorUsage } from './isolator.js';
@@ -36,7 +36,7 @@ export class CgroupsMemIsolator implements Isolator {
     const v1 = this.cgroups.version === 1;
     const swap = this.cgroups.has('memory', v1 ? 'memory.memsw.limit_in_bytes' : 'memory.swap.max');
     const writes = v1 ? memWritesV1(container.memMB, { swap }) : memWritesV2(container.memMB, { swap });
-    return { cgroups: [dir], writes: writes.map((w) => ({ path: join(dir, w.file), content: w.content })) };
+    return { cgroups: [dir], writes: writesInto(dir, writes) };
   }
 
   async isolate(): Promise<void> {

@@ -16,6 +16,7 @@
  *   return `undefined` / `{}`.
  */
 import type { ContainerTermination } from '../containerizer/containerizer.js';
+import type { CgroupFileWrite } from './cgroup-limits.js';
 
 /** Why an isolator ended a container: the `limitation` of a `ContainerTermination`. */
 export type ContainerLimitation = NonNullable<ContainerTermination['limitation']>;
@@ -46,7 +47,7 @@ export interface IsolationLaunchInfo {
   /** cgroup directories the launcher creates (parents included) if missing; the task joins each before exec. */
   cgroups: string[];
   /** Files the launcher writes once the cgroups exist, in order (limits): absolute path and content. */
-  writes: { path: string; content: string }[];
+  writes: CgroupFileWrite[];
 }
 
 /** One isolation concern; see the module comment for the call order and contracts. */

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, w
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { removeTree } from '../../../src/agent/remove-tree.js';
+import { removeEmptyDirs, removeTree } from '../../../src/agent/remove-tree.js';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'meseta-remove-tree-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -39,5 +39,20 @@ describe('removeTree', () => {
     writeFileSync(file, '');
     removeTree(file);
     assert.equal(existsSync(file), false);
+  });
+});
+
+describe('removeEmptyDirs', () => {
+  it('removes empty directories in order, passes over missing ones, and stops at one that is not empty', () => {
+    const a = path.join(root, 'empty-a');
+    const b = path.join(root, 'empty-b');
+    const full = path.join(root, 'not-empty');
+    mkdirSync(a);
+    mkdirSync(b);
+    mkdirSync(path.join(full, 'child'), { recursive: true });
+    removeEmptyDirs([a, path.join(root, 'missing'), b]);
+    assert.equal(existsSync(a) || existsSync(b), false);
+    assert.throws(() => removeEmptyDirs([full]), (error: NodeJS.ErrnoException) => error.code === 'ENOTEMPTY');
+    assert.ok(existsSync(path.join(full, 'child')), 'nothing inside was touched');
   });
 });
