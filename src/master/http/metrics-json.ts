@@ -20,16 +20,30 @@ export function masterMetricsJson(master: Master): Record<string, number> {
   const used = new ScalarSums();
   const offered = new ScalarSums();
   const activeCounts = new Map<TaskState, number>();
+  // Counted in locals rather than the map: this loop visits every task.
+  let staging = 0;
+  let starting = 0;
+  let running = 0;
+  let killing = 0;
   for (const agent of master.agents.values()) {
     if (agent.state === 'unreachable') continue;
     total.add(agent.total);
     for (const task of agent.tasks.values()) {
-      if (isTerminalState(task.state)) continue;
+      const state = task.state;
+      if (state === 'TASK_RUNNING') running++;
+      else if (state === 'TASK_STAGING') staging++;
+      else if (state === 'TASK_STARTING') starting++;
+      else if (state === 'TASK_KILLING') killing++;
+      else if (isTerminalState(state)) continue;
+      else activeCounts.set(state, (activeCounts.get(state) ?? 0) + 1);
       used.add(task.resources);
-      activeCounts.set(task.state, (activeCounts.get(task.state) ?? 0) + 1);
     }
     for (const executor of agent.executors.values()) used.add(executor.info.resources ?? []);
   }
+  activeCounts.set('TASK_STAGING', staging);
+  activeCounts.set('TASK_STARTING', starting);
+  activeCounts.set('TASK_RUNNING', running);
+  activeCounts.set('TASK_KILLING', killing);
   for (const offer of master.offers.values()) offered.add(offer.resources);
   for (const framework of master.frameworks.values()) {
     activeCounts.set('TASK_UNREACHABLE', (activeCounts.get('TASK_UNREACHABLE') ?? 0) + framework.unreachableTasks.size);
@@ -74,14 +88,15 @@ export function masterMetricsJson(master: Master): Record<string, number> {
 
 /** Sums of the scalar resources in SUMMED, in the fixed-point units of resources.ts (no rounding drift). */
 class ScalarSums {
-  private readonly fixed = new Map<string, number>();
+  private readonly fixed: Record<(typeof SUMMED)[number], number> = { cpus: 0, mem: 0, disk: 0, gpus: 0 };
   add(resources: readonly Resource[]): void {
     for (const r of resources) {
-      if (r.type !== 'SCALAR' || !(SUMMED as readonly string[]).includes(r.name)) continue;
-      this.fixed.set(r.name, (this.fixed.get(r.name) ?? 0) + Math.max(0, toFixed(r.scalar?.value ?? 0)));
+      if (r.type !== 'SCALAR') continue;
+      const name = r.name;
+      if (name === 'cpus' || name === 'mem' || name === 'disk' || name === 'gpus') this.fixed[name] += Math.max(0, toFixed(r.scalar?.value ?? 0));
     }
   }
-  get(name: string): number {
-    return fromFixed(this.fixed.get(name) ?? 0);
+  get(name: (typeof SUMMED)[number]): number {
+    return fromFixed(this.fixed[name]);
   }
 }

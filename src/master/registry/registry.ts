@@ -19,6 +19,12 @@
  * Batches are written one after another, and every other operation first
  * waits for the admissions queued before it, so writes to a key keep the
  * order of the calls.
+ *
+ * Re-admitting an agent whose record is unchanged (same AgentInfo and pid, not
+ * unreachable) writes nothing, as Mesos skips its registry operation when a
+ * reregistering agent's SlaveInfo equals the recovered one (MESOS-7711): after
+ * a failover every agent comes back, and rewriting 10,000 unchanged records
+ * was a tenth of the new leader's work.
  */
 import type { Store } from '../../coordination/store.js';
 import type { AgentInfo, FrameworkInfo } from '../../mesos/types.js';
@@ -70,6 +76,14 @@ export class Registry {
   private draining: Promise<void> | undefined;
 
   private readonly batchWindowMs: number;
+  /**
+   * By agent id, the JSON of the record the Store holds once the queued writes
+   * are done, as far as this registry knows (recovered or admitted here). An
+   * agent missing here is always written.
+   */
+  private readonly persisted = new Map<string, string>();
+  /** The batch being written, so an unchanged re-admission can wait for it. */
+  private writing: Map<string, PendingAdmission> | undefined;
 
   /** `options.batchWindowMs`: how long admissions gather before a batch is written (0: end of this turn). Default 10. */
   constructor(
@@ -95,6 +109,8 @@ export class Registry {
     const weights = await this.store.get<{ weights: Record<string, number> }>(WEIGHTS);
     // Agents already unreachable stay so (Mesos `slaves.unreachable`); only the others are awaited.
     for (const e of agents) if (e.value.unreachableTime === undefined) this.recoveredAgents.add(e.value.info.id.value);
+    this.persisted.clear();
+    for (const e of agents) this.persisted.set(e.value.info.id.value, JSON.stringify(e.value));
     return {
       agents: agents.map((e) => e.value),
       frameworks: frameworks.map((e) => e.value),
@@ -115,13 +131,23 @@ export class Registry {
 
   /**
    * Admits (or re-admits) an agent. Resolves once its batch is written; rejects
-   * with the Store's error if that batch failed.
+   * with the Store's error if that batch failed. An unchanged record is not
+   * written again: the call resolves at once, or with the write of that same
+   * record already queued or under way.
    */
   admitAgent(agent: RegistryAgent): Promise<void> {
-    this.recoveredAgents.delete(agent.info.id.value);
+    const id = agent.info.id.value;
+    this.recoveredAgents.delete(id);
+    const json = JSON.stringify(agent);
+    const key = AGENTS + id;
+    const unchanged = this.persisted.get(id) === json;
+    this.persisted.set(id, json);
     return new Promise((resolve, reject) => {
-      const key = AGENTS + agent.info.id.value;
-      const queued = this.pending.get(key);
+      const queued = this.pending.get(key) ?? (unchanged ? this.writing?.get(key) : undefined);
+      if (unchanged && !queued) {
+        resolve();
+        return;
+      }
       if (queued) {
         queued.agent = agent;
         queued.waiters.push({ resolve, reject });
@@ -162,30 +188,32 @@ export class Registry {
   }
 
   private async write(batch: Map<string, PendingAdmission>): Promise<void> {
+    this.writing = batch;
     try {
       const entries = [...batch].map(([key, { agent }]) => ({ key, value: agent }));
       if (this.store.putMany) await this.store.putMany(entries);
       else await Promise.all(entries.map((e) => this.store.put(e.key, e.value)));
       for (const { waiters } of batch.values()) for (const w of waiters) w.resolve();
     } catch (error) {
+      // What the Store holds for these agents is unknown now: the next admission writes.
+      for (const key of batch.keys()) this.persisted.delete(key.slice(AGENTS.length));
       for (const { waiters } of batch.values()) for (const w of waiters) w.reject(error as Error);
+    } finally {
+      this.writing = undefined;
     }
   }
 
   /** Records that an agent became unreachable at `time` (ms). No-op if unknown. */
   async markAgentUnreachable(agentId: string, time: number): Promise<void> {
-    this.recoveredAgents.delete(agentId);
-    await this.flush();
-    const entry = await this.store.get<RegistryAgent>(AGENTS + agentId);
-    if (!entry) return;
-    await this.store.put(AGENTS + agentId, { ...entry.value, unreachableTime: time }, entry.version);
+    await this.changingRecord(agentId, async () => {
+      const entry = await this.store.get<RegistryAgent>(AGENTS + agentId);
+      if (entry) await this.store.put(AGENTS + agentId, { ...entry.value, unreachableTime: time }, entry.version);
+    });
   }
 
   /** Forgets an agent (removed for good). */
   async removeAgent(agentId: string): Promise<void> {
-    this.recoveredAgents.delete(agentId);
-    await this.flush();
-    await this.store.delete(AGENTS + agentId);
+    await this.changingRecord(agentId, () => this.store.delete(AGENTS + agentId));
   }
 
   /**
@@ -194,10 +222,27 @@ export class Registry {
    * (the master then answers the operator with 503 and changes nothing).
    */
   async markAgentGone(agentId: string, time: number): Promise<void> {
+    await this.changingRecord(agentId, async () => {
+      await this.store.put(GONE + agentId, { goneTime: time } satisfies GoneAgent);
+      await this.store.delete(AGENTS + agentId);
+    });
+  }
+
+  /**
+   * Runs `change` on an agent's record after the admissions queued before it.
+   * The record is then no longer what an admission would write, so the next
+   * admission of that agent is written whatever it holds.
+   */
+  private async changingRecord(agentId: string, change: () => Promise<void>): Promise<void> {
     this.recoveredAgents.delete(agentId);
-    await this.flush();
-    await this.store.put(GONE + agentId, { goneTime: time } satisfies GoneAgent);
-    await this.store.delete(AGENTS + agentId);
+    this.persisted.delete(agentId);
+    try {
+      await this.flush();
+      await change();
+    } finally {
+      // An admission made meanwhile may have recorded its own JSON; it is not what the Store holds.
+      this.persisted.delete(agentId);
+    }
   }
 
   /** Persists the whole map of role weights (UPDATE_WEIGHTS). Throws the Store's error. */

@@ -6,11 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, beforeEach, describe, it } from 'node:test';
-import { Master } from '../../../src/master/master.js';
-import { Registry } from '../../../src/master/registry/registry.js';
-import { HierarchicalDRFAllocator } from '../../../src/master/allocator/hierarchical-drf-allocator.js';
-import { SqliteStore } from '../../../src/coordination/sqlite-store.js';
-import { systemClock } from '../../../src/mesos/clock.js';
+import type { Master } from '../../../src/master/master.js';
+import { silent, startMemoryMaster } from '../../support/memory-master.js';
 import { LocalAgentChannel, type LocalStreamEnd } from '../../../src/master/local-agent-channel.js';
 import { MasterLink, type Registration } from '../../../src/agent/master-link.js';
 import { inProcessTransport } from '../../../src/cli/commands/local.js';
@@ -18,33 +15,15 @@ import { HttpCallError } from '../../../src/transport/stream-client.js';
 import type { AgentCall, AgentEvent } from '../../../src/mesos/agent-protocol.js';
 import type { AgentInfo } from '../../../src/mesos/types.js';
 
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
-const stores: SqliteStore[] = [];
+const closers: Array<() => Promise<void>> = [];
 
 after(async () => {
-  for (const store of stores) await store.close();
+  for (const close of closers) await close();
 });
 
 async function newMaster(agentPingTimeoutMs = 15_000): Promise<Master> {
-  const store = new SqliteStore(':memory:');
-  stores.push(store);
-  const master = new Master({
-    ip: '127.0.0.1',
-    port: 5050,
-    hostname: 'localhost',
-    version: '1.11.0',
-    clock: systemClock,
-    logger: silent,
-    registry: new Registry(store),
-    allocator: new HierarchicalDRFAllocator(),
-    allocationIntervalMs: 1000,
-    agentPingTimeoutMs,
-    maxAgentPingTimeouts: 5,
-    maxCompletedFrameworks: 50,
-    maxCompletedTasksPerFramework: 1000,
-    flags: {},
-  });
-  await master.elect();
+  const { master, close } = await startMemoryMaster(agentPingTimeoutMs);
+  closers.push(close);
   return master;
 }
 

@@ -19,6 +19,15 @@ class RecordingStore implements Store {
   readonly inner = new SqliteStore(':memory:');
   readonly calls: string[] = [];
   gate: Promise<void> | undefined;
+  /** Holds every putMany from now until the returned function is called. */
+  hold(): () => void {
+    let open!: () => void;
+    this.gate = new Promise((resolve) => (open = resolve));
+    return () => {
+      this.gate = undefined;
+      open();
+    };
+  }
   failNext: Error | undefined;
   get<T>(key: string): Promise<StoreEntry<T> | undefined> {
     return this.inner.get<T>(key);
@@ -48,6 +57,8 @@ class RecordingStore implements Store {
     return this.inner.close();
   }
 }
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 describe('Registry admissions', () => {
   it('writes the admissions of one turn as one putMany, and recovers them all', async () => {
@@ -87,7 +98,7 @@ describe('Registry admissions', () => {
     const admitted: Array<Promise<void>> = [];
     for (let i = 0; i < 5; i++) {
       admitted.push(registry.admitAgent(agent(`A${i}`)));
-      await new Promise((r) => setImmediate(r));
+      await nextTurn();
     }
     await Promise.all(admitted);
     assert.deepEqual(store.calls, ['putMany A0,A1,A2,A3,A4']);
@@ -96,15 +107,13 @@ describe('Registry admissions', () => {
   it('gathers admissions arriving during a write into the next batch, in order', async () => {
     const store = new RecordingStore();
     const registry = new Registry(store, { batchWindowMs: 0 });
-    let release!: () => void;
-    store.gate = new Promise((r) => (release = r));
+    const release = store.hold();
     const first = registry.admitAgent(agent('A1'));
-    await new Promise((r) => setImmediate(r));
+    await nextTurn();
     const later = [registry.admitAgent(agent('A2')), registry.admitAgent(agent('A1', 'again'))];
-    await new Promise((r) => setImmediate(r));
-    await new Promise((r) => setImmediate(r));
+    await nextTurn();
+    await nextTurn();
     assert.deepEqual(store.calls, ['putMany A1'], 'nothing more while the first batch is being written');
-    store.gate = undefined;
     release();
     await Promise.all([first, ...later]);
     assert.deepEqual(store.calls, ['putMany A1', 'putMany A2,A1']);
@@ -134,6 +143,65 @@ describe('Registry admissions', () => {
     const registry = new Registry(plain);
     await Promise.all([registry.admitAgent(agent('A1')), registry.admitAgent(agent('A2'))]);
     assert.deepEqual(store.calls, ['put registry/agents/A1', 'put registry/agents/A2']);
+  });
+});
+
+describe('Registry: unchanged re-admissions (Mesos MESOS-7711)', () => {
+  it('writes nothing for recovered agents that come back unchanged; a changed one is written', async () => {
+    const store = new RecordingStore();
+    await Promise.all([new Registry(store).admitAgent(agent('A1')), new Registry(store).admitAgent(agent('A2'))]);
+    store.calls.length = 0;
+    const registry = new Registry(store);
+    await registry.recover();
+    await Promise.all([registry.admitAgent(agent('A1')), registry.admitAgent(agent('A2', 'moved'))]);
+    assert.deepEqual(store.calls, ['putMany A2']);
+    assert.equal(registry.isRecovering(), false, 'both came back');
+    await registry.admitAgent(agent('A2', 'moved'));
+    assert.deepEqual(store.calls, ['putMany A2'], 'admitted here, unchanged since');
+    assert.equal((await store.get<RegistryAgent>('registry/agents/A2'))?.value.info.hostname, 'moved');
+  });
+
+  it('writes the re-admission of an agent marked unreachable, clearing the mark', async () => {
+    const store = new RecordingStore();
+    const registry = new Registry(store);
+    await registry.admitAgent(agent('A1'));
+    await registry.markAgentUnreachable('A1', 1234);
+    await registry.admitAgent(agent('A1'));
+    assert.equal((await store.get<RegistryAgent>('registry/agents/A1'))?.value.unreachableTime, undefined);
+    const recovering = new Registry(store);
+    await registry.markAgentUnreachable('A1', 5678);
+    await recovering.recover();
+    await recovering.admitAgent(agent('A1'));
+    assert.equal((await store.get<RegistryAgent>('registry/agents/A1'))?.value.unreachableTime, undefined, 'recovered unreachable: written');
+  });
+
+  it('an unchanged admission resolves only once the write of that record in flight is done', async () => {
+    const store = new RecordingStore();
+    const registry = new Registry(store, { batchWindowMs: 0 });
+    const release = store.hold();
+    const first = registry.admitAgent(agent('A1'));
+    await nextTurn();
+    let secondDone = false;
+    const second = registry.admitAgent(agent('A1')).then(() => (secondDone = true));
+    await nextTurn();
+    await nextTurn();
+    assert.equal(secondDone, false, 'still waiting for the write under way');
+    release();
+    await Promise.all([first, second]);
+    assert.deepEqual(store.calls, ['putMany A1']);
+  });
+
+  it('writes again after a failed write, and after a removal', async () => {
+    const store = new RecordingStore();
+    const registry = new Registry(store);
+    store.failNext = new Error('store down');
+    await assert.rejects(registry.admitAgent(agent('A1')), /store down/);
+    await registry.admitAgent(agent('A1'));
+    assert.deepEqual(store.calls, ['putMany A1', 'putMany A1']);
+    await registry.removeAgent('A1');
+    await registry.admitAgent(agent('A1'));
+    assert.deepEqual(store.calls, ['putMany A1', 'putMany A1', 'delete registry/agents/A1', 'putMany A1']);
+    assert.equal((await registry.recover()).agents.length, 1);
   });
 });
 
