@@ -93,6 +93,11 @@ function stableJson(value: unknown): string {
 }
 
 function kindKey(res: Resource): string {
+  // The common entry (unreserved, not revocable, shared or a disk) without
+  // building and joining an array; the same string the general form gives.
+  if (isPlainKind(res)) {
+    return `${res.name}\u0000${res.type}\u0000[]\u0000${res.allocation_info?.role ?? ''}\u0000\u0000\u0000`;
+  }
   return [
     res.name,
     res.type,
@@ -190,25 +195,91 @@ function sameValue(a: Resource, b: Resource): boolean {
  * dropped. Idempotent. Mirrors building a Mesos `Resources` object.
  */
 export function normalizeResources(r: readonly Resource[]): Resource[] {
+  // Scalars of one kind are summed in fixed point and their entry is built
+  // once at the end; merging entry by entry made a new object per addition,
+  // and an agent coming back with 10 tasks sums 20 entries.
   const out: Resource[] = [];
-  const index = new Map<string, number>();
+  const sums: number[] = [];
+  let index: Map<string, number> | undefined;
   for (const raw of r) {
+    if (raw.type === 'SCALAR' && !isAtomic(raw)) {
+      const fixed = scalarFixed(raw);
+      if (fixed <= 0) continue;
+      const at = kindIndex(out, raw, index);
+      if (at >= 0) {
+        sums[at]! += fixed;
+        continue;
+      }
+      index = remember(out, raw, index);
+      out.push(raw);
+      sums.push(fixed);
+      continue;
+    }
     const res = canonical(raw);
     if (isEmptyEntry(res)) continue;
     if (isAtomic(res)) {
       out.push(res);
+      sums.push(NaN);
       continue;
     }
-    const key = kindKey(res);
-    const at = index.get(key);
-    if (at === undefined) {
-      index.set(key, out.length);
-      out.push(res);
-    } else {
+    const at = kindIndex(out, res, index);
+    if (at >= 0) {
       out[at] = addEntry(out[at]!, res);
+      continue;
     }
+    index = remember(out, res, index);
+    out.push(res);
+    sums.push(NaN);
+  }
+  for (let i = 0; i < out.length; i++) {
+    const sum = sums[i]!;
+    if (!Number.isNaN(sum)) out[i] = withScalarFixed(out[i]!, sum);
   }
   return out;
+}
+
+/** Entries up to which kinds are found by comparing with each merged entry rather than by key. */
+const LINEAR_KINDS = 16;
+
+/**
+ * Where `res`'s kind is among the non-atomic entries of `out` (-1: not yet).
+ * Short lists are searched without building keys; `index` (kind key →
+ * position) takes over once `out` is long.
+ */
+function kindIndex(out: readonly Resource[], res: Resource, index: Map<string, number> | undefined): number {
+  if (index !== undefined) return index.get(kindKey(res)) ?? -1;
+  for (let i = 0; i < out.length; i++) {
+    const x = out[i]!;
+    if (!isAtomic(x) && sameKind(x, res)) return i;
+  }
+  return -1;
+}
+
+/** Keeps `index` in step as `res` is appended to `out`; builds it when `out` gets long. */
+function remember(out: readonly Resource[], res: Resource, index: Map<string, number> | undefined): Map<string, number> | undefined {
+  if (index !== undefined) {
+    index.set(kindKey(res), out.length);
+    return index;
+  }
+  if (out.length < LINEAR_KINDS) return undefined;
+  const built = new Map<string, number>();
+  out.forEach((x, i) => {
+    if (!isAtomic(x)) built.set(kindKey(x), i);
+  });
+  built.set(kindKey(res), out.length);
+  return built;
+}
+
+/** Unreserved, not revocable, shared or a disk: the kind is name, type and allocation role. */
+function isPlainKind(res: Resource): boolean {
+  return res.reservations === undefined && (res.role === undefined || res.role === '*') && res.revocable === undefined && res.shared === undefined && res.disk === undefined;
+}
+
+/** `kindKey(a) === kindKey(b)`, without building the keys in the common case. */
+function sameKind(a: Resource, b: Resource): boolean {
+  if (a.name !== b.name || a.type !== b.type) return false;
+  if (isPlainKind(a) && isPlainKind(b)) return (a.allocation_info?.role ?? '') === (b.allocation_info?.role ?? '');
+  return kindKey(a) === kindKey(b);
 }
 
 /** `a + b`, normalized (Mesos `Resources::operator+`). */
@@ -226,13 +297,12 @@ export function addResources(a: readonly Resource[], b: readonly Resource[]): Re
 export function subtractResources(a: readonly Resource[], b: readonly Resource[]): Resource[] {
   const out = normalizeResources(a);
   for (const res of normalizeResources(b)) {
-    const key = kindKey(res);
     if (isAtomic(res)) {
-      const at = out.findIndex((x) => kindKey(x) === key && sameValue(x, res));
+      const at = out.findIndex((x) => sameKind(x, res) && sameValue(x, res));
       if (at >= 0) out.splice(at, 1);
       continue;
     }
-    const at = out.findIndex((x) => !isAtomic(x) && kindKey(x) === key);
+    const at = out.findIndex((x) => !isAtomic(x) && sameKind(x, res));
     if (at >= 0) out[at] = subtractEntry(out[at]!, res);
   }
   return out.filter((x) => !isEmptyEntry(x));
@@ -246,14 +316,13 @@ export function subtractResources(a: readonly Resource[], b: readonly Resource[]
 export function containsResources(a: readonly Resource[], b: readonly Resource[]): boolean {
   const pool = normalizeResources(a);
   for (const res of normalizeResources(b)) {
-    const key = kindKey(res);
     if (isAtomic(res)) {
-      const at = pool.findIndex((x) => kindKey(x) === key && sameValue(x, res));
+      const at = pool.findIndex((x) => sameKind(x, res) && sameValue(x, res));
       if (at < 0) return false;
       pool.splice(at, 1);
       continue;
     }
-    const have = pool.find((x) => !isAtomic(x) && kindKey(x) === key);
+    const have = pool.find((x) => !isAtomic(x) && sameKind(x, res));
     if (!have || !entryContains(have, res)) return false;
   }
   return true;

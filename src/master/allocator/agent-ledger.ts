@@ -133,7 +133,9 @@ export class AgentLedger {
    * of the available pools (clamped: what the pools lack is ignored).
    */
   preallocate(frameworkId: string, role: string, resources: readonly Resource[]): Quantities {
-    const used = normalizeResources(stripAllocationInfo(resources));
+    // Summed first: an agent coming back with 10 tasks hands 20 entries, and
+    // stripping each before summing copied all 20.
+    const used = normalizeResources(stripAllocationInfo(normalizeResources(resources)));
     this.removeFromPools(used);
     const q = quantitiesFromResources(used);
     this.allocate(frameworkId, role, used, q);

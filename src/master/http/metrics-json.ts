@@ -88,15 +88,32 @@ export function masterMetricsJson(master: Master): Record<string, number> {
 
 /** Sums of the scalar resources in SUMMED, in the fixed-point units of resources.ts (no rounding drift). */
 class ScalarSums {
-  private readonly fixed: Record<(typeof SUMMED)[number], number> = { cpus: 0, mem: 0, disk: 0, gpus: 0 };
+  // One field each, not a map by name: a keyed `+=` stored a new boxed number per task.
+  private cpus = 0;
+  private mem = 0;
+  private disk = 0;
+  private gpus = 0;
   add(resources: readonly Resource[]): void {
     for (const r of resources) {
       if (r.type !== 'SCALAR') continue;
-      const name = r.name;
-      if (name === 'cpus' || name === 'mem' || name === 'disk' || name === 'gpus') this.fixed[name] += Math.max(0, toFixed(r.scalar?.value ?? 0));
+      const fixed = Math.max(0, toFixed(r.scalar?.value ?? 0));
+      switch (r.name) {
+        case 'cpus':
+          this.cpus += fixed;
+          break;
+        case 'mem':
+          this.mem += fixed;
+          break;
+        case 'disk':
+          this.disk += fixed;
+          break;
+        case 'gpus':
+          this.gpus += fixed;
+          break;
+      }
     }
   }
   get(name: (typeof SUMMED)[number]): number {
-    return fromFixed(this.fixed[name]);
+    return fromFixed(this[name]);
   }
 }

@@ -4,9 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { SharedResources } from '../../../src/master/shared-resources.js';
 import { internToken } from '../../../src/master/interned-tokens.js';
-import type { Resource } from '../../../src/mesos/types.js';
+import type { Range, ReservationInfo, Resource } from '../../../src/mesos/types.js';
 import { normalizeResources } from '../../../src/mesos/resources.js';
 
 const cpus = (value: number): Resource[] => [{ name: 'cpus', type: 'SCALAR', scalar: { value }, allocation_info: { role: '*' } }];
@@ -59,6 +60,49 @@ describe('SharedResources', () => {
     const shared = new SharedResources();
     assert.equal(shared.share([]), shared.share([]));
     assert.equal(shared.size, 0);
+  });
+});
+
+describe('SharedResources.normalized keys', () => {
+  // Entries near the plain-scalar shape the fast key takes, and just off it:
+  // other fields, odd roles and names (with the key's separators), missing or
+  // empty allocation_info, non-number values, reservations, ranges.
+  const name = fc.constantFrom('cpus', 'mem', 'disk', 'gpus', 'c\u0000', 'c\u00000', '');
+  const role = fc.constantFrom('*', 'web', 'a\u0000', '\u0001', 'undefined', '');
+  const entry: fc.Arbitrary<Resource> = fc.oneof(
+    fc.record({ name, type: fc.constant('SCALAR' as const), scalar: fc.record({ value: fc.constantFrom(0, 0.1, 0.001, 1, 32, 2.5) }) }),
+    fc.record({ name, type: fc.constant('SCALAR' as const), scalar: fc.record({ value: fc.constantFrom(0.1, 32) }), allocation_info: fc.record({ role }) }),
+    fc.record({ name, type: fc.constant('SCALAR' as const), scalar: fc.record({ value: fc.constantFrom(0.1, 32) }), allocation_info: fc.constant({}) }),
+    fc.record({ name, type: fc.constant('SCALAR' as const), scalar: fc.record({ value: fc.constantFrom(0.1, 32) }), role }),
+    fc.record({
+      name,
+      type: fc.constant('SCALAR' as const),
+      scalar: fc.record({ value: fc.constantFrom(0.1, 32) }),
+      reservations: fc.constant<ReservationInfo[]>([{ type: 'STATIC', role: 'web' }]),
+      allocation_info: fc.record({ role }),
+    }),
+    fc.record({ name: fc.constant('ports'), type: fc.constant('RANGES' as const), ranges: fc.constant<{ range: Range[] }>({ range: [{ begin: 31000, end: 31001 }] }) }),
+  );
+
+  it('does not confuse a name holding the key\'s separators with two entries', () => {
+    const scalar = (n: string, value: number): Resource => ({ name: n, type: 'SCALAR', scalar: { value }, allocation_info: { role: '*' } });
+    const two = [scalar('a', 1), scalar('b', 2)];
+    const one = [scalar('a\u00001\u0000*\u0000b', 2)];
+    const shared = new SharedResources();
+    assert.equal(shared.normalized(two, normalizeResources).length, 2);
+    assert.deepEqual(shared.normalized(one, normalizeResources), normalizeResources(one));
+  });
+
+  it('every raw list comes back as its own normalized form, whichever lists were keyed before', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(entry, { maxLength: 4 }), { minLength: 1, maxLength: 40 }), (lists) => {
+        const shared = new SharedResources();
+        // Compared as JSON would carry them: fast-check makes some objects without a prototype.
+        const plain = (r: Resource[]): unknown => JSON.parse(JSON.stringify(r));
+        for (const raw of lists) assert.deepEqual(plain(shared.normalized(raw, normalizeResources)), plain(normalizeResources(raw)));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

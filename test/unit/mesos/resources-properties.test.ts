@@ -21,7 +21,7 @@ import {
   summarizeResources,
 } from '../../../src/mesos/resources.js';
 import type { Range, Resource } from '../../../src/mesos/types.js';
-import { subtractRanges } from '../../../src/mesos/values.js';
+import { coalesceRanges, fromFixed, subtractRanges, toFixed, unionSet } from '../../../src/mesos/values.js';
 
 const roleArb = fc.constantFrom(undefined, '*', 'dev', 'ops');
 const allocArb = fc.constantFrom(undefined, 'web');
@@ -157,3 +157,61 @@ describe('resource arithmetic properties', () => {
     );
   });
 });
+
+/**
+ * The canonical form by its definition, merging entry by entry: what
+ * normalizeResources computes with its shortcuts (scalar sums built once,
+ * kinds matched without keys in short lists, by key in long ones).
+ */
+function referenceNormalize(list: readonly Resource[]): Resource[] {
+  const kind = (r: Resource): string =>
+    JSON.stringify([r.name, r.type, r.role === undefined || r.role === '*' ? '*' : r.role, r.allocation_info?.role ?? '', r.revocable ? 1 : 0]);
+  const out: Array<{ kind: string; entry: Resource; fixed: number; range: Range[]; item: string[] }> = [];
+  for (const r of list) {
+    const fixed = r.type === 'SCALAR' ? toFixed(r.scalar?.value ?? 0) : 0;
+    const range = r.type === 'RANGES' ? coalesceRanges(r.ranges?.range ?? []) : [];
+    const item = r.type === 'SET' ? unionSet([], r.set?.item ?? []) : [];
+    if (r.type === 'SCALAR' ? fixed <= 0 : r.type === 'RANGES' ? range.length === 0 : item.length === 0) continue;
+    const known = out.find((e) => e.kind === kind(r));
+    if (!known) {
+      out.push({ kind: kind(r), entry: r, fixed, range, item });
+      continue;
+    }
+    known.fixed += fixed;
+    known.range = coalesceRanges([...known.range, ...range]);
+    known.item = unionSet(known.item, item);
+  }
+  return out.map(({ entry, fixed, range, item }) =>
+    entry.type === 'SCALAR'
+      ? { ...entry, scalar: { value: fromFixed(fixed) } }
+      : entry.type === 'RANGES'
+        ? { ...entry, ranges: { range } }
+        : { ...entry, set: { item } },
+  );
+}
+
+describe('normalizeResources against its definition', () => {
+  // Many names, so lists reach past the kinds matched by comparison; negative
+  // and zero scalars, which are dropped before any merge.
+  const nameArb = fc.constantFrom('cpus', 'mem', ...Array.from({ length: 24 }, (_, i) => `r${i}`));
+  const entryArb: fc.Arbitrary<Resource> = fc.oneof(
+    fc
+      .tuple(nameArb, fc.oneof(scalarValueArb, fc.constantFrom(0, -1, 0.0004)), roleArb, allocArb, fc.boolean())
+      .map(([name, value, role, alloc, revocable]) => {
+        const r = tag({ name, type: 'SCALAR', scalar: { value } }, role, alloc);
+        if (revocable) r.revocable = {};
+        return r;
+      }),
+    resourceArb,
+  );
+
+  it('merges kinds in first-seen order, sums scalars in fixed point and drops empty entries', () => {
+    fc.assert(
+      fc.property(fc.array(entryArb, { maxLength: 60, size: 'max' }), (list) => {
+        assert.deepEqual(normalizeResources(list), referenceNormalize(list));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
