@@ -67,8 +67,9 @@ const EMPTY: Resource[] = Object.freeze([]) as unknown as Resource[];
 
 /**
  * A key for the common raw list, unreserved scalars with at most an
- * allocation role (`[{name: 'cpus', type: 'SCALAR', scalar: {value: 0.1},
- * allocation_info: {role: '*'}}, …]`), built without JSON: at a failover
+ * allocation role and Mesos's legacy `role: "*"` (`[{name: 'cpus', type:
+ * 'SCALAR', scalar: {value: 0.1}, role: '*', allocation_info: {role: '*'}}, …]`),
+ * built without JSON: at a failover
  * every task's list is keyed, and JSON.stringify was a tenth of the new
  * leader's reregistration work. Undefined for any other shape (the caller
  * falls back to JSON). Equal keys mean equal lists: names and roles holding
@@ -78,8 +79,11 @@ function plainScalarsKey(raw: readonly Resource[]): string | undefined {
   let key = '';
   for (const r of raw) {
     for (const field in r) {
-      if (field !== 'name' && field !== 'type' && field !== 'scalar' && field !== 'allocation_info') return undefined;
+      if (field !== 'name' && field !== 'type' && field !== 'scalar' && field !== 'allocation_info' && field !== 'role') return undefined;
     }
+    // Mesos's pre-refinement `role: "*"` (unreserved), as offers carry it; any other role is a reservation.
+    const unreservedRole = r.role === undefined ? '' : r.role === '*' ? '*' : undefined;
+    if (unreservedRole === undefined) return undefined;
     const scalar = r.scalar;
     const allocation = r.allocation_info;
     if (r.type !== 'SCALAR' || typeof r.name !== 'string' || r.name.includes(SEPARATOR) || typeof scalar !== 'object' || scalar === null) return undefined;
@@ -92,7 +96,7 @@ function plainScalarsKey(raw: readonly Resource[]): string | undefined {
       if (typeof allocation.role !== 'string' || allocation.role.includes(SEPARATOR) || allocation.role.includes(NO_ALLOCATION)) return undefined;
       role = allocation.role;
     }
-    key += `${r.name}${SEPARATOR}${scalar.value}${SEPARATOR}${role}${SEPARATOR}`;
+    key += `${r.name}${SEPARATOR}${scalar.value}${SEPARATOR}${role}${SEPARATOR}${unreservedRole}${SEPARATOR}`;
   }
   return key;
 }

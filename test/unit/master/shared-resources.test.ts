@@ -74,6 +74,7 @@ describe('SharedResources.normalized keys', () => {
     fc.record({ name, type: fc.constant('SCALAR' as const), scalar: fc.record({ value: fc.constantFrom(0.1, 32) }), allocation_info: fc.record({ role }) }),
     fc.record({ name, type: fc.constant('SCALAR' as const), scalar: fc.record({ value: fc.constantFrom(0.1, 32) }), allocation_info: fc.constant({}) }),
     fc.record({ name, type: fc.constant('SCALAR' as const), scalar: fc.record({ value: fc.constantFrom(0.1, 32) }), role }),
+    fc.record({ name, type: fc.constant('SCALAR' as const), scalar: fc.record({ value: fc.constantFrom(0.1, 32) }), role, allocation_info: fc.record({ role }) }),
     fc.record({
       name,
       type: fc.constant('SCALAR' as const),
@@ -91,6 +92,13 @@ describe('SharedResources.normalized keys', () => {
     const shared = new SharedResources();
     assert.equal(shared.normalized(two, normalizeResources).length, 2);
     assert.deepEqual(shared.normalized(one, normalizeResources), normalizeResources(one));
+  });
+
+  it('keeps a list reserved through the legacy role apart from the unreserved one', () => {
+    const withRole = (role: string): Resource[] => [{ name: 'cpus', type: 'SCALAR', scalar: { value: 1 }, role, allocation_info: { role: 'web' } }];
+    const shared = new SharedResources();
+    assert.equal(shared.normalized(withRole('*'), normalizeResources)[0]!.role, '*');
+    assert.equal(shared.normalized(withRole('web'), normalizeResources)[0]!.role, 'web');
   });
 
   it('every raw list comes back as its own normalized form, whichever lists were keyed before', () => {
