@@ -69,9 +69,8 @@ const EMPTY: Resource[] = Object.freeze([]) as unknown as Resource[];
  * A key for the common raw list, unreserved scalars with at most an
  * allocation role and Mesos's legacy `role: "*"` (`[{name: 'cpus', type:
  * 'SCALAR', scalar: {value: 0.1}, role: '*', allocation_info: {role: '*'}}, …]`),
- * built without JSON: at a failover
- * every task's list is keyed, and JSON.stringify was a tenth of the new
- * leader's reregistration work. Undefined for any other shape (the caller
+ * built without JSON: at a failover every task's list is keyed, and
+ * JSON.stringify was a tenth of the new leader's reregistration work. Undefined for any other shape (the caller
  * falls back to JSON). Equal keys mean equal lists: names and roles holding
  * the separator are refused, and a JSON key starts with `[`, which this never does.
  */
@@ -79,24 +78,23 @@ function plainScalarsKey(raw: readonly Resource[]): string | undefined {
   let key = '';
   for (const r of raw) {
     for (const field in r) {
-      if (field !== 'name' && field !== 'type' && field !== 'scalar' && field !== 'allocation_info' && field !== 'role') return undefined;
+      if (field !== 'name' && field !== 'type' && field !== 'scalar' && field !== 'role' && field !== 'allocation_info') return undefined;
     }
-    // Mesos's pre-refinement `role: "*"` (unreserved), as offers carry it; any other role is a reservation.
-    const unreservedRole = r.role === undefined ? '' : r.role === '*' ? '*' : undefined;
-    if (unreservedRole === undefined) return undefined;
+    if (r.type !== 'SCALAR' || typeof r.name !== 'string' || r.name.includes(SEPARATOR)) return undefined;
     const scalar = r.scalar;
-    const allocation = r.allocation_info;
-    if (r.type !== 'SCALAR' || typeof r.name !== 'string' || r.name.includes(SEPARATOR) || typeof scalar !== 'object' || scalar === null) return undefined;
+    if (typeof scalar !== 'object' || scalar === null || typeof scalar.value !== 'number') return undefined;
     for (const field in scalar) if (field !== 'value') return undefined;
-    if (typeof scalar.value !== 'number') return undefined;
-    let role = NO_ALLOCATION;
+    // Mesos's pre-refinement `role: "*"` (unreserved), as offers carry it; any other role is a reservation.
+    if (r.role !== undefined && r.role !== '*') return undefined;
+    const allocation = r.allocation_info;
+    let allocationRole = NO_ALLOCATION;
     if (allocation !== undefined) {
-      if (typeof allocation !== 'object' || allocation === null) return undefined;
+      if (typeof allocation !== 'object' || allocation === null || typeof allocation.role !== 'string') return undefined;
       for (const field in allocation) if (field !== 'role') return undefined;
-      if (typeof allocation.role !== 'string' || allocation.role.includes(SEPARATOR) || allocation.role.includes(NO_ALLOCATION)) return undefined;
-      role = allocation.role;
+      if (allocation.role.includes(SEPARATOR) || allocation.role.includes(NO_ALLOCATION)) return undefined;
+      allocationRole = allocation.role;
     }
-    key += `${r.name}${SEPARATOR}${scalar.value}${SEPARATOR}${role}${SEPARATOR}${unreservedRole}${SEPARATOR}`;
+    key += `${r.name}${SEPARATOR}${scalar.value}${SEPARATOR}${allocationRole}${SEPARATOR}${r.role ?? ''}${SEPARATOR}`;
   }
   return key;
 }

@@ -7,7 +7,6 @@ import { fromFixed, toFixed } from '../../mesos/values.js';
 import type { Resource, TaskState } from '../../mesos/types.js';
 import type { Master } from '../master.js';
 
-const ACTIVE_STATES: TaskState[] = ['TASK_STAGING', 'TASK_STARTING', 'TASK_RUNNING', 'TASK_KILLING', 'TASK_UNREACHABLE'];
 const SUMMED = ['cpus', 'mem', 'disk', 'gpus'] as const;
 const COUNTED: TaskState[] = ['TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_LOST', 'TASK_ERROR', 'TASK_DROPPED', 'TASK_GONE', 'TASK_GONE_BY_OPERATOR'];
 
@@ -19,35 +18,41 @@ export function masterMetricsJson(master: Master): Record<string, number> {
   const total = new ScalarSums();
   const used = new ScalarSums();
   const offered = new ScalarSums();
-  const activeCounts = new Map<TaskState, number>();
-  // Counted in locals rather than the map: this loop visits every task.
+  // Live tasks counted in locals, not a map by state: this loop visits every task.
   let staging = 0;
   let starting = 0;
   let running = 0;
   let killing = 0;
+  let unreachable = 0;
   for (const agent of master.agents.values()) {
     if (agent.state === 'unreachable') continue;
     total.add(agent.total);
     for (const task of agent.tasks.values()) {
-      const state = task.state;
-      if (state === 'TASK_RUNNING') running++;
-      else if (state === 'TASK_STAGING') staging++;
-      else if (state === 'TASK_STARTING') starting++;
-      else if (state === 'TASK_KILLING') killing++;
-      else if (isTerminalState(state)) continue;
-      else activeCounts.set(state, (activeCounts.get(state) ?? 0) + 1);
+      switch (task.state) {
+        case 'TASK_STAGING':
+          staging++;
+          break;
+        case 'TASK_STARTING':
+          starting++;
+          break;
+        case 'TASK_RUNNING':
+          running++;
+          break;
+        case 'TASK_KILLING':
+          killing++;
+          break;
+        case 'TASK_UNREACHABLE':
+          unreachable++;
+          break;
+        default:
+          if (isTerminalState(task.state)) continue;
+      }
       used.add(task.resources);
     }
     for (const executor of agent.executors.values()) used.add(executor.info.resources ?? []);
   }
-  activeCounts.set('TASK_STAGING', staging);
-  activeCounts.set('TASK_STARTING', starting);
-  activeCounts.set('TASK_RUNNING', running);
-  activeCounts.set('TASK_KILLING', killing);
   for (const offer of master.offers.values()) offered.add(offer.resources);
-  for (const framework of master.frameworks.values()) {
-    activeCounts.set('TASK_UNREACHABLE', (activeCounts.get('TASK_UNREACHABLE') ?? 0) + framework.unreachableTasks.size);
-  }
+  for (const framework of master.frameworks.values()) unreachable += framework.unreachableTasks.size;
   const m: Record<string, number> = {};
   for (const name of SUMMED) {
     const t = total.get(name);
@@ -70,7 +75,11 @@ export function masterMetricsJson(master: Master): Record<string, number> {
   m['master/frameworks_connected'] = frameworks.filter((f) => f.connected).length;
   m['master/frameworks_disconnected'] = frameworks.filter((f) => !f.connected).length;
   m['master/outstanding_offers'] = master.offers.size;
-  for (const state of ACTIVE_STATES) m[`master/tasks_${state.slice(5).toLowerCase()}`] = activeCounts.get(state) ?? 0;
+  m['master/tasks_staging'] = staging;
+  m['master/tasks_starting'] = starting;
+  m['master/tasks_running'] = running;
+  m['master/tasks_killing'] = killing;
+  m['master/tasks_unreachable'] = unreachable;
   for (const state of COUNTED) m[`master/tasks_${state.slice(5).toLowerCase()}`] = master.metrics.taskTransitions.get(state) ?? 0;
   m['master/elected'] = master.electedTime !== undefined ? 1 : 0;
   m['master/uptime_secs'] = master.nowSecs() - master.startTime;
