@@ -22,8 +22,13 @@
  *
  * With `connections: 1` (the default) requests reach the server in exactly
  * the order they were made.
+ *
+ * What a connection is given during one event-loop turn leaves in one write
+ * (transport/turn-cork.ts): undici writes each request by itself, and a busy
+ * framework's acknowledgements cost one system call each otherwise.
  */
-import { Pool, errors } from 'undici';
+import { Pool, buildConnector, errors } from 'undici';
+import { corkUntilTurnEnd } from '../transport/turn-cork.js';
 
 /** An answer: its status, headers (lower-case names) and body text. */
 export interface PipelinedResponse {
@@ -70,7 +75,13 @@ export class HttpPipeline {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.repeatable = options.repeatable ?? false;
     const idleMs = options.idleMs ?? 4000;
+    const connectTcp = buildConnector({});
     this.pool = new Pool(url.origin, {
+      connect: (connectOptions, callback) =>
+        connectTcp(connectOptions, (...result) => {
+          if (result[1]) corkUntilTurnEnd(result[1]);
+          callback(...result);
+        }),
       connections: Math.max(1, options.connections ?? 1),
       pipelining: Math.max(1, options.maxPipelined ?? 128),
       headersTimeout: this.timeoutMs,

@@ -179,6 +179,8 @@ export class SchedulerClient {
   private leader?: MasterAddress;
   private leaderPath = SCHEDULER_API_PATH;
   private heartbeatTimer?: NodeJS.Timeout;
+  /** The stream generation the armed heartbeatTimer watches. */
+  private heartbeatGeneration = -1;
   private heartbeatIntervalSeconds = DEFAULT_HEARTBEAT_INTERVAL_SECONDS;
   private retryTimer?: NodeJS.Timeout;
   private wakeRetry?: () => void;
@@ -559,7 +561,10 @@ export class SchedulerClient {
 
   private onRecord(generation: number, record: unknown): void {
     if (generation !== this.generation || this.currentState === 'closed') return;
-    this.armHeartbeatTimer(generation);
+    // Any event proves the master alive. A busy framework gets thousands per
+    // second, so the armed watchdog is pushed back rather than replaced.
+    if (this.heartbeatTimer && this.heartbeatGeneration === generation) this.heartbeatTimer.refresh();
+    else this.armHeartbeatTimer(generation);
     const parsed = parseSchedulerEvent(record);
     if (!parsed.ok) {
       this.log('warning', `Ignoring event: ${parsed.reason}`);
@@ -675,6 +680,7 @@ export class SchedulerClient {
 
   private armHeartbeatTimer(generation: number): void {
     this.clearHeartbeatTimer();
+    this.heartbeatGeneration = generation;
     const timeoutMs = this.options.heartbeatMissLimit * this.heartbeatIntervalSeconds * 1000;
     this.heartbeatTimer = setTimeout(() => {
       if (generation !== this.generation || this.currentState === 'closed') return;

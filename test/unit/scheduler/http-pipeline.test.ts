@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import net, { type AddressInfo, type Socket } from 'node:net';
 import { HttpPipeline, PipelineConnectionError, type HttpPipelineOptions } from '../../../src/scheduler/http-pipeline.js';
 
 interface Server {
@@ -130,6 +130,33 @@ async function startHoldingServer(): Promise<Server & { maxHeld: () => number }>
   });
   return { ...server, maxHeld: () => maxHeld };
 }
+
+test("a turn's calls on an open connection leave in one socket write", async () => {
+  const server = await startServer((_, response) => response.writeHead(202).end());
+  // Counts the writes handed to libuv by sockets to this server (undici's, not the server's own).
+  const port = Number(new URL(server.origin).port);
+  const proto = net.Socket.prototype as unknown as Record<'_write' | '_writev', (this: net.Socket, ...args: unknown[]) => void>;
+  const real = { _write: proto._write, _writev: proto._writev };
+  let writes = 0;
+  for (const name of ['_write', '_writev'] as const) {
+    proto[name] = function counted(this: net.Socket, ...args: unknown[]): void {
+      if (this.remotePort === port) writes++;
+      real[name].apply(this, args);
+    };
+  }
+  try {
+    await withPipeline(server, { maxPipelined: 128, repeatable: true }, async (pipeline) => {
+      await pipeline.post('/x', 'open');
+      writes = 0;
+      const answers = await Promise.all(Array.from({ length: 100 }, (_, n) => pipeline.post('/x', String(n))));
+      assert.ok(answers.every((a) => a.status === 202));
+      assert.deepEqual(server.bodies.slice(1), Array.from({ length: 100 }, (_, n) => String(n)), 'in order');
+      assert.equal(writes, 1);
+    });
+  } finally {
+    Object.assign(proto, real);
+  }
+});
 
 test('repeatable calls are pipelined on one connection; others go one at a time', async () => {
   for (const repeatable of [true, false]) {
