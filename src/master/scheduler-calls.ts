@@ -16,7 +16,7 @@ import {
   isEmptyResources,
   normalizeResources,
   stripAllocationInfo,
-  subtractResources,
+  subtractNormalized,
   withAllocationRole,
 } from '../mesos/resources.js';
 import type {
@@ -300,9 +300,9 @@ function accept(master: Master, framework: FrameworkRecord, body: NonNullable<Sc
   const agentId = offers[0].agent_id.value;
   const role = offers[0].allocation_info?.role ?? '*';
   const agent = master.agents.get(agentId);
-  // One offer's resources are normalized already (the allocator's, with one
-  // allocation role); only several offers of the agent need merging.
-  let available = offers.length === 1 ? offers[0].resources : normalizeResources(offers.flatMap((o) => o.resources));
+  // Canonical once per ACCEPT (several offers of the agent merge here), so each
+  // launch can take its task from it without normalizing it again.
+  let available = normalizeResources(offers.length === 1 ? offers[0].resources : offers.flatMap((o) => o.resources));
 
   for (const operation of operations) {
     if (operation.type === 'LAUNCH') {
@@ -348,7 +348,7 @@ function launchOne(
 ): Resource[] {
   const agent = master.agents.get(agentId);
   // Shared with every other task asking for the same: the record keeps it for the task's life.
-  const taskResources = master.sharedResources.share(normalizeResources(withAllocationRole(stripAllocationInfo(task.resources ?? []), role)));
+  const taskResources = master.sharedResources.normalized(task.resources ?? [], (raw) => normalizeResources(withAllocationRole(stripAllocationInfo(raw), role)), role);
   const executorId = executor?.executor_id?.value;
   const existing = executorId && agent ? agent.executors.get(taskKey(framework.id, executorId)) : undefined;
   const executorResources =
@@ -406,7 +406,8 @@ function launchOne(
   master.logger.info(`Launching task ${taskId} of framework ${framework.id} (${framework.info.name}) on agent ${agentId} (${agent.info.hostname})`);
   const wireTask: TaskInfo = { ...task, resources: taskResources, executor: executor ?? task.executor };
   agent.send({ type: 'RUN_TASK', run_task: { framework: framework.info, task: wireTask } });
-  return subtractResources(available, used);
+  // Both are canonical: the offer's (or what the last launch left) and the task's normalized list.
+  return subtractNormalized(available, used);
 }
 
 

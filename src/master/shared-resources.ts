@@ -45,10 +45,16 @@ export class SharedResources {
    * failover adopts every task again, and normalizing each one's resources
    * was a quarter of the reregistration work at 100,000 tasks. `raw` is not
    * kept or changed.
+   *
+   * `scope` names whatever else `normalize` depends on (the launch path gives
+   * the role the resources are allocated to); results are remembered per
+   * scope. A scope holding U+0000 is not remembered at all.
    */
-  normalized(raw: readonly Resource[], normalize: (resources: readonly Resource[]) => Resource[]): Resource[] {
+  normalized(raw: readonly Resource[], normalize: (resources: readonly Resource[]) => Resource[], scope = ''): Resource[] {
     if (raw.length === 0) return EMPTY;
-    const rawKey = plainScalarsKey(raw) ?? JSON.stringify(raw);
+    if (scope.includes(SEPARATOR)) return this.share(normalize(raw));
+    // The first separator ends the scope, so keys of different scopes never meet.
+    const rawKey = `${scope}${SEPARATOR}${plainScalarsKey(raw) ?? JSON.stringify(raw)}`;
     const known = this.byRawKey.get(rawKey);
     if (known !== undefined) return known;
     const shared = this.share(normalize(raw));

@@ -295,8 +295,19 @@ export function addResources(a: readonly Resource[], b: readonly Resource[]): Re
  * Mirrors `Resources::operator-` (which CHECK-fails where we clamp).
  */
 export function subtractResources(a: readonly Resource[], b: readonly Resource[]): Resource[] {
-  const out = normalizeResources(a);
-  for (const res of normalizeResources(b)) {
+  return subtractNormalized(normalizeResources(a), normalizeResources(b));
+}
+
+/**
+ * `a − b` as {@link subtractResources}, for lists already in canonical form
+ * (what normalizeResources and this module's arithmetic return; a list
+ * changed since is not): neither is normalized again. For the master's launch
+ * path, which takes each task from what is left of an offer; normalizing both
+ * lists again was most of the cost of a launch's resource bookkeeping.
+ */
+export function subtractNormalized(a: readonly Resource[], b: readonly Resource[]): Resource[] {
+  const out = a.slice();
+  for (const res of b) {
     if (isAtomic(res)) {
       const at = out.findIndex((x) => sameKind(x, res) && sameValue(x, res));
       if (at >= 0) out.splice(at, 1);

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { SharedResources } from '../../../src/master/shared-resources.js';
 import { internToken } from '../../../src/master/interned-tokens.js';
 import type { Range, ReservationInfo, Resource } from '../../../src/mesos/types.js';
-import { normalizeResources } from '../../../src/mesos/resources.js';
+import { normalizeResources, stripAllocationInfo, withAllocationRole } from '../../../src/mesos/resources.js';
 
 const cpus = (value: number): Resource[] => [{ name: 'cpus', type: 'SCALAR', scalar: { value }, allocation_info: { role: '*' } }];
 
@@ -54,6 +54,40 @@ describe('SharedResources', () => {
     assert.equal(shared.normalized(cpus(0.3), normalize), a);
     assert.equal(calls, 2);
     assert.equal(shared.normalized([], normalize), shared.share([]));
+  });
+
+  it('remembers a raw list per scope: the same list normalized for two roles gives two results', () => {
+    const shared = new SharedResources();
+    let calls = 0;
+    const forRole = (role: string) => (raw: readonly Resource[]): Resource[] => {
+      calls++;
+      return normalizeResources(withAllocationRole(stripAllocationInfo(raw), role));
+    };
+    const raw = (): Resource[] => withAllocationRole(cpus(0.1), 'web');
+    const web = shared.normalized(raw(), forRole('web'), 'web');
+    const batch = shared.normalized(raw(), forRole('batch'), 'batch');
+    assert.equal(calls, 2);
+    assert.equal(web[0]!.allocation_info?.role, 'web');
+    assert.equal(batch[0]!.allocation_info?.role, 'batch');
+    assert.equal(shared.normalized(raw(), forRole('web'), 'web'), web);
+    assert.equal(shared.normalized(raw(), forRole('batch'), 'batch'), batch);
+    assert.equal(calls, 2);
+    // Unscoped, it is its own entry too.
+    assert.deepEqual(shared.normalized(raw(), normalizeResources), normalizeResources(raw()));
+    assert.equal(calls, 2);
+  });
+
+  it('does not remember under a scope holding the key separator', () => {
+    const shared = new SharedResources();
+    let calls = 0;
+    const normalize = (raw: readonly Resource[]): Resource[] => {
+      calls++;
+      return normalizeResources(raw);
+    };
+    const a = shared.normalized(cpus(0.1), normalize, 'x\u0000y');
+    const b = shared.normalized(cpus(0.1), normalize, 'x\u0000y');
+    assert.equal(calls, 2);
+    assert.equal(a, b, 'still shared by its normalized form');
   });
 
   it('shares one empty list', () => {

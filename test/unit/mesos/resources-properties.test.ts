@@ -16,6 +16,7 @@ import {
   parseResourcesFlag,
   quantitiesOf,
   scalarOf,
+  subtractNormalized,
   subtractResources,
   summarizeResourceLists,
   summarizeResources,
@@ -110,6 +111,20 @@ describe('resource arithmetic properties', () => {
         assert.ok(containsResources(a, diff));
         if (containsResources(a, b)) {
           assert.ok(containsResources(addResources(diff, b), a));
+        }
+      }),
+    );
+  });
+
+  it('on canonical lists, subtracting without normalizing again gives a − b, and chains as repeated launches do', () => {
+    fc.assert(
+      fc.property(resourcesArb, fc.array(resourcesArb, { maxLength: 4 }), (a, bs) => {
+        let left = normalizeResources(a);
+        let reference: Resource[] = a;
+        for (const b of bs) {
+          left = subtractNormalized(left, normalizeResources(b));
+          reference = subtractResources(reference, b);
+          assert.deepEqual(left, reference);
         }
       }),
     );
