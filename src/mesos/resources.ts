@@ -288,6 +288,24 @@ export function addResources(a: readonly Resource[], b: readonly Resource[]): Re
 }
 
 /**
+ * `a + b` as {@link addResources}, for lists already in canonical form (see
+ * {@link subtractNormalized}): `b`'s entries are merged into a copy of `a`,
+ * kinds `a` lacks appended in `b`'s order, and neither list is normalized
+ * again. For the allocator's books, which take back every finished task's
+ * resources. Long lists go through normalizeResources, which indexes kinds.
+ */
+export function addNormalized(a: readonly Resource[], b: readonly Resource[]): Resource[] {
+  if (a.length + b.length > LINEAR_KINDS) return normalizeResources([...a, ...b]);
+  const out = a.slice();
+  for (const res of b) {
+    const at = isAtomic(res) ? -1 : out.findIndex((x) => !isAtomic(x) && sameKind(x, res));
+    if (at >= 0) out[at] = addEntry(out[at]!, res);
+    else out.push(res);
+  }
+  return out;
+}
+
+/**
  * `a − b`, normalized: each entry of `b` is taken from the entry of `a` of the
  * same kind; scalars stop at zero, ranges and sets lose the values in `b`, and
  * kinds `a` lacks are ignored, so the result is never negative. Atomic entries

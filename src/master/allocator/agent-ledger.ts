@@ -9,12 +9,13 @@
  * arrays and adds quantity vectors.
  */
 import {
+  addNormalized,
   addResources,
   containsResources,
   normalizeResources,
   reservationRole,
   stripAllocationInfo,
-  subtractResources,
+  subtractNormalized,
 } from '../../mesos/resources.js';
 import type { Resource } from '../../mesos/types.js';
 import { fastContains, fastEquals, withoutAllocationInfo } from './fast-contains.js';
@@ -170,10 +171,10 @@ export class AgentLedger {
           `cannot give back ${JSON.stringify(back)}`,
       );
     }
-    a.resources = subtractResources(a.resources, back);
+    a.resources = subtractNormalized(a.resources, back);
     a.q = quantitiesFromResources(a.resources);
     if (a.resources.length === 0) this.allocations.delete(k);
-    this.addToPools(back);
+    this.addToPools(back, true);
     return quantitiesFromResources(back);
   }
 
@@ -228,21 +229,26 @@ export class AgentLedger {
   private addToPools(resources: readonly Resource[], normalized = false): void {
     for (const [k, part] of byReservation(resources)) {
       const p = this.pools.get(k);
-      const merged = p ? addResources(p.resources, part) : normalized ? part : normalizeResources(part);
+      // A part of a canonical list is canonical, and so are the pools.
+      const merged = p ? (normalized ? addNormalized(p.resources, part) : addResources(p.resources, part)) : normalized ? part : normalizeResources(part);
       this.setPool(k, merged);
     }
   }
 
+  /** @param resources normalized (preallocate's, after the agent's report was summed). */
   private removeFromPools(resources: readonly Resource[]): void {
     for (const [k, part] of byReservation(resources)) {
       const p = this.pools.get(k);
-      if (p) this.setPool(k, subtractResources(p.resources, part));
+      if (p) this.setPool(k, subtractNormalized(p.resources, part));
     }
   }
 
   private setPool(k: string, resources: Resource[]): void {
+    const had = this.pools.has(k);
     if (resources.length === 0) this.pools.delete(k);
     else this.pools.set(k, { resources, q: quantitiesFromResources(resources) });
+    // Most changes refill or drain a pool that stays: the key order is unchanged.
+    if (had === this.pools.has(k)) return;
     this.poolKeys = [...this.pools.keys()].sort((a, b) => (a === '*' ? -1 : b === '*' ? 1 : cmp(a, b)));
   }
 }

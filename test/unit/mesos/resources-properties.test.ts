@@ -9,6 +9,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 
 import {
+  addNormalized,
   addResources,
   containsResources,
   formatResources,
@@ -111,6 +112,20 @@ describe('resource arithmetic properties', () => {
         assert.ok(containsResources(a, diff));
         if (containsResources(a, b)) {
           assert.ok(containsResources(addResources(diff, b), a));
+        }
+      }),
+    );
+  });
+
+  it('on canonical lists, adding without normalizing again gives a + b, short lists and long', () => {
+    fc.assert(
+      fc.property(resourcesArb, fc.array(resourcesArb, { maxLength: 4 }), (a, bs) => {
+        let sum = normalizeResources(a);
+        let reference: Resource[] = a;
+        for (const b of bs) {
+          sum = addNormalized(sum, normalizeResources(b));
+          reference = addResources(reference, b);
+          assert.deepEqual(sum, reference);
         }
       }),
     );
