@@ -31,7 +31,8 @@ import type {
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import { SchedulerClosedError, SchedulerNotSubscribedError, SubscriptionRejectedError } from './errors.js';
 import { masterUrl, resolveLeaderLocation } from './leader-location.js';
-import { HttpPipeline } from './http-pipeline.js';
+import { AckBacklog } from './ack-backlog.js';
+import { HttpPipeline, type PipelinedResponse } from './http-pipeline.js';
 import { Listeners } from './listeners.js';
 import type { MasterAddress, MasterDetector } from './master-detector.js';
 import {
@@ -199,6 +200,12 @@ export class SchedulerClient {
    * with the path and headers of its calls worked out once per leader and stream.
    */
   private ackPipeline?: { target: string; origin: string; path: string; streamId: string; headers: Record<string, string>; pipeline: HttpPipeline };
+  /** Automatic acknowledgements (with `coalesceAcknowledgements`) waiting for room in the pipeline. */
+  private readonly ackBacklog = new AckBacklog(
+    ACK_CONNECTIONS * ACK_PIPELINED,
+    (agentId, taskId, uuid) => this.acknowledge({ value: agentId }, { value: taskId }, uuid),
+    (taskId, error) => this.ackFailed(taskId, error),
+  );
 
   constructor(options: SchedulerClientOptions) {
     this.options = {
@@ -295,6 +302,7 @@ export class SchedulerClient {
     this.stream?.close();
     this.stream = undefined;
     this.currentStreamId = undefined;
+    this.ackBacklog.clear();
     this.ackPipeline?.pipeline.close();
     this.ackPipeline = undefined;
     this.firstSubscription?.reject(new SchedulerClosedError());
@@ -381,38 +389,46 @@ export class SchedulerClient {
     await this.call({ type: 'SHUTDOWN', shutdown: { executor_id: executorId, agent_id: agentId } });
   }
 
-  /** ACKNOWLEDGE an update; `uuid` is the base64 `status.uuid`. Never for updates without one. */
-  async acknowledge(agentId: AgentID, taskId: TaskID, uuid: string): Promise<void> {
+  /**
+   * ACKNOWLEDGE an update; `uuid` is the base64 `status.uuid`. Never for
+   * updates without one. Rejects with SchedulerNotSubscribedError, or
+   * HttpCallError for an answer that is not 2xx.
+   *
+   * Not an async function: a busy framework has thousands of acknowledgements
+   * waiting for the wire at once, and each async frame (generator, context,
+   * its promises) is held, and copied by the young-generation collector, until
+   * its answer comes.
+   */
+  acknowledge(agentId: AgentID, taskId: TaskID, uuid: string): Promise<void> {
     const call: SchedulerCall = { type: 'ACKNOWLEDGE', acknowledge: { agent_id: agentId, task_id: taskId, uuid } };
-    if (!this.options.coalesceAcknowledgements) {
-      await this.call(call);
-      return;
-    }
+    if (!this.options.coalesceAcknowledgements) return this.call(call).then(() => undefined);
     if (this.currentState !== 'subscribed' || !this.leader || !this.currentStreamId || !this.frameworkInfo?.id) {
-      throw new SchedulerNotSubscribedError(call.type);
+      return Promise.reject(new SchedulerNotSubscribedError(call.type));
     }
-    const target = masterUrl(this.leader, this.leaderPath);
-    const streamId = this.currentStreamId;
-    if (this.ackPipeline?.target !== target || this.ackPipeline.streamId !== streamId) {
-      const url = new URL(target);
-      let pipeline = this.ackPipeline?.origin === url.origin ? this.ackPipeline.pipeline : undefined;
-      if (!pipeline) {
-        // A new leader: acknowledgements still queued for the old one fail there, as calls to a lost master do.
-        this.ackPipeline?.pipeline.close();
-        pipeline = new HttpPipeline({
-          origin: url.origin,
-          connections: ACK_CONNECTIONS,
-          maxPipelined: ACK_PIPELINED,
-          timeoutMs: this.options.callTimeoutMs,
-          repeatable: true,
-        });
-      }
-      const headers = { ...(this.options.headers ?? {}), 'Mesos-Stream-Id': streamId };
-      this.ackPipeline = { target, streamId, origin: url.origin, path: `${url.pathname}${url.search}`, headers, pipeline };
+    const ack = this.acknowledgementPipeline(this.leader, this.currentStreamId);
+    return ack.pipeline.post(ack.path, JSON.stringify({ ...call, framework_id: this.frameworkInfo.id }), ack.headers).then(checkAcknowledged);
+  }
+
+  /** The acknowledgement pipeline to `leader` for stream `streamId`, made (or re-aimed) when either changed. */
+  private acknowledgementPipeline(leader: MasterAddress, streamId: string): NonNullable<SchedulerClient['ackPipeline']> {
+    const target = masterUrl(leader, this.leaderPath);
+    if (this.ackPipeline?.target === target && this.ackPipeline.streamId === streamId) return this.ackPipeline;
+    const url = new URL(target);
+    let pipeline = this.ackPipeline?.origin === url.origin ? this.ackPipeline.pipeline : undefined;
+    if (!pipeline) {
+      // A new leader: acknowledgements still queued for the old one fail there, as calls to a lost master do.
+      this.ackPipeline?.pipeline.close();
+      pipeline = new HttpPipeline({
+        origin: url.origin,
+        connections: ACK_CONNECTIONS,
+        maxPipelined: ACK_PIPELINED,
+        timeoutMs: this.options.callTimeoutMs,
+        repeatable: true,
+      });
     }
-    const ack = this.ackPipeline;
-    const answer = await ack.pipeline.post(ack.path, JSON.stringify({ ...call, framework_id: this.frameworkInfo.id }), ack.headers);
-    if (answer.status >= 300) throw new HttpCallError(answer.status, answer.body, answer.headers['location']);
+    const headers = { ...(this.options.headers ?? {}), 'Mesos-Stream-Id': streamId };
+    this.ackPipeline = { target, streamId, origin: url.origin, path: `${url.pathname}${url.search}`, headers, pipeline };
+    return this.ackPipeline;
   }
 
   /** RECONCILE the given tasks; an empty list asks for every task the master knows (implicit). */
@@ -642,9 +658,15 @@ export class SchedulerClient {
     this.listeners.emit('update', status);
     if (!this.options.autoAcknowledge || !status.uuid || !status.agent_id) return;
     if (this.currentState !== 'subscribed') return;
-    this.acknowledge(status.agent_id, status.task_id, status.uuid).catch((error: unknown) => {
-      this.log('warning', `Failed to acknowledge status update for task ${status.task_id.value}: ${(error as Error).message}`);
-    });
+    if (this.options.coalesceAcknowledgements) {
+      this.ackBacklog.add(status.agent_id.value, status.task_id.value, status.uuid);
+      return;
+    }
+    this.acknowledge(status.agent_id, status.task_id, status.uuid).catch((error: unknown) => this.ackFailed(status.task_id.value, error));
+  }
+
+  private ackFailed(taskId: string, error: unknown): void {
+    this.log('warning', `Failed to acknowledge status update for task ${taskId}: ${(error as Error).message}`);
   }
 
   /** An ERROR is final (removed, failed over by another instance, invalid FrameworkInfo). */
@@ -668,6 +690,8 @@ export class SchedulerClient {
     this.clearHeartbeatTimer();
     this.stream = undefined;
     this.currentStreamId = undefined;
+    // Their stream is gone; the agents send those updates again to the next subscription.
+    this.ackBacklog.clear();
     const reason = error ?? this.closeReason ?? new Error('Subscription stream ended');
     this.closeReason = undefined;
     const wasSubscribed = this.currentState === 'subscribed';
@@ -697,4 +721,9 @@ export class SchedulerClient {
     if (this.heartbeatTimer) clearTimeout(this.heartbeatTimer);
     this.heartbeatTimer = undefined;
   }
+}
+
+/** Settles an acknowledgement by the master's answer: 2xx, or HttpCallError. */
+function checkAcknowledged(answer: PipelinedResponse): void {
+  if (answer.status >= 300) throw new HttpCallError(answer.status, answer.body, answer.headers['location']);
 }
