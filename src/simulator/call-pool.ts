@@ -1,6 +1,6 @@
 /**
  * The fleet's own sender for one-shot agent calls (STATUS_UPDATE, PONG) to the
- * master: a few keep-alive connections with HTTP/1.1 pipelining (undici's
+ * master: one keep-alive connection with HTTP/1.1 pipelining (undici's
  * pool, through scheduler/http-pipeline.ts; the calls may repeat, so they are
  * pipelined and a call in flight behind a broken connection's first is sent again).
  *
@@ -13,8 +13,11 @@
  */
 import { HttpPipeline, type PipelinedResponse } from '../scheduler/http-pipeline.js';
 
-/** Connections per master; calls are spread over them. */
-const CONNECTIONS = 4;
+/**
+ * Connections per master. One: the master handles calls one at a time on one
+ * thread whatever the count, and writes a turn's answers once per connection.
+ */
+const CONNECTIONS = 1;
 
 /** Bounded-concurrency POST sender to one or more masters (one pipeline per origin). */
 export class CallPool {
@@ -23,7 +26,7 @@ export class CallPool {
   private lastTarget?: { pipeline: HttpPipeline; path: string };
 
   /**
-   * @param maxInFlight calls on the wire at once per master, default 256 (spread over 4 connections).
+   * @param maxInFlight calls on the wire at once per master, default 256.
    * @param timeoutMs bound of one call's wait for its answer, ms (default 30 s, as the transport's).
    */
   constructor(
