@@ -32,7 +32,7 @@ test('2xx is true, other statuses and refused connections false; headers and JSO
     ]);
     assert.deepEqual(results, [true, false]);
     assert.deepEqual(seen[0], { path: '/api/v1', stream: 'x', body: { type: 'PONG' } });
-    assert.equal(sockets.size, 1, "the pool keeps one connection per master");
+    assert.ok(sockets.size >= 1 && sockets.size <= 4, `${sockets.size} connections (the pool keeps at most 4)`);
     const closedPort = await freePortForTest();
     assert.equal(await pool.post(`http://127.0.0.1:${closedPort}/api/v1`, {}, {}), false);
   } finally {
