@@ -23,9 +23,10 @@
  * With `connections: 1` (the default) requests reach the server in exactly
  * the order they were made.
  *
- * What a connection is given during one event-loop turn leaves in one write
- * (transport/turn-cork.ts): undici writes each request by itself, and a busy
- * framework's acknowledgements cost one system call each otherwise.
+ * With `oneWritePerTurn`, what a connection is given during one event-loop
+ * turn leaves in one write (transport/turn-cork.ts): undici writes each
+ * request by itself, and a busy framework's acknowledgements cost one system
+ * call each otherwise.
  */
 import { Pool, buildConnector, errors } from 'undici';
 import { corkUntilTurnEnd } from '../transport/turn-cork.js';
@@ -55,6 +56,13 @@ export interface HttpPipelineOptions {
    * them (see the file comment). Default false: one call at a time per connection.
    */
   repeatable?: boolean;
+  /**
+   * Hold each connection's writes until the end of the event-loop turn, so a
+   * turn's calls leave in one system call (see the file comment). For callers
+   * that make many small calls per turn; it delays each turn's first call by
+   * the rest of the turn. Default false.
+   */
+  oneWritePerTurn?: boolean;
 }
 
 /** Raised for requests lost with their connection (reset, close mid-answer) or not answered in time. */
@@ -78,10 +86,11 @@ export class HttpPipeline {
     this.repeatable = options.repeatable ?? false;
     const idleMs = options.idleMs ?? 4000;
     const connectTcp = buildConnector({});
+    const oneWritePerTurn = options.oneWritePerTurn ?? false;
     this.pool = new Pool(url.origin, {
       connect: (connectOptions, callback) =>
         connectTcp(connectOptions, (...result) => {
-          if (result[1]) corkUntilTurnEnd(result[1]);
+          if (result[1] && oneWritePerTurn) corkUntilTurnEnd(result[1]);
           callback(...result);
         }),
       connections: Math.max(1, options.connections ?? 1),

@@ -429,6 +429,7 @@ export class SchedulerClient {
         maxPipelined: ACK_PIPELINED,
         timeoutMs: this.options.callTimeoutMs,
         repeatable: true,
+        oneWritePerTurn: true,
       });
     }
     const headers = { ...(this.options.headers ?? {}), 'Mesos-Stream-Id': streamId };

@@ -131,7 +131,7 @@ async function startHoldingServer(): Promise<Server & { maxHeld: () => number }>
   return { ...server, maxHeld: () => maxHeld };
 }
 
-test("a turn's calls on an open connection leave in one socket write", async () => {
+test("oneWritePerTurn: a turn's calls on an open connection leave in one socket write", async () => {
   const server = await startServer((_, response) => response.writeHead(202).end());
   // Counts the writes handed to libuv by sockets to this server (undici's, not the server's own).
   const port = Number(new URL(server.origin).port);
@@ -145,7 +145,7 @@ test("a turn's calls on an open connection leave in one socket write", async () 
     };
   }
   try {
-    await withPipeline(server, { maxPipelined: 128, repeatable: true }, async (pipeline) => {
+    await withPipeline(server, { maxPipelined: 128, repeatable: true, oneWritePerTurn: true }, async (pipeline) => {
       await pipeline.post('/x', 'open');
       writes = 0;
       const answers = await Promise.all(Array.from({ length: 100 }, (_, n) => pipeline.post('/x', String(n))));
