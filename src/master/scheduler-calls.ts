@@ -302,7 +302,7 @@ function accept(master: Master, framework: FrameworkRecord, body: NonNullable<Sc
   const agent = master.agents.get(agentId);
   // Canonical once per ACCEPT (several offers of the agent merge here), so each
   // launch can take its task from it without normalizing it again.
-  let available = normalizeResources(offers.length === 1 ? offers[0].resources : offers.flatMap((o) => o.resources));
+  let available = normalizeResources(offers.flatMap((o) => o.resources));
 
   for (const operation of operations) {
     if (operation.type === 'LAUNCH') {

@@ -53,7 +53,7 @@ export class AckBacklog {
 
   /** Drops what is waiting (the subscription ended: the agents resend unacknowledged updates). */
   clear(): void {
-    this.queue = [];
+    this.queue.length = 0;
     this.head = 0;
   }
 
@@ -76,7 +76,8 @@ export class AckBacklog {
       });
     }
     if (this.head === this.queue.length) {
-      this.queue = [];
+      // Usually all of it was sent at once: the array is reused, not replaced, on every call.
+      this.queue.length = 0;
       this.head = 0;
     } else if (this.head >= COMPACT_AT && this.head * 2 >= this.queue.length) {
       // Drop what was sent once it is most of the array, so the array does not grow for ever.

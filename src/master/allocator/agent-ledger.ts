@@ -228,10 +228,10 @@ export class AgentLedger {
   /** @param normalized `resources` are known normalized (taken from our own books). */
   private addToPools(resources: readonly Resource[], normalized = false): void {
     for (const [k, part] of byReservation(resources)) {
-      const p = this.pools.get(k);
       // A part of a canonical list is canonical, and so are the pools.
-      const merged = p ? (normalized ? addNormalized(p.resources, part) : addResources(p.resources, part)) : normalized ? part : normalizeResources(part);
-      this.setPool(k, merged);
+      const canonical = normalized ? part : normalizeResources(part);
+      const p = this.pools.get(k);
+      this.setPool(k, p ? addNormalized(p.resources, canonical) : canonical);
     }
   }
 

@@ -10,6 +10,18 @@ import { internToken } from '../../../src/master/interned-tokens.js';
 import type { Range, ReservationInfo, Resource } from '../../../src/mesos/types.js';
 import { normalizeResources, stripAllocationInfo, withAllocationRole } from '../../../src/mesos/resources.js';
 
+/** A normalizer that counts its calls, for telling a remembered list from a fresh one. */
+function counting(normalize: (raw: readonly Resource[]) => Resource[] = normalizeResources): { normalize: (raw: readonly Resource[]) => Resource[]; calls(): number } {
+  let calls = 0;
+  return {
+    normalize: (raw) => {
+      calls++;
+      return normalize(raw);
+    },
+    calls: () => calls,
+  };
+}
+
 const cpus = (value: number): Resource[] => [{ name: 'cpus', type: 'SCALAR', scalar: { value }, allocation_info: { role: '*' } }];
 
 describe('SharedResources', () => {
@@ -38,55 +50,45 @@ describe('SharedResources', () => {
 
   it('normalizes a raw list once, then answers equal raw lists with the same shared list', () => {
     const shared = new SharedResources();
-    let calls = 0;
-    const normalize = (raw: readonly Resource[]): Resource[] => {
-      calls++;
-      return normalizeResources(raw);
-    };
+    const { normalize, calls } = counting();
     const raw = (): Resource[] => [...cpus(0.1), ...cpus(0.2)];
     const a = shared.normalized(raw(), normalize);
     const b = shared.normalized(raw(), normalize);
-    assert.equal(calls, 1);
+    assert.equal(calls(), 1);
     assert.equal(a, b);
     assert.deepEqual(a, normalizeResources(raw()));
     assert.ok(Object.isFrozen(a));
     // A different raw list with the same normalized form shares the same list too.
     assert.equal(shared.normalized(cpus(0.3), normalize), a);
-    assert.equal(calls, 2);
+    assert.equal(calls(), 2);
     assert.equal(shared.normalized([], normalize), shared.share([]));
   });
 
   it('remembers a raw list per scope: the same list normalized for two roles gives two results', () => {
     const shared = new SharedResources();
-    let calls = 0;
-    const forRole = (role: string) => (raw: readonly Resource[]): Resource[] => {
-      calls++;
-      return normalizeResources(withAllocationRole(stripAllocationInfo(raw), role));
-    };
+    const web = counting((raw) => normalizeResources(withAllocationRole(stripAllocationInfo(raw), 'web')));
+    const batch = counting((raw) => normalizeResources(withAllocationRole(stripAllocationInfo(raw), 'batch')));
     const raw = (): Resource[] => withAllocationRole(cpus(0.1), 'web');
-    const web = shared.normalized(raw(), forRole('web'), 'web');
-    const batch = shared.normalized(raw(), forRole('batch'), 'batch');
-    assert.equal(calls, 2);
-    assert.equal(web[0]!.allocation_info?.role, 'web');
-    assert.equal(batch[0]!.allocation_info?.role, 'batch');
-    assert.equal(shared.normalized(raw(), forRole('web'), 'web'), web);
-    assert.equal(shared.normalized(raw(), forRole('batch'), 'batch'), batch);
-    assert.equal(calls, 2);
-    // Unscoped, it is its own entry too.
-    assert.deepEqual(shared.normalized(raw(), normalizeResources), normalizeResources(raw()));
-    assert.equal(calls, 2);
+    const forWeb = shared.normalized(raw(), web.normalize, 'web');
+    const forBatch = shared.normalized(raw(), batch.normalize, 'batch');
+    assert.deepEqual([web.calls(), batch.calls()], [1, 1]);
+    assert.equal(forWeb[0]!.allocation_info?.role, 'web');
+    assert.equal(forBatch[0]!.allocation_info?.role, 'batch');
+    assert.equal(shared.normalized(raw(), web.normalize, 'web'), forWeb);
+    assert.equal(shared.normalized(raw(), batch.normalize, 'batch'), forBatch);
+    assert.deepEqual([web.calls(), batch.calls()], [1, 1]);
+    // Unscoped, it is its own entry too: normalized afresh, not taken from a scope's.
+    const unscoped = counting();
+    assert.deepEqual(shared.normalized(raw(), unscoped.normalize), normalizeResources(raw()));
+    assert.equal(unscoped.calls(), 1);
   });
 
   it('does not remember under a scope holding the key separator', () => {
     const shared = new SharedResources();
-    let calls = 0;
-    const normalize = (raw: readonly Resource[]): Resource[] => {
-      calls++;
-      return normalizeResources(raw);
-    };
+    const { normalize, calls } = counting();
     const a = shared.normalized(cpus(0.1), normalize, 'x\u0000y');
     const b = shared.normalized(cpus(0.1), normalize, 'x\u0000y');
-    assert.equal(calls, 2);
+    assert.equal(calls(), 2);
     assert.equal(a, b, 'still shared by its normalized form');
   });
 
