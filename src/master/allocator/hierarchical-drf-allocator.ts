@@ -65,8 +65,10 @@ export class HierarchicalDRFAllocator implements Allocator {
   /** Fair-kind total of every added agent (active or not, as Mesos's sorter total). */
   private readonly total: Quantities = zeroQuantities();
   private totalDirty = false;
-  /** Agents sorted by id; rebuilt after add/remove. */
+  /** Agents sorted by id, built on the first pass that needs it; `added` are not in it yet. */
   private agentOrder: AgentLedger[] | undefined;
+  /** Agents added since `agentOrder` was last brought up to date, in arrival order. */
+  private added: AgentLedger[] = [];
 
   /** @param options `--weights` and `--min_allocatable_resources` (default `cpus:0.01|mem:32`). */
   constructor(options: AllocatorOptions = {}) {
@@ -157,9 +159,11 @@ export class HierarchicalDRFAllocator implements Allocator {
     this.agents.set(agentId, ledger);
     addQuantities(this.total, ledger.totalQ);
     this.totalDirty = true;
-    // Kept sorted by insertion rather than re-sorted on the next pass: with
-    // thousands of agents registering, passes in between each sorted them all.
-    if (this.agentOrder) this.agentOrder.splice(lowerBound(this.agentOrder, agentId), 0, ledger);
+    // Merged into the order at the next pass rather than re-sorting everything
+    // (thousands of agents registering, with passes in between, sorted them all
+    // each time) or inserting one by one (10,000 agents reregistering moved
+    // ~50 million array slots, ~5 % of a failover's work).
+    if (this.agentOrder) this.added.push(ledger);
     // One preallocation per framework and role, not per task: an agent coming
     // back with 10 tasks of one framework paid 10 rounds of resource arithmetic,
     // a fifth of a failover's reregistration time at 100,000 tasks.
@@ -192,8 +196,9 @@ export class HierarchicalDRFAllocator implements Allocator {
     this.totalDirty = true;
     this.agents.delete(agentId);
     if (this.agentOrder) {
-      const at = lowerBound(this.agentOrder, agentId);
-      if (this.agentOrder[at] === agent) this.agentOrder.splice(at, 1);
+      const order = this.sortedAgents();
+      const at = lowerBound(order, agentId);
+      if (order[at] === agent) order.splice(at, 1);
       else this.agentOrder = undefined;
     }
     this.filters.clearAgent(agentId);
@@ -446,7 +451,13 @@ export class HierarchicalDRFAllocator implements Allocator {
   }
 
   private sortedAgents(): AgentLedger[] {
-    this.agentOrder ??= [...this.agents.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    if (!this.agentOrder) {
+      this.added = [];
+      this.agentOrder = [...this.agents.values()].sort(byId);
+    } else if (this.added.length > 0) {
+      this.agentOrder = mergeById(this.agentOrder, this.added.sort(byId));
+      this.added = [];
+    }
     return this.agentOrder;
   }
 
@@ -490,6 +501,22 @@ function toScalarResources(q: Quantities): Resource[] {
 }
 
 /** First index of `order` (sorted by id) whose id is not below `id`. */
+function byId(a: AgentLedger, b: AgentLedger): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** The union of two lists sorted by id, sorted by id (ids are unique). */
+function mergeById(a: readonly AgentLedger[], b: readonly AgentLedger[]): AgentLedger[] {
+  const out = new Array<AgentLedger>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = a[i]!.id < b[j]!.id ? a[i++]! : b[j++]!;
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < b.length) out[k++] = b[j++]!;
+  return out;
+}
+
 function lowerBound(order: readonly AgentLedger[], id: string): number {
   let lo = 0;
   let hi = order.length;

@@ -214,6 +214,44 @@ test('allocate(now, agentIds) visits only those agents, in id order', () => {
   assert.deepEqual(summary(s.allocate()), ['f1/*@a2']);
 });
 
+test('full passes visit the agents present, in id order, whatever the order of additions and removals between them', () => {
+  // Each pass offers every agent (the framework gives back what it got), so a
+  // pass's offers list its visiting order.
+  const s = new Scenario().framework('f1');
+  const present: string[] = [];
+  let seed = 7;
+  const next = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+  const pass = (label: string): void => {
+    const offers = s.allocate();
+    assert.deepEqual(summary(offers), [...present].sort().map((id) => `f1/*@${id}`), label);
+    for (const a of offers) s.allocator.recoverResources(a.frameworkId, a.agentId, a.role, a.resources, 0, s.clock.now);
+  };
+  const add = (count: number): void => {
+    for (let i = 0; i < count; i++) {
+      const id = `a${next(60)}`;
+      s.agent(id, 'cpus:1;mem:64'); // an id already present is replaced
+      if (!present.includes(id)) present.push(id);
+    }
+  };
+  const remove = (count: number, fromLast: number): void => {
+    // Among the `fromLast` latest arrivals: some were added since the last pass.
+    for (let i = 0; i < count && present.length > 0; i++) {
+      const at = present.length - 1 - next(Math.min(fromLast, present.length));
+      s.allocator.removeAgent(present[at]!);
+      present.splice(at, 1);
+    }
+  };
+  for (let round = 0; round < 20; round++) {
+    add(1 + next(10));
+    pass(`round ${round}: additions only`);
+    remove(1 + next(3), present.length);
+    pass(`round ${round}: removals only`);
+    add(1 + next(10));
+    remove(1 + next(3), 4);
+    pass(`round ${round}: additions, then removals among them`);
+  }
+});
+
 test('updateFramework: leaving a role stops its offers; a framework keeps holding what it has', () => {
   const s = new Scenario().agent('a1', 'cpus:1;mem:64').agent('a2', 'cpus:1;mem:64').framework('f1', ['a']);
   const [x] = s.allocate(['a1']);
