@@ -168,8 +168,20 @@ export async function run(options: FailoverBenchOptions = {}): Promise<FailoverB
     await waitFor(`${agents} agents registered`, async () => (await metrics(first.url))['master/slaves_connected'] === agents, 600_000, 100);
     const agentsPerSecond = round(agents / ((performance.now() - t0) / 1000));
     const t1 = performance.now();
-    const running = await launchTasks(clients, detectors, zkUrl, frameworks, tasks, agents, options.suppress ?? true);
+    const launched = await launchTasks(clients, detectors, zkUrl, frameworks, tasks, agents, options.suppress ?? true);
+    const running = launched.running;
     const tasksRunningPerSecond = round(running / ((performance.now() - t1) / 1000));
+    // The kill comes once the master has taken an acknowledgement for every update the
+    // frameworks received, so agents hold no unacknowledged updates (as in Mesos's
+    // MasterFailover_BENCHMARK_Test, where no update is in flight): otherwise the figure
+    // depends on how many acknowledgements the kill happened to catch on the wire.
+    const acknowledged = await waitFor(
+      'acknowledgements of every update settled',
+      async () => ((await metrics(first.url))['master/messages_acknowledge'] ?? 0) >= launched.updates(),
+      120_000,
+      100,
+    ).then(() => true, () => false);
+    if (!acknowledged) process.stderr.write('failover: some acknowledgements were still outstanding at the kill\n');
 
     // The kill.
     const subscribedAt = new Map<SchedulerClient, number>();
@@ -317,7 +329,8 @@ async function electedAmong(masters: MasterProc[], timeoutMs: number): Promise<M
 
 /**
  * Subscribes `count` frameworks (zk:// detectors) and launches `tasks` tasks
- * spread evenly over the agents; resolves with the number running.
+ * spread evenly over the agents; resolves with the number running and a count,
+ * kept up to date, of the updates (with a uuid, to be acknowledged) they received.
  */
 async function launchTasks(
   clients: SchedulerClient[],
@@ -327,11 +340,12 @@ async function launchTasks(
   tasks: number,
   agents: number,
   suppress: boolean,
-): Promise<number> {
+): Promise<{ running: number; updates: () => number }> {
   const perAgent = Math.ceil(tasks / agents);
   const onAgent = new Map<string, number>();
   let launched = 0;
   const runningIds = new Set<string>();
+  let updates = 0;
   await new Promise<void>((done, fail) => {
     const timeout = setTimeout(() => fail(new Error(`only ${runningIds.size}/${tasks} tasks running after 10 minutes`)), 600_000);
     // At full size a few launches can stall (the machine is saturated); go on with what runs, and say so.
@@ -369,6 +383,7 @@ async function launchTasks(
         }
       });
       client.on('update', (status) => {
+        if (status.uuid !== undefined) updates++;
         if (status.state === 'TASK_RUNNING') {
           const isNew = !runningIds.has(status.task_id.value);
           runningIds.add(status.task_id.value);
@@ -392,7 +407,7 @@ async function launchTasks(
       client.subscribe({ user: os.userInfo().username, name: `failover-${i}`, failover_timeout: 3600 }).catch(fail);
     }
   });
-  return runningIds.size;
+  return { running: runningIds.size, updates: () => updates };
 }
 
 function print(r: FailoverBenchResult): void {
