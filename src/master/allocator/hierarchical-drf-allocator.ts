@@ -500,7 +500,6 @@ function toScalarResources(q: Quantities): Resource[] {
   return out;
 }
 
-/** First index of `order` (sorted by id) whose id is not below `id`. */
 function byId(a: AgentLedger, b: AgentLedger): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
@@ -517,6 +516,7 @@ function mergeById(a: readonly AgentLedger[], b: readonly AgentLedger[]): AgentL
   return out;
 }
 
+/** First index of `order` (sorted by id) whose id is not below `id`. */
 function lowerBound(order: readonly AgentLedger[], id: string): number {
   let lo = 0;
   let hi = order.length;
