@@ -298,7 +298,7 @@ export function addNormalized(a: readonly Resource[], b: readonly Resource[]): R
   if (a.length + b.length > LINEAR_KINDS) return normalizeResources([...a, ...b]);
   const out = a.slice();
   for (const res of b) {
-    const at = isAtomic(res) ? -1 : out.findIndex((x) => !isAtomic(x) && sameKind(x, res));
+    const at = isAtomic(res) ? -1 : kindIndex(out, res, undefined);
     if (at >= 0) out[at] = addEntry(out[at]!, res);
     else out.push(res);
   }

@@ -85,14 +85,8 @@ export class HttpPipeline {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.repeatable = options.repeatable ?? false;
     const idleMs = options.idleMs ?? 4000;
-    const connectTcp = buildConnector({});
-    const oneWritePerTurn = options.oneWritePerTurn ?? false;
     this.pool = new Pool(url.origin, {
-      connect: (connectOptions, callback) =>
-        connectTcp(connectOptions, (...result) => {
-          if (result[1] && oneWritePerTurn) corkUntilTurnEnd(result[1]);
-          callback(...result);
-        }),
+      ...(options.oneWritePerTurn ? { connect: connectHoldingTurns() } : {}),
       connections: Math.max(1, options.connections ?? 1),
       pipelining: Math.max(1, options.maxPipelined ?? 128),
       headersTimeout: this.timeoutMs,
@@ -195,6 +189,16 @@ class PostHandler {
   onError(error: Error): void {
     this.reject(this.failure(error));
   }
+}
+
+/** undici's TCP connector, with each new socket's writes held to one per turn (turn-cork.ts). */
+function connectHoldingTurns(): buildConnector.connector {
+  const connectTcp = buildConnector({});
+  return (connectOptions, callback) =>
+    connectTcp(connectOptions, (...result) => {
+      if (result[1]) corkUntilTurnEnd(result[1]);
+      callback(...result);
+    });
 }
 
 /** An answer whose header record is built only when asked for (most callers read the status alone). */

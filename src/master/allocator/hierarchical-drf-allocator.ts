@@ -67,7 +67,7 @@ export class HierarchicalDRFAllocator implements Allocator {
   private totalDirty = false;
   /** Agents sorted by id, built on the first pass that needs it; `added` are not in it yet. */
   private agentOrder: AgentLedger[] | undefined;
-  /** Agents added since `agentOrder` was last brought up to date, in arrival order. */
+  /** Agents added since `agentOrder` was last brought up to date, in arrival order; empty while there is no order. */
   private added: AgentLedger[] = [];
 
   /** @param options `--weights` and `--min_allocatable_resources` (default `cpus:0.01|mem:32`). */
@@ -452,7 +452,6 @@ export class HierarchicalDRFAllocator implements Allocator {
 
   private sortedAgents(): AgentLedger[] {
     if (!this.agentOrder) {
-      this.added = [];
       this.agentOrder = [...this.agents.values()].sort(byId);
     } else if (this.added.length > 0) {
       this.agentOrder = mergeById(this.agentOrder, this.added.sort(byId));

@@ -12,7 +12,6 @@ import type { AgentStream } from '../../../src/master/agent-link.js';
 import type { AgentTask } from '../../../src/mesos/agent-protocol.js';
 import type { Resource, TaskState } from '../../../src/mesos/types.js';
 
-
 function stream(): AgentStream {
   let closed = false;
   return {
