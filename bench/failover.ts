@@ -154,6 +154,19 @@ export async function run(options: FailoverBenchOptions = {}): Promise<FailoverB
       masters.push({ child, port, url: `http://127.0.0.1:${port}` });
     }
     const first = await servingLeader(masters, await detector.detect(), 60_000);
+    // The first leader can lose its ZooKeeper session under the setup's load (seen about
+    // once in ten full-size runs, with the bench's 2 s sessions): then another master leads,
+    // the figures would not be of a kill, and the waits below would run out their bounds.
+    let killing = false;
+    const firstLost = new Promise<never>((_, fail) =>
+      first.child.once('exit', (code, signal) => {
+        if (!killing) {
+          fail(new Error(`the first leader ${first.url} exited (${code ?? signal}) before the kill (a master that loses leadership exits: did its ZooKeeper session of ${sessionSecs} s lapse under the setup's load?); --log_dir keeps the masters' logs`));
+        }
+      }),
+    );
+    firstLost.catch(() => undefined);
+    const duringSetup = <T>(work: Promise<T>): Promise<T> => Promise.race([work, firstLost]);
 
     // Agents, then frameworks that fill them with long-running tasks.
     const t0 = performance.now();
@@ -165,22 +178,24 @@ export async function run(options: FailoverBenchOptions = {}): Promise<FailoverB
         ], options.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, `s${simulators.length}`)}`] : []),
       );
     }
-    await waitFor(`${agents} agents registered`, async () => (await metrics(first.url))['master/slaves_connected'] === agents, 600_000, 100);
+    await duringSetup(waitFor(`${agents} agents registered`, async () => (await metrics(first.url))['master/slaves_connected'] === agents, 600_000, 100));
     const agentsPerSecond = round(agents / ((performance.now() - t0) / 1000));
     const t1 = performance.now();
-    const launched = await launchTasks(clients, detectors, zkUrl, frameworks, tasks, agents, options.suppress ?? true);
+    const launched = await duringSetup(launchTasks(clients, detectors, zkUrl, frameworks, tasks, agents, options.suppress ?? true));
     const running = launched.running;
     const tasksRunningPerSecond = round(running / ((performance.now() - t1) / 1000));
     // The kill comes once the master has taken an acknowledgement for every update the
     // frameworks received, so agents hold no unacknowledged updates (as in Mesos's
     // MasterFailover_BENCHMARK_Test, where no update is in flight): otherwise the figure
     // depends on how many acknowledgements the kill happened to catch on the wire.
-    const acknowledged = await waitFor(
-      'acknowledgements of every update settled',
-      async () => ((await metrics(first.url))['master/messages_acknowledge'] ?? 0) >= launched.updates(),
-      120_000,
-      100,
-    ).then(() => true, () => false);
+    const acknowledged = await duringSetup(
+      waitFor(
+        'acknowledgements of every update settled',
+        async () => ((await metrics(first.url))['master/messages_acknowledge'] ?? 0) >= launched.updates(),
+        120_000,
+        100,
+      ).then(() => true, () => false),
+    );
     if (!acknowledged) process.stderr.write('failover: some acknowledgements were still outstanding at the kill\n');
 
     // The kill.
@@ -196,6 +211,7 @@ export async function run(options: FailoverBenchOptions = {}): Promise<FailoverB
       });
     });
     const killedAt = Date.now();
+    killing = true;
     first.child.kill('SIGKILL');
     // The bench's own detector has been seen to miss the change under full load; then
     // the surviving masters are asked which one leads, so the bench cannot hang.
@@ -361,6 +377,9 @@ async function launchTasks(
         done();
       }
     }, 1000);
+    // Neither timer keeps the process alive if the run fails elsewhere (the first leader lost).
+    timeout.unref();
+    stall.unref();
     for (let i = 0; i < count; i++) {
       const detector = createMasterDetector(zkUrl);
       detectors.push(detector);
