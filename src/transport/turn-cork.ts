@@ -10,9 +10,9 @@
  * framework's thread and ~15 µs of the master's per task.
  *
  * How: the first `cork()` in a turn takes one extra cork of its own, released
- * from a `setImmediate`; the writer's own cork/uncork pairs nest inside it, so
- * everything written during the turn leaves in one system call when the turn
- * ends. Only `cork` is wrapped: Node's `end()` uncorks fully by itself, and
+ * at the end of the turn (turn-flush.ts); the writer's own cork/uncork pairs
+ * nest inside it, so everything written during the turn leaves in one system
+ * call when the turn ends. Only `cork` is wrapped: Node's `end()` uncorks fully by itself, and
  * the late release is then a no-op (`uncork` of an uncorked stream does
  * nothing), so a socket ended or destroyed within the turn behaves as before.
  *
@@ -21,8 +21,11 @@
  * uploads should not use it.
  */
 import type { Socket } from 'node:net';
+import { turnFlusher } from './turn-flush.js';
 
 const held = new WeakSet<Socket>();
+/** Sockets holding their turn's cork, released together at the end of the turn. */
+const releases = turnFlusher<{ flush(): void }>();
 
 /**
  * Makes every cork of `socket` last until the end of the current event-loop
@@ -34,15 +37,17 @@ export function corkUntilTurnEnd(socket: Socket): void {
   const cork = socket.cork.bind(socket);
   const uncork = socket.uncork.bind(socket);
   let holding = false;
-  const release = (): void => {
-    holding = false;
-    uncork();
+  const hold = {
+    flush(): void {
+      holding = false;
+      uncork();
+    },
   };
   socket.cork = function corkForTurn(): void {
     if (!holding) {
       holding = true;
       cork();
-      setImmediate(release);
+      releases.push(hold);
     }
     cork();
   };

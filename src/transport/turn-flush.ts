@@ -5,7 +5,8 @@
  * in-process agent channel) queue themselves when they have output, so a turn
  * that sends many events to one subscriber costs one write; the simulator's
  * agent link queues its agents' calls, so a turn's calls go in one BATCH;
- * coalesced-answers.ts queues a connection's answers, so they go in one write.
+ * coalesced-answers.ts queues a connection's answers, so they go in one write;
+ * turn-cork.ts queues the sockets whose cork it holds for the turn.
  */
 
 /** One queue; the handler gets each turn's items as one array (never empty). */

@@ -62,7 +62,11 @@ describe('corkUntilTurnEnd', () => {
     const client = net.connect(port, '127.0.0.1');
     await new Promise<void>((r, j) => client.once('connect', r).once('error', j));
     // The tests connect one at a time, so the next peer the server sees is this client's.
-    while (peers.length === known) await nextTurn();
+    const deadline = Date.now() + 5000;
+    while (peers.length === known) {
+      if (Date.now() > deadline) throw new Error('the server did not see the connection within 5 s');
+      await nextTurn();
+    }
     const peer = peers[known]!;
     let writes = 0;
     const internal = client as unknown as Record<'_write' | '_writev', (...args: unknown[]) => void>;
