@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { AgentCall, AgentEvent, AgentTask } from '../mesos/agent-protocol.js';
+import { agentTask } from '../mesos/agent-task.js';
 import { type Clock, systemClock } from '../mesos/clock.js';
 import { addResources, formatResources, scalarOf } from '../mesos/resources.js';
 import type { AgentInfo, FrameworkID, FrameworkInfo, TaskID, TaskInfo, TaskStatus } from '../mesos/types.js';
@@ -289,21 +290,12 @@ export class Agent {
       frameworks.push(framework.info);
       for (const executor of framework.executors.values()) {
         if (executor.kind !== 'command') executors.push({ ...executor.info, framework_id: framework.info.id });
+        const executorId = executor.kind === 'command' ? undefined : executor.info.executor_id;
         for (const task of executor.launchedTasks.values()) {
           const pending = this.statusUpdates.pending(framework.info.id.value, task.info.task_id.value);
-          const entry: AgentTask = {
-            task_info: task.info,
-            framework_id: framework.info.id,
-            executor_id: executor.info.executor_id,
-            state: task.state,
-          };
-          const latest = pending.at(-1)?.status;
-          if (latest) entry.latest_status = latest;
-          tasks.push(entry);
+          tasks.push(agentTask(task.info, framework.info.id, executorId, task.state, pending.at(-1)?.status));
         }
-        for (const task of executor.queuedTasks.values()) {
-          tasks.push({ task_info: task, framework_id: framework.info.id, executor_id: executor.info.executor_id, state: 'TASK_STAGING' });
-        }
+        for (const task of executor.queuedTasks.values()) tasks.push(agentTask(task, framework.info.id, executorId, 'TASK_STAGING'));
       }
     }
     return {

@@ -91,7 +91,7 @@ export function reregisterAgent(master: Master, call: ReregisterCall, stream: Ag
     master.allocator.addFramework(framework.id, { roles: frameworkRoles(info), gpuAware: hasCapability(info, 'GPU_RESOURCES') }, false);
     master.markAllocatorKnows(framework.id);
   }
-  const reported = new Set(body.tasks.map((t) => taskKey(t.framework_id.value, t.task_info.task_id.value)));
+  const reported = new Set(body.tasks.map((t) => taskKey(t.framework_id.value, t.task_id.value)));
   for (const task of [...agent.tasks.values()]) {
     if (!reported.has(taskKey(task.frameworkId, task.id)) && !isTerminalState(task.state)) {
       master.transitionTask(task, 'TASK_LOST', 'REASON_AGENT_RESTARTED', 'Task was not found on the agent when it reregistered');
@@ -149,25 +149,26 @@ export function reregisterAgent(master: Master, call: ReregisterCall, stream: Ag
  */
 function adoptTask(master: Master, agent: AgentRecord, reported: AgentTask, wasUnreachable: boolean): void {
   const frameworkId = reported.framework_id.value;
-  const taskId = reported.task_info.task_id.value;
+  const taskId = reported.task_id.value;
   const framework = master.frameworks.get(frameworkId);
   if (!framework && isCompleted(master, frameworkId)) return;
   let task = agent.tasks.get(frameworkId, taskId) ?? framework?.unreachableTasks.get(taskId);
+  const latest = reported.statuses?.at(-1);
   if (!task) {
-    const resources = master.sharedResources.normalized(reported.task_info.resources ?? [], normalizeResources);
+    const resources = master.sharedResources.normalized(reported.resources, normalizeResources);
     task = new MasterTask(
-      reported.task_info,
+      reported,
       frameworkId,
       agent.id,
-      reported.executor_id.value === taskId && reported.task_info.command ? '' : reported.executor_id.value,
+      reported.executor_id?.value ?? '',
       roleOf(resources, framework),
       resources,
-      reported.task_info.command?.user ?? framework?.info.user,
+      reported.user ?? framework?.info.user,
     );
-    if (reported.latest_status) task.record(reported.latest_status);
+    if (latest) task.record(latest);
     task.state = reported.state;
   } else if (task.state !== reported.state && !isTerminalState(reported.state)) {
-    if (reported.latest_status?.state === reported.state) task.record(reported.latest_status);
+    if (latest?.state === reported.state) task.record(latest);
     else task.state = reported.state;
   }
   framework?.unreachableTasks.delete(taskId);

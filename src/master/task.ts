@@ -40,14 +40,15 @@ export class MasterTask {
   acknowledgedTerminal = false;
 
   /**
-   * @param info the TaskInfo as launched; only the reported fields are kept (see `ReportedTaskInfo`).
+   * @param info the TaskInfo as launched, or the task an agent reported on reregistering;
+   *   only the reported fields are kept (see `ReportedTaskInfo`).
    * @param executorId the custom executor's id, or '' for a command task.
    * @param role the allocation role of the task's resources.
    * @param resources normalized, with allocation_info; may be a frozen list
    *   shared with other tasks (see SharedResources), so it is never mutated.
    */
   constructor(
-    info: TaskInfo,
+    info: TaskInfo | ReportedTaskInfo,
     readonly frameworkId: string,
     readonly agentId: string,
     readonly executorId: string,

@@ -31,11 +31,15 @@
 import type {
   AgentID,
   AgentInfo,
+  ContainerInfo,
   ExecutorID,
   ExecutorInfo,
   FrameworkID,
   FrameworkInfo,
+  HealthCheck,
   KillPolicy,
+  Labels,
+  Resource,
   TaskGroupInfo,
   TaskID,
   TaskInfo,
@@ -43,14 +47,35 @@ import type {
   TaskStatus,
 } from './types.js';
 
-/** A task as the agent reports it when reregistering (mirrors mesos Task). */
+/**
+ * A task as the agent reports it when reregistering: Mesos's `Task` message, as
+ * ReregisterSlaveMessage carries it, not the TaskInfo it was launched with. The
+ * command, executor, checks and `data` stay on the agent, so a reregistration is
+ * about half the JSON of one carrying TaskInfos (the new leader parses every
+ * agent's tasks at once after a failover). `slave_id` is left out: it is the
+ * reregistering agent's own id.
+ */
 export interface AgentTask {
-  task_info: TaskInfo;
+  name: string;
+  task_id: TaskID;
   framework_id: FrameworkID;
-  executor_id: ExecutorID;
+  /** The custom executor running the task; absent for a command task (as in Mesos). */
+  executor_id?: ExecutorID;
   state: TaskState;
-  /** Latest status the agent has for the task (may not be acknowledged yet). */
-  latest_status?: TaskStatus;
+  /** As launched, with allocation_info (Mesos's MULTI_ROLE agents report it too). */
+  resources: Resource[];
+  /**
+   * The latest status the agent holds for the task, which may not be acknowledged
+   * yet: at most one entry (Mesos `Task.statuses`).
+   */
+  statuses?: TaskStatus[];
+  labels?: Labels;
+  discovery?: TaskInfo['discovery'];
+  container?: ContainerInfo;
+  health_check?: HealthCheck;
+  kill_policy?: KillPolicy;
+  /** The command's user (`CommandInfo.user`), if it named one. */
+  user?: string;
 }
 
 /** Calls from agent to master (request bodies of POST /master/api/v1/agent). */

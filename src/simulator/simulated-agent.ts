@@ -12,6 +12,7 @@
  * fleet's shared wheel, calls through the fleet's keep-alive pool.
  */
 import type { AgentCall, AgentEvent, AgentTask } from '../mesos/agent-protocol.js';
+import { agentTask } from '../mesos/agent-task.js';
 import type { Attribute, ExecutorInfo, FrameworkID, FrameworkInfo, Resource, TaskID, TaskInfo, TaskState, TaskStatus } from '../mesos/types.js';
 import { isTerminalState } from '../mesos/task-states.js';
 import { newTaskStatusUuid } from '../mesos/status-uuid.js';
@@ -260,15 +261,9 @@ export class SimulatedAgent {
     if (this.agentId === undefined) return { type: 'REGISTER', register: { agent_info: agentInfo, version, pid: this.pid } };
     const tasks: AgentTask[] = [];
     for (const task of this.tasks?.values() ?? []) {
-      const entry: AgentTask = {
-        task_info: task.info,
-        framework_id: { value: task.frameworkId },
-        executor_id: { value: task.executorId },
-        state: task.state,
-      };
-      const latest = task.pending.at(-1);
-      if (latest) entry.latest_status = latest;
-      tasks.push(entry);
+      // RUN_TASK tasks run under their own id (a command executor's); task groups under their executor's.
+      const command = task.executorId === task.info.task_id.value && task.info.command !== undefined;
+      tasks.push(agentTask(task.info, { value: task.frameworkId }, command ? undefined : { value: task.executorId }, task.state, task.pending.at(-1)));
     }
     const live = new Set(tasks.map((t) => t.framework_id.value));
     const executors: ExecutorInfo[] = [];

@@ -11,7 +11,7 @@ import { handleAgentCall, openAgentStream } from '../agent-channel.js';
 import { AgentLink, LinkedChannel } from '../agent-link.js';
 import { EventStream } from '../../transport/event-stream.js';
 import { coalesceAnswers } from '../../transport/coalesced-answers.js';
-import type { AgentCall, BatchResult } from '../../mesos/agent-protocol.js';
+import type { AgentCall, AgentTask, BatchResult } from '../../mesos/agent-protocol.js';
 
 /** Status and message of one call's answer (HTTP status, text/plain body). */
 export type Answer = [status: number, message: string];
@@ -152,7 +152,25 @@ export function registrationError(call: Extract<AgentCall, { type: 'REGISTER' | 
   if (call.type === 'REGISTER') {
     return call.register?.agent_info?.hostname ? undefined : "Expecting 'register.agent_info' to be present";
   }
-  return call.reregister?.agent_info?.id?.value ? undefined : "Expecting 'reregister.agent_info.id' to be present";
+  const body = call.reregister;
+  if (!body?.agent_info?.id?.value) return "Expecting 'reregister.agent_info.id' to be present";
+  for (const part of ['frameworks', 'executors', 'tasks'] as const) {
+    if (!Array.isArray(body[part])) return `Expecting 'reregister.${part}' to be a list`;
+  }
+  for (const [i, task] of body.tasks.entries()) {
+    const problem = reportedTaskError(task);
+    if (problem) return `Expecting 'reregister.tasks[${i}].${problem}' to be present`;
+  }
+  return undefined;
+}
+
+/** The first required field of a reregistering agent's task that is missing (Mesos `Task`'s required ones). */
+function reportedTaskError(task: AgentTask | null): string | undefined {
+  if (typeof task?.task_id?.value !== 'string') return 'task_id';
+  if (typeof task.framework_id?.value !== 'string') return 'framework_id';
+  if (typeof task.state !== 'string') return 'state';
+  if (!Array.isArray(task.resources)) return 'resources';
+  return undefined;
 }
 
 function header(request: FastifyRequest, name: string): string | undefined {

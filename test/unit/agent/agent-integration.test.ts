@@ -178,7 +178,7 @@ describe('Agent with MesosContainerizer against a fake master', { skip: !existsS
       master.registrations.find((r): r is Extract<AgentCall, { type: 'REREGISTER' }> => r.type === 'REREGISTER'),
     );
     assert.equal(reregister.reregister.agent_info.id.value, master.agentId);
-    const task = reregister.reregister.tasks.find((t) => t.task_info.task_id.value === 'sleep-1');
+    const task = reregister.reregister.tasks.find((t) => t.task_id.value === 'sleep-1');
     assert.equal(task?.state, 'TASK_RUNNING');
     assert.deepEqual(reregister.reregister.frameworks.map((f) => f.id?.value), ['fw-1']);
     const resent = await waitFor('RUNNING resent on the new stream', () =>

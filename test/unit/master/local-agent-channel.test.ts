@@ -123,6 +123,31 @@ describe('LocalAgentChannel', () => {
     assert.equal(master.agents.size, 0);
   });
 
+  it('refuses a reregistration whose tasks lack a required field, naming it, and admits nothing', async () => {
+    const recorder = new Recorder();
+    const task = { name: 't', task_id: { value: 't' }, framework_id: { value: 'F' }, state: 'TASK_RUNNING', resources: [] };
+    const reregister = (tasks: unknown, frameworks: unknown = []): AgentCall =>
+      ({ type: 'REREGISTER', reregister: { agent_info: { ...INFO, id: { value: 'S9' } }, version: '1', pid: 'p', frameworks, executors: [], tasks } }) as unknown as AgentCall;
+    const refused = async (call: AgentCall, message: string): Promise<void> => {
+      await assert.rejects(channel.open(call, recorder.handlers), (error: unknown) => {
+        assert.ok(error instanceof HttpCallError);
+        assert.equal(error.status, 400);
+        assert.equal(error.body, message);
+        return true;
+      });
+    };
+    await refused(reregister(undefined), "Expecting 'reregister.tasks' to be a list");
+    await refused(reregister([], {}), "Expecting 'reregister.frameworks' to be a list");
+    await refused(reregister([task, { ...task, task_id: undefined }]), "Expecting 'reregister.tasks[1].task_id' to be present");
+    await refused(reregister([{ ...task, framework_id: {} }]), "Expecting 'reregister.tasks[0].framework_id' to be present");
+    await refused(reregister([{ ...task, state: undefined }]), "Expecting 'reregister.tasks[0].state' to be present");
+    await refused(reregister([{ ...task, resources: undefined }]), "Expecting 'reregister.tasks[0].resources' to be present");
+    // The TaskInfo form an agent before this protocol sent.
+    await refused(reregister([{ task_info: { name: 't', task_id: { value: 't' } }, framework_id: { value: 'F' }, state: 'TASK_RUNNING' }]), "Expecting 'reregister.tasks[0].task_id' to be present");
+    await refused(reregister([null]), "Expecting 'reregister.tasks[0].task_id' to be present");
+    assert.equal(master.agents.size, 0);
+  });
+
   it('answers calls as the HTTP endpoint: 202 on the current stream, 403 on another, 400 for an unknown agent', async () => {
     const recorder = new Recorder();
     const end = await channel.open(register(), recorder.handlers);

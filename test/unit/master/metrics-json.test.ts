@@ -30,12 +30,7 @@ function stream(): AgentStream {
 const scalar = (name: string, value: number): Resource => ({ name, type: 'SCALAR', scalar: { value } });
 
 function task(id: string, state: TaskState, cpus: number, mem: number): AgentTask {
-  return {
-    task_info: { name: id, task_id: { value: id }, agent_id: { value: 'S1' }, resources: [scalar('cpus', cpus), scalar('mem', mem)], command: { value: 'true' } },
-    framework_id: { value: 'F1' },
-    executor_id: { value: id },
-    state,
-  };
+  return { name: id, task_id: { value: id }, framework_id: { value: 'F1' }, state, resources: [scalar('cpus', cpus), scalar('mem', mem)] };
 }
 
 describe('masterMetricsJson', () => {

@@ -79,7 +79,7 @@ describe('SimulatedAgent.masterChanged', () => {
     await f.connect();
     const call = f.opened[1]!;
     assert.equal(call.type, 'REREGISTER');
-    assert.deepEqual(call.type === 'REREGISTER' && call.reregister.tasks.map((t) => t.task_info.task_id.value), ['t']);
+    assert.deepEqual(call.type === 'REREGISTER' && call.reregister.tasks.map((t) => t.task_id.value), ['t']);
   });
 
   it('cuts a long backoff after failures against a dead leader short', async () => {

@@ -159,8 +159,9 @@ describe('SimulatedAgent', () => {
     assert.equal(call.type, 'REREGISTER');
     if (call.type !== 'REREGISTER') return;
     assert.equal(call.reregister.agent_info.id.value, 'A');
-    assert.deepEqual(call.reregister.tasks.map((t) => [t.task_info.task_id.value, t.state]), [['t1', 'TASK_RUNNING']]);
-    assert.equal(call.reregister.tasks[0]!.latest_status?.uuid, running.uuid);
+    assert.deepEqual(call.reregister.tasks.map((t) => [t.task_id.value, t.state]), [['t1', 'TASK_RUNNING']]);
+    assert.equal(call.reregister.tasks[0]!.statuses?.[0]?.uuid, running.uuid);
+    assert.equal(call.reregister.tasks[0]!.executor_id, undefined, 'a command task reports no executor, as in Mesos');
     assert.deepEqual(call.reregister.frameworks.map((f) => f.id?.value), ['fw']);
     const before = h.updates().length;
     h.push({ type: 'REREGISTERED', reregistered: { agent_id: { value: 'A' }, master_id: 'm2', ping_interval_seconds: 1 } });
