@@ -18,6 +18,13 @@ export class SharedResources {
   private readonly byKey = new Map<string, Resource[]>();
   /** Shared normalized lists by the JSON of the raw list they came from. */
   private readonly byRawKey = new Map<string, Resource[]>();
+  /**
+   * The last plain-scalar raw list `normalized` saw (its fields, not the list,
+   * which the caller keeps), its scope and result: consecutive calls mostly
+   * repeat it (an agent's tasks of one framework), and comparing fields costs
+   * less than building and hashing a key.
+   */
+  private last: { scope: string; fields: PlainScalarFields[]; shared: Resource[] } | undefined;
 
   /** @param capacity distinct lists remembered at most (oldest forgotten first). */
   constructor(private readonly capacity = DEFAULT_CAPACITY) {}
@@ -53,13 +60,18 @@ export class SharedResources {
   normalized(raw: readonly Resource[], normalize: (resources: readonly Resource[]) => Resource[], scope = ''): Resource[] {
     if (raw.length === 0) return EMPTY;
     if (scope.includes(SEPARATOR)) return this.share(normalize(raw));
+    const last = this.last;
+    if (last !== undefined && last.scope === scope && samePlainScalars(raw, last.fields)) return last.shared;
+    const plain = plainScalarsKey(raw);
     // The first separator ends the scope, so keys of different scopes never meet.
-    const rawKey = `${scope}${SEPARATOR}${plainScalarsKey(raw) ?? JSON.stringify(raw)}`;
-    const known = this.byRawKey.get(rawKey);
-    if (known !== undefined) return known;
-    const shared = this.share(normalize(raw));
-    if (this.byRawKey.size >= this.capacity) this.byRawKey.delete(this.byRawKey.keys().next().value!);
-    this.byRawKey.set(rawKey, shared);
+    const rawKey = `${scope}${SEPARATOR}${plain ?? JSON.stringify(raw)}`;
+    let shared = this.byRawKey.get(rawKey);
+    if (shared === undefined) {
+      shared = this.share(normalize(raw));
+      if (this.byRawKey.size >= this.capacity) this.byRawKey.delete(this.byRawKey.keys().next().value!);
+      this.byRawKey.set(rawKey, shared);
+    }
+    this.last = plain === undefined ? undefined : { scope, fields: raw.map(plainScalarFields), shared };
     return shared;
   }
 
@@ -83,26 +95,58 @@ const EMPTY: Resource[] = Object.freeze([]) as unknown as Resource[];
 function plainScalarsKey(raw: readonly Resource[]): string | undefined {
   let key = '';
   for (const r of raw) {
-    for (const field in r) {
-      if (field !== 'name' && field !== 'type' && field !== 'scalar' && field !== 'role' && field !== 'allocation_info') return undefined;
-    }
-    if (r.type !== 'SCALAR' || typeof r.name !== 'string' || r.name.includes(SEPARATOR)) return undefined;
-    const scalar = r.scalar;
-    if (typeof scalar !== 'object' || scalar === null || typeof scalar.value !== 'number') return undefined;
-    for (const field in scalar) if (field !== 'value') return undefined;
-    // Mesos's pre-refinement `role: "*"` (unreserved), as offers carry it; any other role is a reservation.
-    if (r.role !== undefined && r.role !== '*') return undefined;
-    const allocation = r.allocation_info;
-    let allocationRole = NO_ALLOCATION;
-    if (allocation !== undefined) {
-      if (typeof allocation !== 'object' || allocation === null || typeof allocation.role !== 'string') return undefined;
-      for (const field in allocation) if (field !== 'role') return undefined;
-      if (allocation.role.includes(SEPARATOR) || allocation.role.includes(NO_ALLOCATION)) return undefined;
-      allocationRole = allocation.role;
-    }
-    key += `${r.name}${SEPARATOR}${scalar.value}${SEPARATOR}${allocationRole}${SEPARATOR}${r.role ?? ''}${SEPARATOR}`;
+    if (!isPlainScalar(r)) return undefined;
+    const allocationRole = r.allocation_info?.role ?? NO_ALLOCATION;
+    key += `${r.name}${SEPARATOR}${r.scalar!.value}${SEPARATOR}${allocationRole}${SEPARATOR}${r.role ?? ''}${SEPARATOR}`;
   }
   return key;
+}
+
+/**
+ * True for an unreserved scalar with only the fields {@link plainScalarsKey}
+ * keys on (name, type, scalar.value, role `*`, allocation_info.role), whose
+ * strings hold neither separator.
+ */
+function isPlainScalar(r: Resource): boolean {
+  for (const field in r) {
+    if (field !== 'name' && field !== 'type' && field !== 'scalar' && field !== 'role' && field !== 'allocation_info') return false;
+  }
+  if (r.type !== 'SCALAR' || typeof r.name !== 'string' || r.name.includes(SEPARATOR)) return false;
+  const scalar = r.scalar;
+  if (typeof scalar !== 'object' || scalar === null || typeof scalar.value !== 'number') return false;
+  for (const field in scalar) if (field !== 'value') return false;
+  // Mesos's pre-refinement `role: "*"` (unreserved), as offers carry it; any other role is a reservation.
+  if (r.role !== undefined && r.role !== '*') return false;
+  const allocation = r.allocation_info;
+  if (allocation !== undefined) {
+    if (typeof allocation !== 'object' || allocation === null || typeof allocation.role !== 'string') return false;
+    for (const field in allocation) if (field !== 'role') return false;
+    if (allocation.role.includes(SEPARATOR) || allocation.role.includes(NO_ALLOCATION)) return false;
+  }
+  return true;
+}
+
+/** What {@link plainScalarsKey} keys on in one plain scalar. */
+interface PlainScalarFields {
+  name: string;
+  value: number;
+  role: string | undefined;
+  allocationRole: string | undefined;
+}
+
+function plainScalarFields(r: Resource): PlainScalarFields {
+  return { name: r.name, value: r.scalar!.value, role: r.role, allocationRole: r.allocation_info?.role };
+}
+
+/** True if `raw` is a plain-scalar list with exactly `fields` (the same key, without building it). */
+function samePlainScalars(raw: readonly Resource[], fields: readonly PlainScalarFields[]): boolean {
+  if (raw.length !== fields.length) return false;
+  for (let i = 0; i < raw.length; i++) {
+    const r = raw[i]!;
+    const f = fields[i]!;
+    if (r.name !== f.name || r.role !== f.role || !isPlainScalar(r) || r.scalar!.value !== f.value || r.allocation_info?.role !== f.allocationRole) return false;
+  }
+  return true;
 }
 
 const SEPARATOR = '\u0000';

@@ -130,6 +130,35 @@ describe('SharedResources.normalized keys', () => {
     assert.deepEqual(shared.normalized(one, normalizeResources), normalizeResources(one));
   });
 
+  it('answers a list equal to the one before without normalizing, and one differing in any keyed field afresh', () => {
+    const entry = (value: number, allocationRole: string | undefined, role?: string, n = 'cpus'): Resource => ({
+      name: n,
+      type: 'SCALAR',
+      scalar: { value },
+      ...(role === undefined ? {} : { role }),
+      ...(allocationRole === undefined ? {} : { allocation_info: { role: allocationRole } }),
+    });
+    const shared = new SharedResources();
+    const counter = counting();
+    const first = shared.normalized([entry(0.1, '*'), entry(32, '*', undefined, 'mem')], counter.normalize);
+    assert.equal(shared.normalized([entry(0.1, '*'), entry(32, '*', undefined, 'mem')], counter.normalize), first);
+    assert.equal(counter.calls(), 1);
+    const variants: Resource[][] = [
+      [entry(0.1, 'web'), entry(32, '*', undefined, 'mem')],
+      [entry(0.1, undefined), entry(32, '*', undefined, 'mem')],
+      [entry(0.1, '*', '*'), entry(32, '*', undefined, 'mem')],
+      [entry(0.2, '*'), entry(32, '*', undefined, 'mem')],
+      [entry(0.1, '*'), entry(32, '*', undefined, 'disk')],
+      [entry(0.1, '*')],
+    ];
+    for (const raw of variants) {
+      assert.equal(shared.normalized([entry(0.1, '*'), entry(32, '*', undefined, 'mem')], counter.normalize), first);
+      const before = counter.calls();
+      assert.deepEqual(shared.normalized(raw, counter.normalize), normalizeResources(raw));
+      assert.equal(counter.calls(), before + 1, JSON.stringify(raw));
+    }
+  });
+
   it('keeps a list reserved through the legacy role apart from the unreserved one', () => {
     const withRole = (role: string): Resource[] => [{ name: 'cpus', type: 'SCALAR', scalar: { value: 1 }, role, allocation_info: { role: 'web' } }];
     const shared = new SharedResources();
@@ -143,7 +172,12 @@ describe('SharedResources.normalized keys', () => {
         const shared = new SharedResources();
         // Compared as JSON would carry them: fast-check makes some objects without a prototype.
         const plain = (r: Resource[]): unknown => JSON.parse(JSON.stringify(r));
-        for (const raw of lists) assert.deepEqual(plain(shared.normalized(raw, normalizeResources)), plain(normalizeResources(raw)));
+        for (const raw of lists) {
+          assert.deepEqual(plain(shared.normalized(raw, normalizeResources)), plain(normalizeResources(raw)));
+          // An equal list right after (answered from the last one remembered, not by key).
+          const again = plain(raw) as Resource[];
+          assert.deepEqual(plain(shared.normalized(again, normalizeResources)), plain(normalizeResources(again)));
+        }
       }),
       { numRuns: 300 },
     );
