@@ -91,10 +91,13 @@ export function reregisterAgent(master: Master, call: ReregisterCall, stream: Ag
     master.allocator.addFramework(framework.id, { roles: frameworkRoles(info), gpuAware: hasCapability(info, 'GPU_RESOURCES') }, false);
     master.markAllocatorKnows(framework.id);
   }
-  const reported = new Set(body.tasks.map((t) => taskKey(t.framework_id.value, t.task_id.value)));
-  for (const task of [...agent.tasks.values()]) {
-    if (!reported.has(taskKey(task.frameworkId, task.id)) && !isTerminalState(task.state)) {
-      master.transitionTask(task, 'TASK_LOST', 'REASON_AGENT_RESTARTED', 'Task was not found on the agent when it reregistered');
+  // An agent new to this master (every one after a failover) has no tasks here to compare.
+  if (agent.tasks.size > 0) {
+    const reported = new Set(body.tasks.map((t) => taskKey(t.framework_id.value, t.task_id.value)));
+    for (const task of [...agent.tasks.values()]) {
+      if (!reported.has(taskKey(task.frameworkId, task.id)) && !isTerminalState(task.state)) {
+        master.transitionTask(task, 'TASK_LOST', 'REASON_AGENT_RESTARTED', 'Task was not found on the agent when it reregistered');
+      }
     }
   }
   for (const reportedTask of body.tasks) adoptTask(master, agent, reportedTask, wasUnreachable);
@@ -158,7 +161,8 @@ function adoptTask(master: Master, agent: AgentRecord, reported: AgentTask, wasU
     const resources = master.sharedResources.normalized(reported.resources, normalizeResources);
     task = new MasterTask(
       reported,
-      frameworkId,
+      // The framework record's copy of the id: each task's parsed copy is ~56 bytes kept per task.
+      framework?.id ?? frameworkId,
       agent.id,
       reported.executor_id?.value ?? '',
       roleOf(resources, framework),

@@ -12,6 +12,8 @@ import { internToken } from './interned-tokens.js';
 
 /** Statuses kept per task for `/master/state` (Mesos keeps the full history; we bound it). */
 const MAX_STATUSES = 32;
+/** The history of a task with none yet, one list for all (a new empty array each was 32 bytes a task). */
+const NO_STATUSES: readonly TaskStatus[] = Object.freeze([]);
 
 /**
  * The TaskInfo fields a master `Task` reports (Mesos `Task`: name, task_id,
@@ -35,7 +37,7 @@ export class MasterTask {
    * Replaced, never grown in place, so each list is exactly as long as it needs
    * to be; read it fresh from the task rather than holding on to it.
    */
-  statuses: readonly TaskStatus[] = [];
+  statuses: readonly TaskStatus[] = NO_STATUSES;
   /** Set once the framework acknowledged a terminal update (or none is expected). */
   acknowledgedTerminal = false;
 

@@ -157,8 +157,8 @@ export function registrationError(call: Extract<AgentCall, { type: 'REGISTER' | 
   for (const part of ['frameworks', 'executors', 'tasks'] as const) {
     if (!Array.isArray(body[part])) return `Expecting 'reregister.${part}' to be a list`;
   }
-  for (const [i, task] of body.tasks.entries()) {
-    const problem = reportedTaskError(task);
+  for (let i = 0; i < body.tasks.length; i++) {
+    const problem = reportedTaskError(body.tasks[i]!);
     if (problem) return `Expecting 'reregister.tasks[${i}].${problem}' to be present`;
   }
   return undefined;
