@@ -67,8 +67,8 @@ export class HierarchicalDRFAllocator implements Allocator {
   private totalDirty = false;
   /** Agents sorted by id, built on the first pass that needs it; `added` are not in it yet. */
   private agentOrder: AgentLedger[] | undefined;
-  /** Agents added since `agentOrder` was last brought up to date, in arrival order; empty while there is no order. */
-  private added: AgentLedger[] = [];
+  /** Agents added since `agentOrder` was last brought up to date; empty while there is no order. */
+  private readonly added = new Set<AgentLedger>();
 
   /** @param options `--weights` and `--min_allocatable_resources` (default `cpus:0.01|mem:32`). */
   constructor(options: AllocatorOptions = {}) {
@@ -163,7 +163,7 @@ export class HierarchicalDRFAllocator implements Allocator {
     // (thousands of agents registering, with passes in between, sorted them all
     // each time) or inserting one by one (10,000 agents reregistering moved
     // ~50 million array slots, ~5 % of a failover's work).
-    if (this.agentOrder) this.added.push(ledger);
+    if (this.agentOrder) this.added.add(ledger);
     // One preallocation per framework and role, not per task: an agent coming
     // back with 10 tasks of one framework paid 10 rounds of resource arithmetic,
     // a fifth of a failover's reregistration time at 100,000 tasks.
@@ -195,11 +195,16 @@ export class HierarchicalDRFAllocator implements Allocator {
     subtractQuantities(this.total, agent.totalQ);
     this.totalDirty = true;
     this.agents.delete(agentId);
-    if (this.agentOrder) {
-      const order = this.sortedAgents();
-      const at = lowerBound(order, agentId);
-      if (order[at] === agent) order.splice(at, 1);
-      else this.agentOrder = undefined;
+    // Not merged first: an agent reregistering with this master is removed and added
+    // again, and merging on each removal rebuilt the whole order every time.
+    if (this.agentOrder && !this.added.delete(agent)) {
+      const at = lowerBound(this.agentOrder, agentId);
+      if (this.agentOrder[at] === agent) this.agentOrder.splice(at, 1);
+      else {
+        // Rebuilt from `agents` at the next pass, the additions with it.
+        this.agentOrder = undefined;
+        this.added.clear();
+      }
     }
     this.filters.clearAgent(agentId);
   }
@@ -453,9 +458,9 @@ export class HierarchicalDRFAllocator implements Allocator {
   private sortedAgents(): AgentLedger[] {
     if (!this.agentOrder) {
       this.agentOrder = [...this.agents.values()].sort(byId);
-    } else if (this.added.length > 0) {
-      this.agentOrder = mergeById(this.agentOrder, this.added.sort(byId));
-      this.added = [];
+    } else if (this.added.size > 0) {
+      this.agentOrder = mergeById(this.agentOrder, [...this.added].sort(byId));
+      this.added.clear();
     }
     return this.agentOrder;
   }
