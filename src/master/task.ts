@@ -8,6 +8,7 @@
  * and reconciliation report, and shares what repeats (see `shareStatusParts`).
  */
 import type { AgentID, Resource, TaskID, TaskInfo, TaskState, TaskStatus } from '../mesos/types.js';
+import { reportedInfo, type ReportedTaskInfo } from '../mesos/reported-task-info.js';
 import { internToken } from './interned-tokens.js';
 
 /** Statuses kept per task for `/master/state` (Mesos keeps the full history; we bound it). */
@@ -15,17 +16,8 @@ const MAX_STATUSES = 32;
 /** The history of a task with none yet, one list for all (a new empty array each was 32 bytes a task). */
 const NO_STATUSES: readonly TaskStatus[] = Object.freeze([]);
 
-/**
- * The TaskInfo fields a master `Task` reports (Mesos `Task`: name, task_id,
- * labels, discovery, container, health_check, kill_policy). The command,
- * executor, resources (kept normalized in `MasterTask.resources`), checks and
- * `data` are the agent's business and are not kept.
- */
-export type ReportedTaskInfo = Pick<TaskInfo, 'name' | 'task_id'> &
-  Partial<Pick<TaskInfo, 'labels' | 'discovery' | 'container' | 'health_check' | 'kill_policy'>>;
-
 export class MasterTask {
-  /** What the launch said, as far as the master reports it. */
+  /** What the launch said, as far as the master reports it (the resources are kept normalized in `resources`). */
   readonly info: ReportedTaskInfo;
   /** Latest state known from the agent; resources are freed when it turns terminal. */
   state: TaskState = 'TASK_STAGING';
@@ -111,18 +103,4 @@ export class MasterTask {
     // The record's agent id string is shared with the agent's record; the parsed copy is not.
     return agentId.value === this.agentId ? { value: this.agentId } : agentId;
   }
-}
-
-/** The reported TaskInfo fields of `info`, in one small object (absent fields stay absent). */
-function reportedInfo(info: ReportedTaskInfo): ReportedTaskInfo {
-  // A name equal to the id (the usual case) keeps the id's string: JSON.parse made two copies.
-  const id = (info.task_id as TaskID | undefined)?.value; // absent on a launch rejected as invalid
-  const name = id !== undefined && info.name === id ? id : info.name;
-  const kept: ReportedTaskInfo = { name, task_id: info.task_id };
-  if (info.labels !== undefined) kept.labels = info.labels;
-  if (info.discovery !== undefined) kept.discovery = info.discovery;
-  if (info.container !== undefined) kept.container = info.container;
-  if (info.health_check !== undefined) kept.health_check = info.health_check;
-  if (info.kill_policy !== undefined) kept.kill_policy = info.kill_policy;
-  return kept;
 }

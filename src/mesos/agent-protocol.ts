@@ -31,14 +31,11 @@
 import type {
   AgentID,
   AgentInfo,
-  ContainerInfo,
   ExecutorID,
   ExecutorInfo,
   FrameworkID,
   FrameworkInfo,
-  HealthCheck,
   KillPolicy,
-  Labels,
   Resource,
   TaskGroupInfo,
   TaskID,
@@ -46,6 +43,7 @@ import type {
   TaskState,
   TaskStatus,
 } from './types.js';
+import type { ReportedTaskInfo } from './reported-task-info.js';
 
 /**
  * A task as the agent reports it when reregistering: Mesos's `Task` message, as
@@ -55,9 +53,7 @@ import type {
  * agent's tasks at once after a failover). `slave_id` is left out: it is the
  * reregistering agent's own id.
  */
-export interface AgentTask {
-  name: string;
-  task_id: TaskID;
+export interface AgentTask extends ReportedTaskInfo {
   framework_id: FrameworkID;
   /** The custom executor running the task; absent for a command task (as in Mesos). */
   executor_id?: ExecutorID;
@@ -69,11 +65,6 @@ export interface AgentTask {
    * yet: at most one entry (Mesos `Task.statuses`).
    */
   statuses?: TaskStatus[];
-  labels?: Labels;
-  discovery?: TaskInfo['discovery'];
-  container?: ContainerInfo;
-  health_check?: HealthCheck;
-  kill_policy?: KillPolicy;
   /** The command's user (`CommandInfo.user`), if it named one. */
   user?: string;
 }

@@ -3,6 +3,7 @@
  * by the agent and the cluster simulator so both report the same fields.
  */
 import type { AgentTask } from './agent-protocol.js';
+import { reportedInfo } from './reported-task-info.js';
 import type { ExecutorID, FrameworkID, TaskInfo, TaskState, TaskStatus } from './types.js';
 
 /**
@@ -12,14 +13,9 @@ import type { ExecutorID, FrameworkID, TaskInfo, TaskState, TaskStatus } from '.
  * objects (ids, resources, labels) rather than copying them; throws nothing.
  */
 export function agentTask(info: TaskInfo, frameworkId: FrameworkID, executorId: ExecutorID | undefined, state: TaskState, latest?: TaskStatus): AgentTask {
-  const task: AgentTask = { name: info.name, task_id: info.task_id, framework_id: frameworkId, state, resources: info.resources ?? [] };
+  const task: AgentTask = { ...reportedInfo(info), framework_id: frameworkId, state, resources: info.resources ?? [] };
   if (executorId !== undefined) task.executor_id = executorId;
   if (latest !== undefined) task.statuses = [latest];
-  if (info.labels !== undefined) task.labels = info.labels;
-  if (info.discovery !== undefined) task.discovery = info.discovery;
-  if (info.container !== undefined) task.container = info.container;
-  if (info.health_check !== undefined) task.health_check = info.health_check;
-  if (info.kill_policy !== undefined) task.kill_policy = info.kill_policy;
   if (info.command?.user !== undefined) task.user = info.command.user;
   return task;
 }
