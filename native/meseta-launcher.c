@@ -8,13 +8,15 @@
  *   meseta-launcher --sandbox=DIR --stdout=FILE --stderr=FILE
  *                   --pid_file=FILE --status_file=FILE
  *                   [--cgroup=DIR]... [--cgroup_write=PATH=VALUE]...
- *                   [--user=NAME] [--report_fd=N]
+ *                   [--oom_check=FILE] [--user=NAME] [--report_fd=N]
  *                   (--shell=CMD | --exec=PATH -- ARGV0 ARGS...)
  *
  * The task runs with exactly the launcher's environment (the agent passes the
  * task's env when it spawns us). Steps:
- *   1. the launcher starts a new session (if not one already) and ignores
- *      SIGHUP/SIGINT/SIGPIPE so the agent's death or its terminal do not kill it;
+ *   1. the launcher starts a new session (if not one already; forked by the
+ *      server below, a process group of its own in the server's session) and
+ *      ignores SIGHUP/SIGINT/SIGPIPE so the agent's death or its terminal do
+ *      not kill it;
  *   2. it creates every --cgroup directory that is missing (parents too) and
  *      writes each --cgroup_write VALUE into PATH (the limits), in order; on
  *      failure it reports `error cgroup: ...` and starts nothing (the agent
@@ -37,12 +39,21 @@
  *   5. it reaps the child and writes the raw wait status as decimal text to the
  *      status file (tmp + rename), then exits with the shell's encoding:
  *      exit code N, or 128 + signal number; 125 for a launcher usage error.
- *   6. unless the task joined cgroups (the agent then kills by cgroup), before
- *      writing the status it sweeps the task's session: what the task
- *      left running (background children, its process group) is SIGKILLed and
- *      the status file gets a second line `swept`, so an agent running without
- *      cgroups need not scan /proc itself (Mesos kills the rest of a command
- *      task's container when the task ends; this is that kill, done earlier).
+ *   6. before writing the status it sweeps the container: what the task left
+ *      running is SIGKILLed until none is left — every process in its
+ *      cgroups when it joined some (the cgroups also hold what left the
+ *      session), else its session and process group — and the status file
+ *      gets a line `swept`, so the agent need not look for survivors itself
+ *      (Mesos kills the rest of a command task's container when the task
+ *      ends; this is that kill, done earlier);
+ *   7. once swept, it removes the --cgroup directories (not their parents)
+ *      and adds a line `cgroups_removed`, unless the --oom_check file (a
+ *      cgroup's `memory.oom_control` on v1, `memory.events` on v2) shows the
+ *      kernel OOM-killed in the container (`oom_kill N`, N > 0) or cannot be
+ *      read: the agent then reads the memory statistics for the limitation it
+ *      reports, and removes the cgroups itself. Without --oom_check no
+ *      limitation is checked. A cgroup the kernel still holds (EBUSY) after
+ *      ~100 ms is left to the agent as well.
  *
  * Server mode, `meseta-launcher --serve`: a small fork server the agent starts
  * once, because forking the agent's large Node.js process per task costs several
@@ -50,7 +61,7 @@
  * stdin, each `<length>\n<payload>`, the payload NUL-separated:
  *   id NUL argc NUL arg... NUL envc NUL env... NUL
  * (args as in the usage above, without the program name and --report_fd). For
- * each, the server forks a launcher (steps 1-6, with the request's environment)
+ * each, the server forks a launcher (steps 1-7, with the request's environment)
  * and answers on stdout, a line each:
  *   spawned <id> <launcher pid> ok <task pid> <starts> | spawned <id> <launcher pid> error <reason>
  *   exited <launcher pid> <raw wait status>
@@ -106,6 +117,7 @@ struct options {
   int n_cgroups;
   const char *cgroup_writes[MAX_CGROUP_WRITES]; /* PATH=VALUE, split at the last '=' */
   int n_cgroup_writes;
+  const char *oom_check;
   char **argv;
   int report_fd;
 };
@@ -179,6 +191,7 @@ static int parse_options(int argc, char **argv, struct options *o) {
     else if (starts_with(a, "--shell=", &v)) o->shell = v;
     else if (starts_with(a, "--exec=", &v)) o->exec_path = v;
     else if (starts_with(a, "--report_fd=", &v)) o->report_fd = atoi(v);
+    else if (starts_with(a, "--oom_check=", &v)) o->oom_check = v;
     else if (starts_with(a, "--cgroup=", &v)) {
       if (o->n_cgroups == MAX_CGROUPS || strlen(v) + sizeof "/cgroup.procs" > sizeof cgroup_procs[0]) return -1;
       o->cgroups[o->n_cgroups++] = v;
@@ -295,9 +308,9 @@ static pid_t reap(pid_t pid, int *status) {
   return r;
 }
 
-static void write_status(const struct options *o, int status, int swept) {
-  char text[48];
-  snprintf(text, sizeof text, swept ? "%d\nswept\n" : "%d\n", status);
+static void write_status(const struct options *o, int status, int swept, int cgroups_removed) {
+  char text[64];
+  snprintf(text, sizeof text, "%d\n%s%s", status, swept ? "swept\n" : "", cgroups_removed ? "cgroups_removed\n" : "");
   if (write_file_atomically(o->status_file, text) != 0)
     fprintf(stderr, "meseta-launcher: cannot write %s: %s\n", o->status_file, strerror(errno));
 }
@@ -343,6 +356,100 @@ static int sweep_session(pid_t sid) {
     if (n == 0) return 1;
     for (int i = 0; i < n; i++) kill(pids[i], SIGKILL);
     usleep(2000);
+  }
+  return 0;
+}
+
+/*
+ * SIGKILLs every process in cgroup.procs of `procs_path`; returns how many it
+ * saw (0: empty), -1 when the file cannot be read.
+ */
+static int kill_cgroup_members(const char *procs_path) {
+  /* Something other than cgroupfs's regular file (a FIFO) must neither hang nor be drained here. */
+  int fd = open(procs_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return -1;
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    return -1;
+  }
+  char buf[4096];
+  int seen = 0;
+  long pid = 0;
+  int digits = 0;
+  for (;;) {
+    ssize_t len = read(fd, buf, sizeof buf);
+    if (len < 0 && errno == EINTR) continue;
+    if (len < 0) {
+      close(fd);
+      return -1;
+    }
+    /* A pid may straddle two reads: it is carried in `pid` until its newline. */
+    for (ssize_t i = 0; i < len; i++) {
+      if (buf[i] >= '0' && buf[i] <= '9') {
+        pid = pid * 10 + (buf[i] - '0');
+        digits = 1;
+      } else if (digits) {
+        kill((pid_t)pid, SIGKILL);
+        seen++;
+        pid = 0;
+        digits = 0;
+      }
+    }
+    if (len == 0) break;
+  }
+  close(fd);
+  if (digits) {
+    kill((pid_t)pid, SIGKILL);
+    seen++;
+  }
+  return seen;
+}
+
+/*
+ * Step 6 with cgroups: SIGKILLs what is left in the task's cgroups until they
+ * are empty (nothing can join an empty cgroup by forking); 1 when they are.
+ */
+static int sweep_cgroups(const struct options *o) {
+  for (int attempt = 0; attempt < 50; attempt++) {
+    int left = 0;
+    for (int i = 0; i < o->n_cgroups; i++) {
+      int n = kill_cgroup_members(cgroup_procs[i]);
+      if (n < 0) return 0;
+      left += n;
+    }
+    if (left == 0) return 1;
+    usleep(2000);
+  }
+  return 0;
+}
+
+/* Step 7's condition: 1 when --oom_check is absent or says `oom_kill 0`. */
+static int no_oom_kill(const struct options *o) {
+  if (!o->oom_check) return 1;
+  int fd = open(o->oom_check, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  char buf[1024];
+  ssize_t len = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (len <= 0) return 0;
+  buf[len] = '\0';
+  for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+    const char *count;
+    if (starts_with(line, "oom_kill ", &count)) return strtol(count, NULL, 10) == 0;
+  }
+  return 0; /* a kernel without the counter: only the agent's heuristics can tell */
+}
+
+/* Step 7: rmdir every --cgroup, last first; 0 when all are gone. */
+static int remove_cgroups(const struct options *o) {
+  for (int i = o->n_cgroups - 1; i >= 0; i--) {
+    int attempt = 0;
+    /* The kernel may hold a just-killed task in the cgroup for a moment: EBUSY. */
+    while (rmdir(o->cgroups[i]) != 0 && errno != ENOENT) {
+      if (errno != EBUSY || ++attempt == 100) return -1;
+      usleep(1000);
+    }
   }
   return 0;
 }
@@ -457,12 +564,22 @@ static int child_main(void *arg) {
   return 127; /* not reached: run_child execs or _exits */
 }
 
-/* Steps 1-6 for parsed options; returns the launcher's exit code. */
-static int launch(struct options *o) {
+/*
+ * Steps 1-7 for parsed options; returns the launcher's exit code. `served`: forked
+ * by the server, whose own session (no terminal, not the agent's) it shares.
+ */
+static int launch(struct options *o, int served) {
   signal(SIGPIPE, SIG_IGN);
   signal(SIGHUP, SIG_IGN);
   signal(SIGINT, SIG_IGN);
-  setsid(); /* EPERM when the agent already made us a session leader: fine */
+  /*
+   * A served launcher only leaves the server's process group: a new session
+   * would also make the kernel create a scheduler autogroup for it, a twentieth
+   * of a short task's launch. EPERM from setsid when the agent already made us
+   * a session leader: fine.
+   */
+  if (served) setpgid(0, 0);
+  else setsid();
 
   struct passwd *pw = NULL;
   if (o->user && *o->user) {
@@ -523,7 +640,7 @@ static int launch(struct options *o) {
   int status = 0;
   if (n == (ssize_t)sizeof f) {
     reap(child, &status);
-    write_status(o, status, 0);
+    write_status(o, status, 0, 0);
     char msg[512];
     int stage = f.stage >= 0 && f.stage <= STAGE_EXEC ? f.stage : STAGE_EXEC;
     snprintf(msg, sizeof msg, "error %s: %s\n", stage_names[stage], strerror(f.err));
@@ -544,8 +661,8 @@ static int launch(struct options *o) {
     fprintf(stderr, "meseta-launcher: waitpid: %s\n", strerror(errno));
     return EXIT_USAGE;
   }
-  /* In cgroups the agent kills by cgroup, which also holds what left the session. */
-  write_status(o, status, o->n_cgroups == 0 && sweep_session(child));
+  int swept = o->n_cgroups > 0 ? sweep_cgroups(o) : sweep_session(child);
+  write_status(o, status, swept, swept && o->n_cgroups > 0 && no_oom_kill(o) && remove_cgroups(o) == 0);
   return exit_code_for(status);
 }
 
@@ -722,7 +839,7 @@ static void serve_request(char *payload, size_t len) {
     }
     o.report_fd = report[1];
     environ = envp;
-    _exit(launch(&o));
+    _exit(launch(&o, 1));
   }
   close(report[1]);
   fcntl(report[0], F_SETFL, O_NONBLOCK);
@@ -829,5 +946,5 @@ int main(int argc, char **argv) {
     fprintf(stderr, "meseta-launcher: bad usage (see the header of meseta-launcher.c)\n");
     return EXIT_USAGE;
   }
-  return launch(&o);
+  return launch(&o, 0);
 }

@@ -271,6 +271,38 @@ describe('cgroups limits', { skip: noCgroups }, () => {
     assert.match(end.limitation?.message ?? '', /^Memory limit exceeded: Requested: 64MB Maximum Used: \d+[KM]?B\n\nMEMORY STATISTICS: \n/);
   });
 
+  it('a task that ends by itself: its launcher kills what escaped the session, removes the cgroups and says so', async () => {
+    const cz = containerizer('cgroups/cpu,cgroups/mem');
+    // `setsid` puts the child outside the task's session and process group: only the cgroup holds it.
+    const t = task('setsid sleep 1000 & echo $! > child.pid; exit 0');
+    await cz.launch(t);
+    const end = await cz.wait(t.containerId);
+    assert.equal(end.exitCode, 0);
+    assert.equal(end.limitation, undefined);
+    const childPid = Number(readFileSync(join(t.sandbox, 'child.pid'), 'utf8'));
+    assert.equal(alive(childPid), false, 'the escaped child was killed');
+    assert.equal(readFileSync(join(runtimeDir, 'containers', t.containerId, 'status'), 'utf8'), '0\nswept\ncgroups_removed\n');
+    const v2 = detectCgroupVersion(HIERARCHY) === 2;
+    for (const c of v2 ? [''] : ['cpu', 'cpuacct', 'memory']) {
+      assert.equal(existsSync(join(HIERARCHY, c, CGROUPS_ROOT, t.containerId)), false, `${c || 'v2'} cgroup removed`);
+    }
+  });
+
+  it('a child OOM-killed just before the task exits 0: the launcher leaves the cgroups, the limitation is reported', async () => {
+    // No limitation poll can see it first (one a minute): only the check at the end can.
+    const cz = containerizer('cgroups/cpu,cgroups/mem', { limitationCheckMs: 60_000 });
+    const hog = `${NODE} -e "const a=[];for(let i=0;i<200;i++){a.push(Buffer.alloc(1<<20,1))}"`;
+    const t = task(`${hog}; exit 0`, { memMB: 64 });
+    await cz.launch(t);
+    const end = await cz.wait(t.containerId);
+    assert.equal(end.exitCode, 0);
+    assert.equal(end.limitation?.reason, 'REASON_CONTAINER_LIMITATION_MEMORY');
+    assert.match(end.limitation?.message ?? '', /^Memory limit exceeded: Requested: 64MB Maximum Used: \d+[KM]?B\n\nMEMORY STATISTICS: \n/);
+    assert.equal(readFileSync(join(runtimeDir, 'containers', t.containerId, 'status'), 'utf8'), '0\nswept\n');
+    const v2 = detectCgroupVersion(HIERARCHY) === 2;
+    assert.equal(existsSync(v2 ? join(HIERARCHY, CGROUPS_ROOT, t.containerId) : join(HIERARCHY, 'memory', CGROUPS_ROOT, t.containerId)), false, 'the agent removed them');
+  });
+
   it('destroys the whole container when a child is OOM-killed and the main process lives on', async () => {
     const cz = containerizer('cgroups/cpu,cgroups/mem');
     const hog = `${NODE} -e "const a=[];for(let i=0;i<200;i++){a.push(Buffer.alloc(1<<20,1))}"`;

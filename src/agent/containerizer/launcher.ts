@@ -23,6 +23,12 @@ export interface LauncherSpec {
   cgroups: string[];
   /** Files (cgroup limits) the launcher writes, in order, once the cgroups exist. */
   cgroupWrites: CgroupFileWrite[];
+  /**
+   * A cgroup file with an `oom_kill N` line (IsolationLaunchInfo.oomCheck): the
+   * launcher removes the cgroups itself at the end only when it reads 0 there.
+   * Absent: no memory limitation to check.
+   */
+  oomCheck?: string;
   user?: string;
   command: ContainerConfig['command'];
   /** The task's entire environment. */
@@ -40,6 +46,7 @@ export function launcherArgs(spec: LauncherSpec): string[] {
     ...spec.cgroups.map((dir) => `--cgroup=${dir}`),
     ...spec.cgroupWrites.map(cgroupWriteArg),
   ];
+  if (spec.oomCheck !== undefined) args.push(`--oom_check=${spec.oomCheck}`);
   if (spec.user !== undefined && spec.user !== '') args.push(`--user=${spec.user}`);
   if (spec.command.shell) {
     args.push(`--shell=${spec.command.value}`);
@@ -89,20 +96,30 @@ export function parseLauncherReport(text: string): LauncherReport {
   return { ok: false, error: line === '' ? 'launcher exited without reporting' : `unexpected report '${line}'` };
 }
 
-/** What a launcher's status file says: the task's raw wait status, and whether it swept the session. */
+/** What a launcher's status file says: the task's raw wait status, and what the launcher cleaned up. */
 export interface LauncherOutcome {
   status: number;
-  /** The launcher SIGKILLed whatever the task left in its session and saw it empty. */
+  /**
+   * The launcher SIGKILLed whatever the task left in its container (its
+   * cgroups when it joined some, else its session) and saw it empty.
+   */
   swept: boolean;
+  /**
+   * The launcher also removed the task's cgroups, having read no OOM kill in
+   * its `oomCheck` file: the container has no limitation to report and
+   * nothing left to kill or remove.
+   */
+  cgroupsRemoved: boolean;
 }
 
 /**
- * Parses the status file (`<raw wait status>\n` optionally followed by `swept\n`);
- * undefined for anything else (a half-written or foreign file). Pure.
+ * Parses the status file (`<raw wait status>\n`, then optionally `swept\n` and
+ * `cgroups_removed\n`); undefined for anything else (a half-written or foreign
+ * file). Pure.
  */
 export function parseStatusFile(text: string): LauncherOutcome | undefined {
-  const m = /^(\d+)\n(swept\n)?$/.exec(text) ?? /^(\d+)\s*$/.exec(text);
-  return m ? { status: Number(m[1]), swept: m[2] !== undefined } : undefined;
+  const m = /^(\d+)\n(swept\n)?(cgroups_removed\n)?$/.exec(text) ?? /^(\d+)\s*$/.exec(text);
+  return m ? { status: Number(m[1]), swept: m[2] !== undefined, cgroupsRemoved: m[3] !== undefined } : undefined;
 }
 
 /** A POSIX wait status taken apart. */

@@ -11,6 +11,7 @@
  *
  * Usage: v1 `memory.stat` `total_rss`, v2 `memory.stat` `anon`.
  */
+import { join } from 'node:path';
 import {
   memoryLimitationMessage,
   memWritesV1,
@@ -36,7 +37,7 @@ export class CgroupsMemIsolator implements Isolator {
     const v1 = this.cgroups.version === 1;
     const swap = this.cgroups.has('memory', v1 ? 'memory.memsw.limit_in_bytes' : 'memory.swap.max');
     const writes = v1 ? memWritesV1(container.memMB, { swap }) : memWritesV2(container.memMB, { swap });
-    return { cgroups: [dir], writes: writesInto(dir, writes) };
+    return { cgroups: [dir], writes: writesInto(dir, writes), oomCheck: join(dir, v1 ? 'memory.oom_control' : 'memory.events') };
   }
 
   async isolate(): Promise<void> {

@@ -6,6 +6,9 @@
  *   prepare ──► (the launcher creates the cgroups, writes the limits, and its
  *                task joins the cgroups before exec)
  *           ──► isolate(pid) ──► limitation()* / usage()* ──► cleanup()
+ *                                     (the launcher, when the task ends with no
+ *                                      OOM kill: empties and removes the cgroups,
+ *                                      and neither limitation nor cleanup is called)
  *
  * Contracts (mirroring Mesos):
  * - Isolators keep no in-memory state that recovery would need: every path is
@@ -48,6 +51,15 @@ export interface IsolationLaunchInfo {
   cgroups: string[];
   /** Files the launcher writes once the cgroups exist, in order (limits): absolute path and content. */
   writes: CgroupFileWrite[];
+  /**
+   * A file of the container's memory cgroup with an `oom_kill N` line (v1
+   * `memory.oom_control`, Linux ≥ 4.13; v2 `memory.events`). When the task has
+   * ended and its cgroups are empty, the launcher removes them itself if it
+   * reads 0 there; otherwise (an OOM kill, or a kernel without the counter)
+   * it leaves them for `limitation` and `cleanup`. Only the memory isolator
+   * sets it.
+   */
+  oomCheck?: string;
 }
 
 /** One isolation concern; see the module comment for the call order and contracts. */
@@ -77,6 +89,11 @@ export interface Isolator {
    * then signals pid by pid.
    */
   killAll?(containerId: string): Promise<boolean>;
-  /** Removes the isolation (cgroups). Idempotent; the container's processes are gone by then. */
+  /**
+   * Removes the isolation (cgroups). Idempotent; the container's processes are
+   * gone by then. Not called for a container whose launcher removed its
+   * cgroups itself (see `oomCheck`): removing cgroups is all any isolator's
+   * cleanup does.
+   */
   cleanup(containerId: string): Promise<void>;
 }

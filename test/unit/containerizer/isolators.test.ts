@@ -83,6 +83,8 @@ describe('cgroups v1 isolators (fake hierarchy)', () => {
         { path: join(h, 'memory/mesos/c1/memory.limit_in_bytes'), content: String(64 * MiB) },
         { path: join(h, 'memory/mesos/c1/memory.memsw.limit_in_bytes'), content: String(64 * MiB) },
       ],
+      // The launcher removes the cgroups itself when this says `oom_kill 0` at the end.
+      oomCheck: join(h, 'memory/mesos/c1/memory.oom_control'),
     });
     // The parents exist for the launcher; the containers' own cgroups are its to create.
     assert.ok(existsSync(join(h, 'cpu/mesos')) && existsSync(join(h, 'cpuacct/mesos')));
@@ -175,6 +177,7 @@ describe('cgroups v2 isolators (fake hierarchy)', () => {
         { path: join(h, 'mesos/c1/memory.max'), content: String(128 * MiB) },
         { path: join(h, 'mesos/c1/memory.swap.max'), content: '0' },
       ],
+      oomCheck: join(h, 'mesos/c1/memory.events'),
     });
     // The last write into each ancestor's subtree_control enabled memory (a real
     // cgroupfs accumulates +cpu and +memory; a plain file keeps the last one).

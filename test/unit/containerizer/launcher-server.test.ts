@@ -49,12 +49,15 @@ describe('launcher server wire format', () => {
     assert.equal(parseServerLine('exited x 1'), undefined);
   });
 
-  it('reads the status file with and without the sweep line', () => {
-    assert.deepEqual(parseStatusFile('768\n'), { status: 768, swept: false });
-    assert.deepEqual(parseStatusFile('0\nswept\n'), { status: 0, swept: true });
-    assert.deepEqual(parseStatusFile('9'), { status: 9, swept: false });
+  it('reads the status file with and without the sweep and removal lines', () => {
+    assert.deepEqual(parseStatusFile('768\n'), { status: 768, swept: false, cgroupsRemoved: false });
+    assert.deepEqual(parseStatusFile('0\nswept\n'), { status: 0, swept: true, cgroupsRemoved: false });
+    assert.deepEqual(parseStatusFile('0\nswept\ncgroups_removed\n'), { status: 0, swept: true, cgroupsRemoved: true });
+    assert.deepEqual(parseStatusFile('9'), { status: 9, swept: false, cgroupsRemoved: false });
     assert.equal(parseStatusFile(''), undefined);
     assert.equal(parseStatusFile('12\nswe'), undefined);
+    assert.equal(parseStatusFile('0\nswept\ncgroups_rem'), undefined);
+    assert.equal(parseStatusFile('0\ncgroups_removed\nswept\n'), undefined);
     assert.equal(parseStatusFile('x\n'), undefined);
   });
 });
@@ -92,7 +95,7 @@ describe('LauncherServer with the real meseta-launcher', () => {
     const status = await exitOf(started.launcherPid);
     assert.equal(status >> 8, 3, 'the launcher exits with the task code');
     assert.equal(readFileSync(join(dir, 'a.out'), 'utf8'), 'hello there\n');
-    assert.deepEqual(parseStatusFile(readFileSync(join(dir, 'a.status'), 'utf8')), { status: 3 << 8, swept: true });
+    assert.deepEqual(parseStatusFile(readFileSync(join(dir, 'a.status'), 'utf8')), { status: 3 << 8, swept: true, cgroupsRemoved: false });
     assert.equal(readFileSync(join(dir, 'a.pid'), 'utf8'), `${started.pid}\n`);
   });
 
@@ -241,7 +244,7 @@ describe('LauncherServer with the real meseta-launcher', () => {
         await new Promise((r) => setTimeout(r, 20));
       }
     }
-    assert.deepEqual(parseStatusFile(readFileSync(join(dir, 'c.status'), 'utf8')), { status: 0, swept: true });
+    assert.deepEqual(parseStatusFile(readFileSync(join(dir, 'c.status'), 'utf8')), { status: 0, swept: true, cgroupsRemoved: false });
     assert.equal(heard, undefined);
     // A later launch starts a new server.
     const again = await server.launch(spec('d', { shell: true, value: 'exit 0' }));

@@ -37,7 +37,7 @@ describe('launcherArgs', () => {
     ]);
   });
 
-  it('passes cgroups, user and an argv after --, argv[0] from CommandInfo.arguments', () => {
+  it('passes cgroups, the OOM check, user and an argv after --, argv[0] from CommandInfo.arguments', () => {
     const args = launcherArgs({
       ...spec,
       cgroups: ['/cg/memory/mesos/x', '/cg/cpu/mesos/x'],
@@ -45,6 +45,7 @@ describe('launcherArgs', () => {
         { path: '/cg/memory/mesos/x/memory.limit_in_bytes', content: '33554432' },
         { path: '/cg/cpu/mesos/x/cpu.cfs_quota_us', content: '-1' },
       ],
+      oomCheck: '/cg/memory/mesos/x/memory.oom_control',
       user: 'nobody',
       command: { shell: false, value: '/bin/echo', arguments: ['echo', 'a b', '--c'] },
     });
@@ -53,6 +54,7 @@ describe('launcherArgs', () => {
       '--cgroup=/cg/cpu/mesos/x',
       '--cgroup_write=/cg/memory/mesos/x/memory.limit_in_bytes=33554432',
       '--cgroup_write=/cg/cpu/mesos/x/cpu.cfs_quota_us=-1',
+      '--oom_check=/cg/memory/mesos/x/memory.oom_control',
       '--user=nobody',
       '--exec=/bin/echo',
       '--',
