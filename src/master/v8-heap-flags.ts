@@ -37,11 +37,19 @@ export const MASTER_V8_FLAGS: readonly MasterV8Flag[] = [
  * left to the operator. Pure: returns a new list, throws nothing.
  */
 export function masterV8FlagsToSet(execArgv: readonly string[], nodeOptions = ''): string[] {
+  return v8FlagsToSet(MASTER_V8_FLAGS, execArgv, nodeOptions);
+}
+
+/**
+ * The flags of `flags` not given to node by the operator (as for
+ * {@link masterV8FlagsToSet}, which this is for any list). Pure.
+ */
+export function v8FlagsToSet(flags: readonly MasterV8Flag[], execArgv: readonly string[], nodeOptions = ''): string[] {
   const given = new Set<string>();
   for (const arg of [...execArgv, ...nodeOptions.split(/\s+/)]) {
     if (!arg.startsWith('--')) continue;
     const name = arg.slice(2).split('=')[0]!.replace(/_/g, '-');
     given.add(name.startsWith('no-') ? name.slice(3) : name);
   }
-  return MASTER_V8_FLAGS.filter((f) => !given.has(f.name)).map((f) => f.flag);
+  return flags.filter((f) => !given.has(f.name)).map((f) => f.flag);
 }

@@ -24,6 +24,8 @@ import { MESOS_COMPAT_VERSION } from '../../version.js';
 import { LocalAgentChannel } from '../../master/local-agent-channel.js';
 import type { MasterTransport } from '../../agent/master-link.js';
 import { HttpCallError } from '../../transport/stream-client.js';
+import { setFlagsFromString } from 'node:v8';
+import { localV8FlagsToSet } from '../local-v8-flags.js';
 
 /**
  * Runs until SIGINT/SIGTERM, then stops the agents (killing the tasks they
@@ -47,6 +49,10 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
     program: 'mesos-local',
   });
   logBanner(logger);
+  // Before the cluster runs anything, so no function's tiering started under the defaults (why: src/cli/local-v8-flags.ts).
+  const v8Flags = localV8FlagsToSet(process.execArgv, env.NODE_OPTIONS);
+  for (const flag of v8Flags) setFlagsFromString(flag);
+  if (v8Flags.length > 0) logger.info(`V8 flags set by meseta local: ${v8Flags.join(' ')}`);
   let master: RunningMaster | undefined;
   let channel: LocalAgentChannel | undefined;
   const agents: Agent[] = [];
