@@ -365,13 +365,11 @@ export class MesosContainerizer implements Containerizer {
     await c.launched;
     if (!this.containers.has(c.id) || c.termination) return;
     this.options.logger?.info(`Destroying container ${c.id} (grace ${gracePeriodMs} ms)`);
-    const deadline = Date.now() + Math.max(0, gracePeriodMs);
     if (gracePeriodMs > 0) {
       await this.signalAll(c, 'SIGTERM');
-      while (Date.now() < deadline && (await this.pidsOf(c)).length > 0) {
-        await delay(Math.min(KILL_POLL_MS, Math.max(1, deadline - Date.now())));
-      }
+      await this.endWithin(c, gracePeriodMs);
     }
+    if (c.termination) return;
     await this.killUntilGone(c);
     const giveUp = Date.now() + END_WAIT_MS;
     while (!c.termination && Date.now() < giveUp) {
@@ -381,6 +379,24 @@ export class MesosContainerizer implements Containerizer {
     if (!c.termination) {
       this.options.logger?.warn(`Container ${c.id}: launcher did not report after the kill; finishing without it`);
       await this.finalize(c, await readOutcome(c.dir));
+    }
+  }
+
+  /**
+   * Waits up to `ms` for the container to end. Its main process ending ends it
+   * (its launcher kills the rest): the launcher server reports that, and for a
+   * container polled instead, it is looked at every KILL_POLL_MS here. Nothing
+   * walks the container's processes meanwhile: a poll of each session, for
+   * every container of a burst of kills, was O(containers × processes).
+   */
+  private async endWithin(c: Container, ms: number): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!c.termination && Date.now() < deadline) {
+      const left = Math.max(1, deadline - Date.now());
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([c.ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, this.polled.has(c) ? Math.min(KILL_POLL_MS, left) : left)))]);
+      clearTimeout(timer);
+      if (!c.termination && this.polled.has(c)) await this.check(c);
     }
   }
 

@@ -81,16 +81,53 @@ export async function isAlive(pid: number, startTicks?: number): Promise<boolean
  * setsid() themselves (those escape, as with Mesos's posix launcher).
  */
 export async function sessionMembers(sid: number): Promise<ProcStat[]> {
+  return [...(processTable().get(sid) ?? [])];
+}
+
+/**
+ * How long one walk of `/proc` answers {@link sessionMembers}: at least
+ * PROCESS_TABLE_MS, and 4 × what the walk took (from its start), so walking
+ * takes at most about a quarter of the thread however many sessions are asked
+ * for. A burst of
+ * kills (a Marathon app scaled from 1,000 instances to 0) asks for every task's
+ * session within seconds, and a walk per task read every process's stat each
+ * time: O(tasks × processes), ~1,000 × 2,000 reads of ~13 µs.
+ *
+ * An answer up to that old is safe for its callers: a session seen empty stays
+ * empty (only its members can add to it); a member seen alive that has died
+ * since is signalled in vain (ESRCH) and looked for again later.
+ */
+const PROCESS_TABLE_MS = 5;
+
+let table: { readonly takenAt: number; readonly validMs: number; readonly members: Map<number, ProcStat[]> } | undefined;
+
+/** Live processes by session id and by process group id (each process under both), from a walk as recent as PROCESS_TABLE_MS says. */
+function processTable(): Map<number, ProcStat[]> {
+  const startedAt = performance.now();
+  if (table !== undefined && startedAt - table.takenAt <= table.validMs) return table.members;
   let names: string[];
   try {
     names = readdirSync('/proc');
   } catch {
     names = [];
   }
-  const stats = await Promise.all(
-    names.filter((n) => /^\d+$/.test(n)).map((n) => readProcStat(Number(n))),
-  );
-  return stats.filter((s): s is ProcStat => s !== undefined && (s.session === sid || s.pgrp === sid));
+  const members = new Map<number, ProcStat[]>();
+  const file = (id: number, stat: ProcStat): void => {
+    const list = members.get(id);
+    if (list) list.push(stat);
+    else members.set(id, [stat]);
+  };
+  for (const name of names) {
+    if (name.charCodeAt(0) < 48 || name.charCodeAt(0) > 57) continue;
+    const text = readText(`/proc/${name}/stat`);
+    const stat = text === undefined ? undefined : parseProcStat(text);
+    if (!stat || stat.state === 'Z' || stat.state === 'X') continue;
+    file(stat.session, stat);
+    if (stat.pgrp !== stat.session) file(stat.pgrp, stat);
+  }
+  // Stamped with the walk's start: what it read is at least that old.
+  table = { takenAt: startedAt, validMs: Math.max(PROCESS_TABLE_MS, 4 * (performance.now() - startedAt)), members };
+  return members;
 }
 
 /** Parses `VmRSS:   1234 kB` from `/proc/<pid>/status` into bytes; undefined if absent. */

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { describe, it } from 'node:test';
 
-import { parseProcStat, parseVmRssBytes } from '../../../src/agent/isolator/procfs.js';
+import { parseProcStat, parseVmRssBytes, sessionMembers } from '../../../src/agent/isolator/procfs.js';
 
 describe('parseProcStat', () => {
   it('counts fields from the last parenthesis, whatever the command name holds', () => {
@@ -31,5 +33,64 @@ describe('parseVmRssBytes', () => {
   it('reads VmRSS in kB as bytes', () => {
     assert.equal(parseVmRssBytes('Name:\tsleep\nVmRSS:\t     512 kB\nRssAnon:\t  84 kB\n'), 512 * 1024);
     assert.equal(parseVmRssBytes('Name:\tkthreadd\n'), undefined);
+  });
+});
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 5000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('sessionMembers', () => {
+  it('lists a session leader and its children, and not after they are gone', async () => {
+    const shell = spawn('/bin/sh', ['-c', 'sleep 30 & sleep 30 & wait'], { detached: true, stdio: 'ignore' });
+    const sid = shell.pid!;
+    try {
+      const members = await until('the shell and its two sleeps', async () => {
+        const found = await sessionMembers(sid);
+        return found.length === 3 ? found : undefined;
+      });
+      assert.ok(members.some((m) => m.pid === sid));
+      assert.ok(members.every((m) => m.session === sid));
+      assert.ok(!members.some((m) => m.pid === process.pid), 'not the test process, another session');
+      const exited = once(shell, 'exit');
+      process.kill(-sid, 'SIGKILL');
+      await exited;
+      await until('the sleeps reaped', async () => ((await sessionMembers(sid)).length === 0 ? true : undefined));
+      assert.deepEqual(await sessionMembers(sid), []);
+    } finally {
+      try {
+        process.kill(-sid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  });
+
+  it('answers each session of a burst rightly from the walk they share', async () => {
+    const shells = Array.from({ length: 3 }, () => spawn('/bin/sh', ['-c', 'exec sleep 30'], { detached: true, stdio: 'ignore' }));
+    try {
+      await until('three sleeping shells', async () => {
+        const found = await Promise.all(shells.map((s) => sessionMembers(s.pid!)));
+        return found.every((f) => f.length === 1) ? true : undefined;
+      });
+      // Looked at in one turn, the three answers come from one walk: each still lists its own leader only.
+      const burst = await Promise.all(shells.map((s) => sessionMembers(s.pid!)));
+      assert.deepEqual(burst.map((f) => f.map((m) => m.pid)), shells.map((s) => [s.pid]));
+    } finally {
+      for (const s of shells) {
+        try {
+          process.kill(-s.pid!, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+      await Promise.all(shells.map((s) => (s.exitCode === null && s.signalCode === null ? once(s, 'exit') : undefined)));
+    }
   });
 });
