@@ -19,10 +19,10 @@
  * pairs).
  * Mesos has no such setting (C++ is compiled ahead of time).
  */
-import { v8FlagsToSet, type MasterV8Flag } from '../master/v8-heap-flags.js';
+import { v8FlagsToSet, type ProcessV8Flag } from '../master/v8-heap-flags.js';
 
 /** The flags `meseta local` sets on itself; see the module comment for the measurements. */
-export const LOCAL_V8_FLAGS: readonly MasterV8Flag[] = [{ flag: '--interrupt-budget=540672', name: 'interrupt-budget' }];
+export const LOCAL_V8_FLAGS: readonly ProcessV8Flag[] = [{ flag: '--interrupt-budget=540672', name: 'interrupt-budget' }];
 
 /**
  * The flags of {@link LOCAL_V8_FLAGS} to set, leaving out those the operator

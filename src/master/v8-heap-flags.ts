@@ -17,8 +17,8 @@
  * Mesos itself has no such setting (C++ frees at once); this has no Mesos field.
  */
 
-/** A V8 flag the master sets, and the name it goes by among node's own arguments. */
-export interface MasterV8Flag {
+/** A V8 flag a meseta process sets on itself, and the name it goes by among node's own arguments. */
+export interface ProcessV8Flag {
   /** The flag as `v8.setFlagsFromString` takes it, e.g. `--no-allocation-site-pretenuring`. */
   readonly flag: string;
   /** The flag's name without `--`/`--no-` and with `_` as `-`, to recognise it in node's own arguments. */
@@ -26,7 +26,7 @@ export interface MasterV8Flag {
 }
 
 /** The flags a master sets on itself; see the module comment for the measurements behind each. */
-export const MASTER_V8_FLAGS: readonly MasterV8Flag[] = [
+export const MASTER_V8_FLAGS: readonly ProcessV8Flag[] = [
   { flag: '--no-allocation-site-pretenuring', name: 'allocation-site-pretenuring' },
 ];
 
@@ -44,7 +44,7 @@ export function masterV8FlagsToSet(execArgv: readonly string[], nodeOptions = ''
  * The flags of `flags` not given to node by the operator (as for
  * {@link masterV8FlagsToSet}, which this is for any list). Pure.
  */
-export function v8FlagsToSet(flags: readonly MasterV8Flag[], execArgv: readonly string[], nodeOptions = ''): string[] {
+export function v8FlagsToSet(flags: readonly ProcessV8Flag[], execArgv: readonly string[], nodeOptions = ''): string[] {
   const given = new Set<string>();
   for (const arg of [...execArgv, ...nodeOptions.split(/\s+/)]) {
     if (!arg.startsWith('--')) continue;
