@@ -19,15 +19,7 @@
  * pairs).
  * Mesos has no such setting (C++ is compiled ahead of time).
  */
-import { v8FlagsToSet, type ProcessV8Flag } from '../master/v8-heap-flags.js';
+import type { ProcessV8Flag } from '../master/v8-heap-flags.js';
 
 /** The flags `meseta local` sets on itself; see the module comment for the measurements. */
 export const LOCAL_V8_FLAGS: readonly ProcessV8Flag[] = [{ flag: '--interrupt-budget=540672', name: 'interrupt-budget' }];
-
-/**
- * The flags of {@link LOCAL_V8_FLAGS} to set, leaving out those the operator
- * gave node (`process.execArgv`, `NODE_OPTIONS`) in any spelling. Pure.
- */
-export function localV8FlagsToSet(execArgv: readonly string[], nodeOptions = ''): string[] {
-  return v8FlagsToSet(LOCAL_V8_FLAGS, execArgv, nodeOptions);
-}

@@ -31,18 +31,10 @@ export const MASTER_V8_FLAGS: readonly ProcessV8Flag[] = [
 ];
 
 /**
- * The flags of {@link MASTER_V8_FLAGS} to set, given node's own command-line
- * arguments (`process.execArgv`) and `NODE_OPTIONS`: a flag the operator gave
- * node explicitly, in either form (`--x`, `--no-x`, `--x=…`, `_` or `-`), is
- * left to the operator. Pure: returns a new list, throws nothing.
- */
-export function masterV8FlagsToSet(execArgv: readonly string[], nodeOptions = ''): string[] {
-  return v8FlagsToSet(MASTER_V8_FLAGS, execArgv, nodeOptions);
-}
-
-/**
- * The flags of `flags` not given to node by the operator (as for
- * {@link masterV8FlagsToSet}, which this is for any list). Pure.
+ * The flags of `flags` to set, given node's own command-line arguments
+ * (`process.execArgv`) and `NODE_OPTIONS`: a flag the operator gave node
+ * explicitly, in either form (`--x`, `--no-x`, `--x=…`, `_` or `-`), is left
+ * to the operator. Pure: returns a new list, throws nothing.
  */
 export function v8FlagsToSet(flags: readonly ProcessV8Flag[], execArgv: readonly string[], nodeOptions = ''): string[] {
   const given = new Set<string>();

@@ -13,7 +13,7 @@ import { MASTER_FLAGS } from '../flag-sets/master.js';
 import { AGENT_FLAGS } from '../flag-sets/agent.js';
 import { createLogger, type Logger } from '../../logging/logger.js';
 import { flagStrings } from '../flag-strings.js';
-import { logBanner, waitForStopSignal } from '../daemon.js';
+import { logBanner, setOwnV8Flags, waitForStopSignal } from '../daemon.js';
 import { startMaster, type RunningMaster } from '../start-master.js';
 import { startAgent } from '../start-agent.js';
 import type { Agent } from '../../agent/agent.js';
@@ -24,8 +24,7 @@ import { MESOS_COMPAT_VERSION } from '../../version.js';
 import { LocalAgentChannel } from '../../master/local-agent-channel.js';
 import type { MasterTransport } from '../../agent/master-link.js';
 import { HttpCallError } from '../../transport/stream-client.js';
-import { setFlagsFromString } from 'node:v8';
-import { localV8FlagsToSet } from '../local-v8-flags.js';
+import { LOCAL_V8_FLAGS } from '../local-v8-flags.js';
 
 /**
  * Runs until SIGINT/SIGTERM, then stops the agents (killing the tasks they
@@ -50,9 +49,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
   });
   logBanner(logger);
   // Before the cluster runs anything, so no function's tiering started under the defaults (why: src/cli/local-v8-flags.ts).
-  const v8Flags = localV8FlagsToSet(process.execArgv, env.NODE_OPTIONS);
-  for (const flag of v8Flags) setFlagsFromString(flag);
-  if (v8Flags.length > 0) logger.info(`V8 flags set by meseta local: ${v8Flags.join(' ')}`);
+  setOwnV8Flags(LOCAL_V8_FLAGS, env, logger, 'meseta local');
   let master: RunningMaster | undefined;
   let channel: LocalAgentChannel | undefined;
   const agents: Agent[] = [];

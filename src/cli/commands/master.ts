@@ -6,11 +6,10 @@ import { applyConfigDirs, FLAGS_DIR_FLAG } from '../config-dirs.js';
 import { MASTER_FLAGS, MASTER_USAGE, readMasterFlags } from '../flag-sets/master.js';
 import { createLogger } from '../../logging/logger.js';
 import { flagStrings } from '../flag-strings.js';
-import { logBanner, waitForStopSignal } from '../daemon.js';
+import { logBanner, setOwnV8Flags, waitForStopSignal } from '../daemon.js';
 import { startMaster } from '../start-master.js';
 import { MESOS_COMPAT_VERSION } from '../../version.js';
-import { setFlagsFromString } from 'node:v8';
-import { masterV8FlagsToSet } from '../../master/v8-heap-flags.js';
+import { MASTER_V8_FLAGS } from '../../master/v8-heap-flags.js';
 
 /** How long a master that lost leadership tries to stop cleanly before exiting, ms. */
 const SUICIDE_STOP_BOUND_MS = 1000;
@@ -37,9 +36,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
   logBanner(logger);
   // Before the master allocates anything, so V8's allocation-site feedback is
   // gathered under these flags (why: src/master/v8-heap-flags.ts).
-  const v8Flags = masterV8FlagsToSet(process.execArgv, env.NODE_OPTIONS);
-  for (const flag of v8Flags) setFlagsFromString(flag);
-  if (v8Flags.length > 0) logger.info(`V8 flags set by the master: ${v8Flags.join(' ')}`);
+  setOwnV8Flags(MASTER_V8_FLAGS, env, logger, 'the master');
   logger.info('Starting Mesos master');
   let running;
   try {
