@@ -64,6 +64,11 @@ export function parseProcStat(text: string): ProcStat | undefined {
 
 /** `/proc/<pid>/stat` of a live (non-zombie) process, or undefined. */
 export async function readProcStat(pid: number): Promise<ProcStat | undefined> {
+  return liveProcStat(pid);
+}
+
+/** readProcStat's work, without the promise (a walk of `/proc` reads thousands). */
+function liveProcStat(pid: number | string): ProcStat | undefined {
   const text = readText(`/proc/${pid}/stat`);
   const stat = text === undefined ? undefined : parseProcStat(text);
   return stat && stat.state !== 'Z' && stat.state !== 'X' ? stat : undefined;
@@ -119,9 +124,8 @@ function processTable(): Map<number, ProcStat[]> {
   };
   for (const name of names) {
     if (name.charCodeAt(0) < 48 || name.charCodeAt(0) > 57) continue;
-    const text = readText(`/proc/${name}/stat`);
-    const stat = text === undefined ? undefined : parseProcStat(text);
-    if (!stat || stat.state === 'Z' || stat.state === 'X') continue;
+    const stat = liveProcStat(name);
+    if (!stat) continue;
     file(stat.session, stat);
     if (stat.pgrp !== stat.session) file(stat.pgrp, stat);
   }

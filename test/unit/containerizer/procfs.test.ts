@@ -72,7 +72,7 @@ describe('sessionMembers', () => {
     }
   });
 
-  it('answers each session of a burst rightly from the walk they share', async () => {
+  it('answers several sessions looked at in one turn, each with its own members only', async () => {
     const shells = Array.from({ length: 3 }, () => spawn('/bin/sh', ['-c', 'exec sleep 30'], { detached: true, stdio: 'ignore' }));
     try {
       await until('three sleeping shells', async () => {
