@@ -373,37 +373,19 @@ static int kill_cgroup_members(const char *procs_path) {
     close(fd);
     return -1;
   }
-  char buf[4096];
-  int seen = 0;
-  long pid = 0;
-  int digits = 0;
-  for (;;) {
-    ssize_t len = read(fd, buf, sizeof buf);
-    if (len < 0 && errno == EINTR) continue;
-    if (len < 0) {
-      close(fd);
-      return -1;
-    }
-    /* A pid may straddle two reads: it is carried in `pid` until its newline. */
-    for (ssize_t i = 0; i < len; i++) {
-      if (buf[i] >= '0' && buf[i] <= '9') {
-        pid = pid * 10 + (buf[i] - '0');
-        digits = 1;
-      } else if (digits) {
-        kill((pid_t)pid, SIGKILL);
-        seen++;
-        pid = 0;
-        digits = 0;
-      }
-    }
-    if (len == 0) break;
+  FILE *procs = fdopen(fd, "r");
+  if (!procs) {
+    close(fd);
+    return -1;
   }
-  close(fd);
-  if (digits) {
+  int pid, seen = 0;
+  while (fscanf(procs, "%d", &pid) == 1) {
     kill((pid_t)pid, SIGKILL);
     seen++;
   }
-  return seen;
+  int failed = ferror(procs);
+  fclose(procs);
+  return failed ? -1 : seen;
 }
 
 /*
@@ -434,7 +416,8 @@ static int no_oom_kill(const struct options *o) {
   close(fd);
   if (len <= 0) return 0;
   buf[len] = '\0';
-  for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+  for (char *line = buf; line; line = strchr(line, '\n')) {
+    if (*line == '\n') line++;
     const char *count;
     if (starts_with(line, "oom_kill ", &count)) return strtol(count, NULL, 10) == 0;
   }
