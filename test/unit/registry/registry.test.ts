@@ -161,6 +161,34 @@ describe('Registry: unchanged re-admissions (Mesos MESOS-7711)', () => {
     assert.equal((await store.get<RegistryAgent>('registry/agents/A2'))?.value.info.hostname, 'moved');
   });
 
+  it('compares records by their fields, in any order; a changed resource or attribute is written', async () => {
+    const store = new RecordingStore();
+    const first = (): RegistryAgent => ({
+      info: { id: { value: 'A1' }, hostname: 'h', resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: 2 } }], attributes: [{ name: 'rack', type: 'TEXT', text: { value: 'r1' } }] },
+      pid: 'slave(1)@h:5051',
+    });
+    await new Registry(store).admitAgent(first());
+    store.calls.length = 0;
+    const registry = new Registry(store);
+    await registry.recover();
+    // The same record with its keys in another order, as another agent build might send it.
+    await registry.admitAgent({
+      pid: 'slave(1)@h:5051',
+      info: { attributes: [{ text: { value: 'r1' }, type: 'TEXT', name: 'rack' }], resources: [{ scalar: { value: 2 }, type: 'SCALAR', name: 'cpus' }], hostname: 'h', id: { value: 'A1' } },
+    });
+    assert.deepEqual(store.calls, [], 'unchanged');
+    const more = first();
+    more.info.resources![0]!.scalar!.value = 3;
+    await registry.admitAgent(more);
+    assert.deepEqual(store.calls, ['putMany A1'], 'resources changed');
+    const moved = first();
+    moved.info.resources![0]!.scalar!.value = 3;
+    moved.info.attributes![0]!.text!.value = 'r2';
+    await registry.admitAgent(moved);
+    assert.deepEqual(store.calls, ['putMany A1', 'putMany A1'], 'attribute changed');
+    assert.equal((await store.get<RegistryAgent>('registry/agents/A1'))?.value.info.attributes?.[0]?.text?.value, 'r2');
+  });
+
   it('writes the re-admission of an agent marked unreachable, clearing the mark', async () => {
     const store = new RecordingStore();
     const registry = new Registry(store);
