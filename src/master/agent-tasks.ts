@@ -21,26 +21,42 @@ function isTask(task: MasterTask, frameworkId: string, taskId: string): boolean 
 
 export class AgentTasks {
   private readonly byKey = new Map<string, MasterTask>();
+  /**
+   * Entries under a composite key. While there are none, a task missing under
+   * its bare id is not here at all: a failover looks up every adopted task
+   * before filing it, and building its composite key only to miss cost a
+   * string per task.
+   */
+  private composites = 0;
 
   /** The task `taskId` of framework `frameworkId` here, if any. */
   get(frameworkId: string, taskId: string): MasterTask | undefined {
     const bare = this.byKey.get(taskId);
     if (bare !== undefined && isTask(bare, frameworkId, taskId)) return bare;
-    return this.byKey.get(compositeKey(frameworkId, taskId));
+    return this.composites === 0 ? undefined : this.byKey.get(compositeKey(frameworkId, taskId));
   }
 
   /** Files `task` (replacing the framework's task with the same id, if any). */
   set(task: MasterTask): void {
     const bare = this.byKey.get(task.id);
-    if (bare === undefined || isTask(bare, task.frameworkId, task.id)) this.byKey.set(task.id, task);
-    else this.byKey.set(compositeKey(task.frameworkId, task.id), task);
+    if (bare === undefined || isTask(bare, task.frameworkId, task.id)) {
+      // Filed under a composite key while another framework's namesake held the bare id.
+      if (bare === undefined && this.composites > 0 && this.byKey.delete(compositeKey(task.frameworkId, task.id))) this.composites--;
+      this.byKey.set(task.id, task);
+      return;
+    }
+    const key = compositeKey(task.frameworkId, task.id);
+    if (!this.byKey.has(key)) this.composites++;
+    this.byKey.set(key, task);
   }
 
   /** Removes the task; true if it was here. */
   delete(frameworkId: string, taskId: string): boolean {
     const bare = this.byKey.get(taskId);
     if (bare !== undefined && isTask(bare, frameworkId, taskId)) return this.byKey.delete(taskId);
-    return this.byKey.delete(compositeKey(frameworkId, taskId));
+    if (this.composites === 0 || !this.byKey.delete(compositeKey(frameworkId, taskId))) return false;
+    this.composites--;
+    return true;
   }
 
   /** Every task here, in insertion order. */

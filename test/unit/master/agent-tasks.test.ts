@@ -52,6 +52,30 @@ describe('AgentTasks', () => {
     assert.equal(tasks.size, 2);
   });
 
+  it('files a composite-keyed task once when it is filed again after its namesake left', () => {
+    const tasks = new AgentTasks();
+    tasks.set(task('F1', 'x'));
+    const b = task('F2', 'x');
+    tasks.set(b);
+    assert.equal(tasks.delete('F1', 'x'), true);
+    const again = task('F2', 'x');
+    tasks.set(again);
+    assert.deepEqual([...tasks.values()], [again]);
+    assert.equal(tasks.get('F2', 'x'), again);
+    assert.equal(tasks.delete('F2', 'x'), true);
+    assert.equal(tasks.size, 0);
+    // Nothing composite is left: a new pair is kept apart as before.
+    const c = task('F3', 'y');
+    const d = task('F4', 'y');
+    tasks.set(c);
+    tasks.set(d);
+    assert.equal(tasks.get('F3', 'y'), c);
+    assert.equal(tasks.get('F4', 'y'), d);
+    assert.equal(tasks.delete('F4', 'y'), true);
+    assert.equal(tasks.get('F4', 'y'), undefined);
+    assert.equal(tasks.get('F3', 'y'), c);
+  });
+
   it('does not confuse a task id with another framework\'s composite entry', () => {
     const tasks = new AgentTasks();
     tasks.set(task('F1', 'x'));
