@@ -9,6 +9,7 @@ import { FrameworkRecord, frameworkRoles, hasCapability } from './framework.js';
 import { taskKey, type Master } from './master.js';
 import { MasterTask } from './task.js';
 import type { CallOutcome } from './scheduler-calls.js';
+import type { AllocatedOnAgent } from './allocator/allocator.js';
 import { isTerminalState, stateForFramework } from '../mesos/task-states.js';
 import { formatResources, normalizeResources, withAllocationRole } from '../mesos/resources.js';
 import type { AgentCall, AgentTask } from '../mesos/agent-protocol.js';
@@ -114,9 +115,10 @@ export function reregisterAgent(master: Master, call: ReregisterCall, stream: Ag
       framework.executors.set(id, perAgent);
     }
   }
-  const allocated = [...agent.tasks.values()]
-    .filter((t) => !isTerminalState(t.state))
-    .map((t) => ({ frameworkId: t.frameworkId, role: t.role, resources: t.resources }));
+  const allocated: AllocatedOnAgent[] = [];
+  for (const t of agent.tasks.values()) {
+    if (!isTerminalState(t.state)) allocated.push({ frameworkId: t.frameworkId, role: t.role, resources: t.resources });
+  }
   for (const executor of agent.executors.values()) {
     allocated.push({
       frameworkId: executor.frameworkId,

@@ -168,11 +168,18 @@ export class HierarchicalDRFAllocator implements Allocator {
     // back with 10 tasks of one framework paid 10 rounds of resource arithmetic,
     // a fifth of a failover's reregistration time at 100,000 tasks.
     const grouped = new Map<string, { frameworkId: string; role: string; lists: Resource[][] }>();
+    // An agent's tasks mostly come in runs of one framework and role: a run's
+    // later tasks join the group of the one before without building its key.
+    let last: { frameworkId: string; role: string; lists: Resource[][] } | undefined;
     for (const a of allocated) {
+      if (last !== undefined && last.frameworkId === a.frameworkId && last.role === a.role) {
+        last.lists.push(a.resources);
+        continue;
+      }
       const key = `${a.frameworkId}\u0000${a.role}`;
-      const group = grouped.get(key);
-      if (group) group.lists.push(a.resources);
-      else grouped.set(key, { frameworkId: a.frameworkId, role: a.role, lists: [a.resources] });
+      last = grouped.get(key);
+      if (last) last.lists.push(a.resources);
+      else grouped.set(key, (last = { frameworkId: a.frameworkId, role: a.role, lists: [a.resources] }));
     }
     for (const a of grouped.values()) {
       const fw = this.frameworks.get(a.frameworkId) ?? this.newFramework(a.frameworkId);
