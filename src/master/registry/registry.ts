@@ -82,7 +82,8 @@ export class Registry {
    * far as this registry knows (recovered or admitted here). An agent missing
    * here is always written. The records themselves, compared field by field,
    * not their JSON: after a failover every agent is re-admitted, and encoding
-   * each one to compare it was ~5 % of the new leader's reregistration work.
+   * each one to compare it was ~5 % of the new leader's reregistration work
+   * (comparing fields costs somewhat less, and keeps no 10,000 strings).
    * Admitted records are never changed afterwards (the master replaces an
    * agent's info, it does not edit it), so holding them is safe.
    */
