@@ -11,7 +11,7 @@
  * it only in response to master events, executor calls and container exits.
  * Custom executors live in `executor-sessions.ts`; this file wires things up.
  */
-import os from 'node:os';
+import { systemMetrics } from '../mesos/system-metrics.js';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { AgentCall, AgentEvent, AgentTask } from '../mesos/agent-protocol.js';
@@ -800,12 +800,7 @@ export class Agent {
       'slave/invalid_status_updates': this.counters.invalidStatusUpdates,
       'slave/valid_framework_messages': this.counters.validFrameworkMessages,
       'slave/invalid_framework_messages': this.counters.invalidFrameworkMessages,
-      'system/cpus_total': os.cpus().length,
-      'system/load_1min': os.loadavg()[0]!,
-      'system/load_5min': os.loadavg()[1]!,
-      'system/load_15min': os.loadavg()[2]!,
-      'system/mem_total_bytes': os.totalmem(),
-      'system/mem_free_bytes': os.freemem(),
+      ...systemMetrics(),
     };
     for (const name of ['cpus', 'gpus', 'mem', 'disk']) {
       const total = scalarOf(this.options.resources, name);

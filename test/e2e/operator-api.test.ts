@@ -5,6 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import os from 'node:os';
 import { openStream } from '../../src/transport/stream-client.js';
 import { cleanupDirs, getJson, startLocal, stopAll, waitFor, type LocalCluster } from './harness.js';
 import { commandTask, RawScheduler } from './raw-scheduler.js';
@@ -142,6 +143,8 @@ describe('operator surface', () => {
     assert.equal(metrics['master/tasks_failed'], 1);
     assert.equal(metrics['master/tasks_killed'], 1);
     assert.equal(metrics['master/operator_event_stream_subscribers'], 1);
+    assert.equal(metrics['system/cpus_total'], os.cpus().length);
+    assert.equal(metrics['system/mem_total_bytes'], os.totalmem());
     const prometheus = await (await fetch(`${cluster.url}/metrics/prometheus`)).text();
     assert.match(prometheus, /^mesos_master_tasks_running 1$/m);
   });

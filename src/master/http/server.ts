@@ -3,7 +3,7 @@
  * the classic endpoints. Routes exist under the `/master/` process prefix and,
  * as libprocess delegates them, at the root (`/state` → `/master/state`).
  */
-import os from 'node:os';
+import { systemMetrics } from '../../mesos/system-metrics.js';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Master } from '../master.js';
 import { handleCall, subscribe, type SchedulerCall } from '../scheduler-calls.js';
@@ -83,18 +83,10 @@ export function createMasterServer(master: Master): FastifyInstance {
   app.get('/version', (request, reply) =>
     json(request, reply, { version: master.options.version, ...BUILD }),
   );
-  // Read once: os.cpus() reads /proc for every CPU, and in a profiled failover the
-  // bench's once-a-second poll spent ~13 ms of the new leader's reregistration window on it.
-  const cpusTotal = os.cpus().length;
   const snapshot = (): Record<string, number> => ({
     ...masterMetricsJson(master),
     'master/operator_event_stream_subscribers': operatorSubscriberCount(master),
-    'system/cpus_total': cpusTotal,
-    'system/mem_total_bytes': os.totalmem(),
-    'system/mem_free_bytes': os.freemem(),
-    'system/load_1min': os.loadavg()[0],
-    'system/load_5min': os.loadavg()[1],
-    'system/load_15min': os.loadavg()[2],
+    ...systemMetrics(),
   });
   app.get('/metrics/snapshot', (request, reply) => json(request, reply, snapshot()));
   app.get('/metrics/prometheus', (_request, reply) => reply.type('text/plain; version=0.0.4').send(prometheusText(snapshot())));

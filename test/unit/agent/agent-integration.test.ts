@@ -165,6 +165,8 @@ describe('Agent with MesosContainerizer against a fake master', { skip: !existsS
     assert.equal(metrics['slave/tasks_finished'], 1);
     assert.equal(metrics['slave/registered'], 1);
     assert.equal(metrics['slave/cpus_total'], 2);
+    assert.equal(metrics['system/cpus_total'], os.cpus().length);
+    assert.equal(metrics['system/mem_total_bytes'], os.totalmem());
   });
 
   it('reregisters after the stream drops and resends the unacknowledged update', async () => {
