@@ -172,14 +172,12 @@ export class HierarchicalDRFAllocator implements Allocator {
     // later tasks join the group of the one before without building its key.
     let last: { frameworkId: string; role: string; lists: Resource[][] } | undefined;
     for (const a of allocated) {
-      if (last !== undefined && last.frameworkId === a.frameworkId && last.role === a.role) {
-        last.lists.push(a.resources);
-        continue;
+      if (last === undefined || last.frameworkId !== a.frameworkId || last.role !== a.role) {
+        const key = `${a.frameworkId}\u0000${a.role}`;
+        last = grouped.get(key);
+        if (!last) grouped.set(key, (last = { frameworkId: a.frameworkId, role: a.role, lists: [] }));
       }
-      const key = `${a.frameworkId}\u0000${a.role}`;
-      last = grouped.get(key);
-      if (last) last.lists.push(a.resources);
-      else grouped.set(key, (last = { frameworkId: a.frameworkId, role: a.role, lists: [a.resources] }));
+      last.lists.push(a.resources);
     }
     for (const a of grouped.values()) {
       const fw = this.frameworks.get(a.frameworkId) ?? this.newFramework(a.frameworkId);

@@ -208,6 +208,22 @@ test('agents re-joining with running tasks: their allocation counts before the f
   assert.deepEqual(summary(s.allocate()), ['old/r@a1']);
 });
 
+test('an agent re-joining with tasks of two frameworks, interleaved, counts each task for its own framework and role', () => {
+  const s = new Scenario();
+  const task = (frameworkId: string, role: string, resources: string): { frameworkId: string; role: string; resources: ReturnType<typeof res> } => ({ frameworkId, role, resources: res(resources) });
+  s.allocator.addAgent('a1', { hostname: 'h1', total: res('cpus:4;mem:4096') }, [
+    task('f1', 'r', 'cpus:1;mem:512'),
+    task('f2', 'q', 'cpus:0.5;mem:256'),
+    task('f1', 'r', 'cpus:1;mem:512'),
+    task('f2', 'q', 'cpus:0.5;mem:256'),
+  ]);
+  s.agent('a2', 'cpus:4;mem:4096');
+  assert.equal(s.allocator.roleShare('r'), 2 / 8);
+  assert.equal(s.allocator.roleShare('q'), 1 / 8);
+  assert.deepEqual(qty(s.allocator.agentAvailable('a1')!), { cpus: 1, mem: 2560 });
+  assert.deepEqual(Object.keys(s.allocator.roleAllocations()).sort(), ['q', 'r']);
+});
+
 test('allocate(now, agentIds) visits only those agents, in id order', () => {
   const s = new Scenario().agent('a3', 'cpus:1;mem:64').agent('a1', 'cpus:1;mem:64').agent('a2', 'cpus:1;mem:64').framework('f1');
   assert.deepEqual(summary(s.allocate(['a3', 'a1', 'zz', 'a1'])), ['f1/*@a1', 'f1/*@a3']);
