@@ -93,10 +93,9 @@ export async function sessionMembers(sid: number): Promise<ProcStat[]> {
  * How long one walk of `/proc` answers {@link sessionMembers}: at least
  * PROCESS_TABLE_MS, and 4 × what the walk took (from its start), so walking
  * takes at most about a quarter of the thread however many sessions are asked
- * for. A burst of
- * kills (a Marathon app scaled from 1,000 instances to 0) asks for every task's
- * session within seconds, and a walk per task read every process's stat each
- * time: O(tasks × processes), ~1,000 × 2,000 reads of ~13 µs.
+ * for. A burst of kills (a Marathon app scaled from 1,000 instances to 0) asks
+ * for every task's session within seconds, and a walk per task read every
+ * process's stat each time: O(tasks × processes), ~1,000 × 2,000 reads of ~13 µs.
  *
  * An answer up to that old is safe for its callers: a session seen empty stays
  * empty (only its members can add to it); a member seen alive that has died
