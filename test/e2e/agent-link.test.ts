@@ -8,6 +8,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { cleanupDirs, freePort, getJson, meseta, stopAll, tempDir, waitFor } from './harness.js';
 import { openStream, type OpenStream } from '../../src/transport/stream-client.js';
@@ -146,6 +147,44 @@ describe('agent link', () => {
     const outside = await fetch(api(), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ type: 'DISCONNECT' }) });
     assert.equal(outside.status, 400);
     assert.equal((await fetch(`${url}/health`)).status, 200);
+    l.stream.close();
+  });
+
+  it('answers alike whether the leader serves a call directly or through fastify (a chunked body)', async () => {
+    const l = await link();
+    const post = (path: string, body: string, headers: Record<string, string>, chunked: boolean): Promise<{ status: number; type: string | undefined; text: string }> =>
+      new Promise((resolve, reject) => {
+        const all = { ...headers, ...(chunked ? {} : { 'content-length': String(Buffer.byteLength(body)) }) };
+        const req = httpRequest(`${url}${path}`, { method: 'POST', headers: all }, (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], text }));
+        });
+        req.on('error', reject);
+        req.write(body.slice(0, 1));
+        req.end(body.slice(1));
+      });
+    const json = { 'content-type': 'application/json' };
+    const cases: Array<[path: string, body: string, headers: Record<string, string>]> = [
+      ['/master/api/v1/agent', '{bad', json],
+      ['/master/api/v1/agent', '{}', { 'content-type': 'text/plain' }],
+      ['/master/api/v1/agent', JSON.stringify({ type: 'PONG', agent_id: { value: 'nope' } }), json],
+      ['/master/api/v1/agent', JSON.stringify({ type: 'BATCH', batch: {} }), { ...json, 'mesos-stream-id': l.id }],
+      ['/master/api/v1/agent', JSON.stringify({ type: 'BATCH', batch: { calls: ['nonsense'] } }), { ...json, 'mesos-stream-id': l.id }],
+      ['/master/api/v1/agent/', JSON.stringify({ type: 'DISCONNECT' }), json],
+      ['/api/v1/scheduler', '[]', json],
+      ['/api/v1/scheduler', JSON.stringify({ type: 'NOPE' }), json],
+      ['/master/api/v1/scheduler', JSON.stringify({ type: 'ACKNOWLEDGE', framework_id: { value: 'x' }, acknowledge: {} }), { ...json, 'mesos-stream-id': 'y' }],
+      ['/master/api/v1/scheduler/', JSON.stringify({ type: 'UNKNOWN' }), { ...json, accept: 'application/json' }],
+      ['/api/v1/scheduler', '{}', { ...json, accept: 'text/html' }],
+    ];
+    for (const [path, body, headers] of cases) {
+      const direct = await post(path, body, headers, false);
+      const viaFastify = await post(path, body, headers, true);
+      assert.deepEqual(direct, viaFastify, `${path} ${body}`);
+      assert.ok(direct.status >= 200 && direct.status < 600 && direct.text.length > 0, `${path} ${body}: ${JSON.stringify(direct)}`);
+    }
     l.stream.close();
   });
 

@@ -5,13 +5,13 @@
  * is one agent's call on its own stream.
  */
 import { randomUUID } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Master } from '../master.js';
 import { handleAgentCall, openAgentStream } from '../agent-channel.js';
 import { AgentLink, LinkedChannel } from '../agent-link.js';
 import { EventStream } from '../../transport/event-stream.js';
 import { coalesceAnswers } from '../../transport/coalesced-answers.js';
 import type { AgentCall, AgentTask, BatchResult } from '../../mesos/agent-protocol.js';
+import type { ApiExchange } from './api-exchange.js';
 
 /** Status and message of one call's answer (HTTP status, text/plain body). */
 export type Answer = [status: number, message: string];
@@ -22,23 +22,22 @@ export type Answer = [status: number, message: string];
  * the agent's current one, 202 for accepted calls, 200 streams for REGISTER,
  * REREGISTER and LINK, 200 JSON {@link BatchResult} for BATCH.
  */
-export function agentEndpoint(master: Master, body: Record<string, unknown>, request: FastifyRequest, reply: FastifyReply): FastifyReply | void {
+export function agentEndpoint(master: Master, body: Record<string, unknown>, exchange: ApiExchange): void {
   const call = body as unknown as AgentCall;
-  const streamId = header(request, 'mesos-stream-id');
+  const plain = (status: number, message: string): void => exchange.answer(status, 'text/plain', message);
+  const streamId = header(exchange, 'mesos-stream-id');
   switch (call.type) {
     case 'REGISTER':
     case 'REREGISTER': {
       const invalid = registrationError(call);
-      if (invalid) return reply.code(400).type('text/plain').send(invalid);
-      reply.hijack();
-      openAgentStream(master, call, new EventStream(reply.raw, randomUUID()));
+      if (invalid) return plain(400, invalid);
+      openAgentStream(master, call, new EventStream(exchange.takeResponse(), randomUUID()));
       return;
     }
     case 'LINK': {
-      reply.hijack();
-      const link = new AgentLink(new EventStream(reply.raw, randomUUID()));
+      const link = new AgentLink(new EventStream(exchange.takeResponse(), randomUUID()));
       master.agentLinks.set(link.id, link);
-      master.logger.info(`Opened agent link ${link.id} from ${request.ip}`);
+      master.logger.info(`Opened agent link ${link.id} from ${exchange.ip}`);
       link.stream.onClose(() => {
         master.agentLinks.delete(link.id);
         master.logger.info(`Agent link ${link.id} closed`);
@@ -46,28 +45,28 @@ export function agentEndpoint(master: Master, body: Record<string, unknown>, req
       return;
     }
     case 'BATCH': {
-      coalesceAnswers(request.raw.socket);
+      coalesceAnswers(exchange.socket);
       const link = streamId === undefined ? undefined : master.agentLinks.get(streamId);
-      if (!link) return reply.code(403).type('text/plain').send('Link cannot be found');
+      if (!link) return plain(403, 'Link cannot be found');
       const calls = (call as { batch?: { calls?: unknown } }).batch?.calls;
-      if (!Array.isArray(calls)) return reply.code(400).type('text/plain').send("Expecting 'batch.calls' to be present");
+      if (!Array.isArray(calls)) return plain(400, "Expecting 'batch.calls' to be present");
       applyBatch(master, link, calls).then(
-        (result) => reply.code(200).type('application/json').send(JSON.stringify(result)),
+        (result) => exchange.answer(200, 'application/json; charset=utf-8', JSON.stringify(result)),
         (error: Error) => {
           // What fastify answers for a handler that threw; the calls before the failure took effect.
           master.logger.error(`Failed to apply a BATCH of agent calls: ${error.message}`);
-          void reply.code(500).type('text/plain').send(error.message);
+          plain(500, error.message);
         },
       );
-      return reply;
+      return;
     }
     case 'DISCONNECT':
-      return reply.code(400).type('text/plain').send("Unexpected agent call 'DISCONNECT' outside a batch");
+      return plain(400, "Unexpected agent call 'DISCONNECT' outside a batch");
     default: {
       // A connection for calls (the streams are REGISTER's and LINK's): one write per turn.
-      coalesceAnswers(request.raw.socket);
+      coalesceAnswers(exchange.socket);
       const [status, message] = agentCall(master, call, streamId, undefined);
-      return reply.code(status).type('text/plain').send(message);
+      return plain(status, message);
     }
   }
 }
@@ -173,7 +172,7 @@ function reportedTaskError(task: AgentTask | null): string | undefined {
   return undefined;
 }
 
-function header(request: FastifyRequest, name: string): string | undefined {
-  const value = request.headers[name];
+function header(exchange: ApiExchange, name: string): string | undefined {
+  const value = exchange.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }

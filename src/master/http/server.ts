@@ -6,7 +6,6 @@
 import { systemMetrics } from '../../mesos/system-metrics.js';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Master } from '../master.js';
-import { handleCall, subscribe, type SchedulerCall } from '../scheduler-calls.js';
 import { agentEndpoint } from './agent-endpoint.js';
 import { BUILD, masterStateJson } from './state-json.js';
 import { masterMetricsJson } from './metrics-json.js';
@@ -16,29 +15,28 @@ import { forwardFileCall, handleOperatorCall, operatorSubscriberCount, subscribe
 import { parseDuration } from '../../mesos/durations.js';
 import { registerFilesProxy } from './files-proxy.js';
 import { registerWebui } from '../../webui/server/serve-webui.js';
-import { coalesceAnswers } from '../../transport/coalesced-answers.js';
-
-/** Calls whose nested body is required (Mesos: "Expecting 'accept' to be present"). */
-const REQUIRED_BODY: Record<string, string> = {
-  SUBSCRIBE: 'subscribe',
-  ACCEPT: 'accept',
-  DECLINE: 'decline',
-  KILL: 'kill',
-  SHUTDOWN: 'shutdown',
-  ACKNOWLEDGE: 'acknowledge',
-  MESSAGE: 'message',
-  UPDATE_FRAMEWORK: 'update_framework',
-};
-
-const KNOWN_CALLS = new Set([
-  'SUBSCRIBE', 'TEARDOWN', 'ACCEPT', 'DECLINE', 'REVIVE', 'KILL', 'SHUTDOWN', 'ACKNOWLEDGE', 'RECONCILE',
-  'MESSAGE', 'REQUEST', 'SUPPRESS', 'ACCEPT_INVERSE_OFFERS', 'DECLINE_INVERSE_OFFERS',
-  'ACKNOWLEDGE_OPERATION_STATUS', 'RECONCILE_OPERATIONS', 'UPDATE_FRAMEWORK',
-]);
+import { fastifyExchange, parseApiCall } from './api-exchange.js';
+import { schedulerEndpoint } from './scheduler-endpoint.js';
+import { directApiServerFactory, type DirectEndpoint } from './direct-api.js';
 
 /** Builds (does not start) the master's fastify instance. */
 export function createMasterServer(master: Master): FastifyInstance {
-  const app = Fastify({ routerOptions: { ignoreTrailingSlash: true }, bodyLimit: 64 * 1024 * 1024, logger: false });
+  const bodyLimit = 64 * 1024 * 1024;
+  const scheduler: DirectEndpoint = (exchange) => schedulerEndpoint(master, exchange);
+  const agent: DirectEndpoint = (exchange) => {
+    const body = parseApiCall(exchange);
+    if (body) agentEndpoint(master, body, exchange);
+  };
+  // The calls frameworks and agents make by the thousand skip fastify on the leader (why: direct-api.ts).
+  const direct = new Map<string, DirectEndpoint>();
+  for (const path of ['/master/api/v1/scheduler', '/api/v1/scheduler']) for (const url of [path, `${path}/`]) direct.set(url, scheduler);
+  for (const url of ['/master/api/v1/agent', '/master/api/v1/agent/']) direct.set(url, agent);
+  const app = Fastify({
+    routerOptions: { ignoreTrailingSlash: true },
+    bodyLimit,
+    logger: false,
+    serverFactory: directApiServerFactory({ endpoints: direct, serving: () => master.isLeader, bodyLimit }),
+  });
   // API bodies are parsed here, not by fastify, so malformed input gets Mesos's messages.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
@@ -67,13 +65,10 @@ export function createMasterServer(master: Master): FastifyInstance {
   });
 
   for (const url of both('/api/v1/scheduler')) {
-    app.post(url, (request, reply) => schedulerEndpoint(master, request, reply));
+    app.post(url, (request, reply) => scheduler(fastifyExchange(request, reply)));
     app.route({ method: ['GET', 'PUT', 'DELETE', 'PATCH'], url, handler: methodNotAllowed });
   }
-  app.post('/master/api/v1/agent', (request, reply) => {
-    const body = parseApiCall(request, reply);
-    return body ? agentEndpoint(master, body, request, reply) : reply;
-  });
+  app.post('/master/api/v1/agent', (request, reply) => agent(fastifyExchange(request, reply)));
 
   for (const url of [...both('/state'), ...both('/state.json')]) {
     app.get(url, (request, reply) => json(request, reply, masterStateJson(master)));
@@ -166,103 +161,13 @@ function methodNotAllowed(_request: FastifyRequest, reply: FastifyReply): void {
   void reply.code(405).header('Allow', 'POST').type('text/plain').send('Expecting one of { \'POST\' }');
 }
 
-/**
- * Checks the HTTP envelope of an API call as Mesos does and parses the body.
- * Returns the parsed object, or undefined after replying with the error.
- */
-function parseApiCall(request: FastifyRequest, reply: FastifyReply): Record<string, unknown> | undefined {
-  const contentType = request.headers['content-type'];
-  if (!contentType) {
-    void reply.code(400).type('text/plain').send("Expecting 'Content-Type' to be present");
-    return undefined;
-  }
-  const mediaType = contentType.split(';')[0].trim().toLowerCase();
-  if (mediaType !== 'application/json') {
-    const message =
-      mediaType === 'application/x-protobuf'
-        ? 'Meseta speaks JSON only; send Content-Type: application/json'
-        : `Expecting 'Content-Type' of application/json or application/x-protobuf`;
-    void reply.code(415).type('text/plain').send(message);
-    return undefined;
-  }
-  const accept = request.headers.accept;
-  if (accept && !/application\/json|\*\/\*|application\/\*/.test(accept)) {
-    void reply.code(406).type('text/plain').send(`Expecting 'Accept' to allow application/json`);
-    return undefined;
-  }
-  const raw = request.body instanceof Buffer ? request.body.toString('utf8') : '';
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch (error) {
-    void reply.code(400).type('text/plain').send(`Failed to parse body into JSON: ${(error as Error).message}`);
-    return undefined;
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    void reply.code(400).type('text/plain').send('Failed to parse body into JSON: expected an object');
-    return undefined;
-  }
-  return parsed as Record<string, unknown>;
-}
-
-/** POST /master/api/v1/scheduler. */
-function schedulerEndpoint(master: Master, request: FastifyRequest, reply: FastifyReply): FastifyReply | void {
-  const body = parseApiCall(request, reply);
-  if (!body) return reply;
-  const invalid = (message: string): FastifyReply =>
-    reply.code(400).type('text/plain').send(`Failed to validate scheduler::Call: ${message}`);
-  const type = body.type;
-  if (typeof type !== 'string') return invalid("Expecting 'type' to be present");
-  if (type === 'UNKNOWN') return reply.code(501).type('text/plain').send('Received an unknown call');
-  if (!KNOWN_CALLS.has(type)) return invalid(`Unknown call type '${type}'`);
-  const nested = REQUIRED_BODY[type];
-  if (nested && (typeof body[nested] !== 'object' || body[nested] === null)) {
-    return invalid(`Expecting '${nested}' to be present`);
-  }
-  const call = body as unknown as SchedulerCall;
-  const streamId = request.headers['mesos-stream-id'];
-  if (type === 'SUBSCRIBE') {
-    if (streamId) return reply.code(400).type('text/plain').send("Subscribe calls should not include the 'Mesos-Stream-Id' header");
-    const info = call.subscribe?.framework_info;
-    if (!info || typeof info !== 'object') return invalid("Expecting 'framework_info' to be present");
-    if (call.framework_id && call.framework_id.value !== info.id?.value) {
-      return invalid("'framework_id' differs from 'subscribe.framework_info.id'");
-    }
-    reply.hijack();
-    subscribe(master, call, reply.raw);
-    return;
-  }
-  const frameworkId = call.framework_id?.value;
-  if (typeof frameworkId !== 'string') return invalid("Expecting 'framework_id' to be present");
-  if (!streamId) {
-    return reply.code(400).type('text/plain').send("All non-subscribe calls should include the 'Mesos-Stream-Id' header");
-  }
-  const framework = master.frameworks.get(frameworkId);
-  if (!framework) return reply.code(400).type('text/plain').send('Framework cannot be found');
-  if (!framework.connected || !framework.stream) {
-    return reply.code(403).type('text/plain').send('Framework is not subscribed');
-  }
-  if (framework.stream.streamId !== streamId) {
-    return reply
-      .code(400)
-      .type('text/plain')
-      .send(
-        `The stream ID '${String(streamId)}' included in this request didn't match the stream ID currently associated with framework ID ${frameworkId}`,
-      );
-  }
-  // This connection carries calls, not the event stream: its answers go out one write per turn.
-  coalesceAnswers(request.raw.socket);
-  const outcome = handleCall(master, framework, call);
-  return reply.code(outcome.status).type('text/plain').send(outcome.body ?? '');
-}
-
 /** POST /master/api/v1: the operator API. */
 async function operatorEndpoint(master: Master, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | void> {
-  const body = parseApiCall(request, reply);
+  const exchange = fastifyExchange(request, reply);
+  const body = parseApiCall(exchange);
   if (!body) return reply;
   if (body.type === 'SUBSCRIBE') {
-    reply.hijack();
-    subscribeOperator(master, reply.raw);
+    subscribeOperator(master, exchange.takeResponse());
     return;
   }
   const outcome =
