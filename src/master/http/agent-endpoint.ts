@@ -11,26 +11,28 @@ import { AgentLink, LinkedChannel } from '../agent-link.js';
 import { EventStream } from '../../transport/event-stream.js';
 import { coalesceAnswers } from '../../transport/coalesced-answers.js';
 import type { AgentCall, AgentTask, BatchResult } from '../../mesos/agent-protocol.js';
-import type { ApiExchange } from './api-exchange.js';
+import { answerText, parseApiCall, type ApiExchange } from './api-exchange.js';
 
 /** Status and message of one call's answer (HTTP status, text/plain body). */
 export type Answer = [status: number, message: string];
 
 /**
- * Serves one parsed agent call (`body`, a JSON object). Answers as Mesos's HTTP
+ * Serves one agent call: its envelope and body checked as every API call's
+ * (`parseApiCall`), then by type. Answers as Mesos's HTTP
  * APIs do: 400 text for malformed calls, 403 for calls on a stream that is not
  * the agent's current one, 202 for accepted calls, 200 streams for REGISTER,
  * REREGISTER and LINK, 200 JSON {@link BatchResult} for BATCH.
  */
-export function agentEndpoint(master: Master, body: Record<string, unknown>, exchange: ApiExchange): void {
+export function agentEndpoint(master: Master, exchange: ApiExchange): void {
+  const body = parseApiCall(exchange);
+  if (!body) return;
   const call = body as unknown as AgentCall;
-  const plain = (status: number, message: string): void => exchange.answer(status, 'text/plain', message);
   const streamId = header(exchange, 'mesos-stream-id');
   switch (call.type) {
     case 'REGISTER':
     case 'REREGISTER': {
       const invalid = registrationError(call);
-      if (invalid) return plain(400, invalid);
+      if (invalid) return answerText(exchange, 400, invalid);
       openAgentStream(master, call, new EventStream(exchange.takeResponse(), randomUUID()));
       return;
     }
@@ -47,26 +49,26 @@ export function agentEndpoint(master: Master, body: Record<string, unknown>, exc
     case 'BATCH': {
       coalesceAnswers(exchange.socket);
       const link = streamId === undefined ? undefined : master.agentLinks.get(streamId);
-      if (!link) return plain(403, 'Link cannot be found');
+      if (!link) return answerText(exchange, 403, 'Link cannot be found');
       const calls = (call as { batch?: { calls?: unknown } }).batch?.calls;
-      if (!Array.isArray(calls)) return plain(400, "Expecting 'batch.calls' to be present");
+      if (!Array.isArray(calls)) return answerText(exchange, 400, "Expecting 'batch.calls' to be present");
       applyBatch(master, link, calls).then(
         (result) => exchange.answer(200, 'application/json; charset=utf-8', JSON.stringify(result)),
         (error: Error) => {
           // What fastify answers for a handler that threw; the calls before the failure took effect.
           master.logger.error(`Failed to apply a BATCH of agent calls: ${error.message}`);
-          plain(500, error.message);
+          answerText(exchange, 500, error.message);
         },
       );
       return;
     }
     case 'DISCONNECT':
-      return plain(400, "Unexpected agent call 'DISCONNECT' outside a batch");
+      return answerText(exchange, 400, "Unexpected agent call 'DISCONNECT' outside a batch");
     default: {
       // A connection for calls (the streams are REGISTER's and LINK's): one write per turn.
       coalesceAnswers(exchange.socket);
       const [status, message] = agentCall(master, call, streamId, undefined);
-      return plain(status, message);
+      return answerText(exchange, status, message);
     }
   }
 }

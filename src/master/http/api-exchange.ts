@@ -63,6 +63,11 @@ export function nodeExchange(request: IncomingMessage, response: ServerResponse,
   };
 }
 
+/** Answers `status` with `message` as `text/plain`, the way Mesos's HTTP APIs give their errors and 202s. */
+export function answerText(exchange: ApiExchange, status: number, message: string): void {
+  exchange.answer(status, 'text/plain', message);
+}
+
 /**
  * Checks the HTTP envelope of an API call as Mesos does and parses its body.
  * Returns the parsed object, or undefined after answering with Mesos's error:
@@ -73,7 +78,7 @@ export function nodeExchange(request: IncomingMessage, response: ServerResponse,
 export function parseApiCall(exchange: ApiExchange): Record<string, unknown> | undefined {
   const contentType = exchange.headers['content-type'];
   if (!contentType) {
-    exchange.answer(400, 'text/plain', "Expecting 'Content-Type' to be present");
+    answerText(exchange, 400, "Expecting 'Content-Type' to be present");
     return undefined;
   }
   const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
@@ -82,23 +87,23 @@ export function parseApiCall(exchange: ApiExchange): Record<string, unknown> | u
       mediaType === 'application/x-protobuf'
         ? 'Meseta speaks JSON only; send Content-Type: application/json'
         : `Expecting 'Content-Type' of application/json or application/x-protobuf`;
-    exchange.answer(415, 'text/plain', message);
+    answerText(exchange, 415, message);
     return undefined;
   }
   const accept = exchange.headers.accept;
   if (accept && !/application\/json|\*\/\*|application\/\*/.test(accept)) {
-    exchange.answer(406, 'text/plain', `Expecting 'Accept' to allow application/json`);
+    answerText(exchange, 406, `Expecting 'Accept' to allow application/json`);
     return undefined;
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(exchange.body.toString('utf8'));
   } catch (error) {
-    exchange.answer(400, 'text/plain', `Failed to parse body into JSON: ${(error as Error).message}`);
+    answerText(exchange, 400, `Failed to parse body into JSON: ${(error as Error).message}`);
     return undefined;
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    exchange.answer(400, 'text/plain', 'Failed to parse body into JSON: expected an object');
+    answerText(exchange, 400, 'Failed to parse body into JSON: expected an object');
     return undefined;
   }
   return parsed as Record<string, unknown>;

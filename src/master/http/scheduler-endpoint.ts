@@ -7,7 +7,7 @@
 import type { Master } from '../master.js';
 import { handleCall, subscribe, type SchedulerCall } from '../scheduler-calls.js';
 import { coalesceAnswers } from '../../transport/coalesced-answers.js';
-import { parseApiCall, type ApiExchange } from './api-exchange.js';
+import { answerText, parseApiCall, type ApiExchange } from './api-exchange.js';
 
 /** Calls whose nested body is required (Mesos: "Expecting 'accept' to be present"). */
 const REQUIRED_BODY: Record<string, string> = {
@@ -36,36 +36,35 @@ const KNOWN_CALLS = new Set([
 export function schedulerEndpoint(master: Master, exchange: ApiExchange): void {
   const body = parseApiCall(exchange);
   if (!body) return;
-  const plain = (status: number, message: string): void => exchange.answer(status, 'text/plain', message);
-  const invalid = (message: string): void => plain(400, `Failed to validate scheduler::Call: ${message}`);
   const type = body.type;
-  if (typeof type !== 'string') return invalid("Expecting 'type' to be present");
-  if (type === 'UNKNOWN') return plain(501, 'Received an unknown call');
-  if (!KNOWN_CALLS.has(type)) return invalid(`Unknown call type '${type}'`);
+  if (typeof type !== 'string') return invalid(exchange, "Expecting 'type' to be present");
+  if (type === 'UNKNOWN') return answerText(exchange, 501, 'Received an unknown call');
+  if (!KNOWN_CALLS.has(type)) return invalid(exchange, `Unknown call type '${type}'`);
   const nested = REQUIRED_BODY[type];
   if (nested && (typeof body[nested] !== 'object' || body[nested] === null)) {
-    return invalid(`Expecting '${nested}' to be present`);
+    return invalid(exchange, `Expecting '${nested}' to be present`);
   }
   const call = body as unknown as SchedulerCall;
   const streamId = exchange.headers['mesos-stream-id'];
   if (type === 'SUBSCRIBE') {
-    if (streamId) return plain(400, "Subscribe calls should not include the 'Mesos-Stream-Id' header");
+    if (streamId) return answerText(exchange, 400, "Subscribe calls should not include the 'Mesos-Stream-Id' header");
     const info = call.subscribe?.framework_info;
-    if (!info || typeof info !== 'object') return invalid("Expecting 'framework_info' to be present");
+    if (!info || typeof info !== 'object') return invalid(exchange, "Expecting 'framework_info' to be present");
     if (call.framework_id && call.framework_id.value !== info.id?.value) {
-      return invalid("'framework_id' differs from 'subscribe.framework_info.id'");
+      return invalid(exchange, "'framework_id' differs from 'subscribe.framework_info.id'");
     }
     subscribe(master, call, exchange.takeResponse());
     return;
   }
   const frameworkId = call.framework_id?.value;
-  if (typeof frameworkId !== 'string') return invalid("Expecting 'framework_id' to be present");
-  if (!streamId) return plain(400, "All non-subscribe calls should include the 'Mesos-Stream-Id' header");
+  if (typeof frameworkId !== 'string') return invalid(exchange, "Expecting 'framework_id' to be present");
+  if (!streamId) return answerText(exchange, 400, "All non-subscribe calls should include the 'Mesos-Stream-Id' header");
   const framework = master.frameworks.get(frameworkId);
-  if (!framework) return plain(400, 'Framework cannot be found');
-  if (!framework.connected || !framework.stream) return plain(403, 'Framework is not subscribed');
+  if (!framework) return answerText(exchange, 400, 'Framework cannot be found');
+  if (!framework.connected || !framework.stream) return answerText(exchange, 403, 'Framework is not subscribed');
   if (framework.stream.streamId !== streamId) {
-    return plain(
+    return answerText(
+      exchange,
       400,
       `The stream ID '${String(streamId)}' included in this request didn't match the stream ID currently associated with framework ID ${frameworkId}`,
     );
@@ -73,5 +72,10 @@ export function schedulerEndpoint(master: Master, exchange: ApiExchange): void {
   // This connection carries calls, not the event stream: its answers go out one write per turn.
   coalesceAnswers(exchange.socket);
   const outcome = handleCall(master, framework, call);
-  plain(outcome.status, outcome.body ?? '');
+  answerText(exchange, outcome.status, outcome.body ?? '');
+}
+
+/** Mesos's 400 for a call that fails validation. */
+function invalid(exchange: ApiExchange, message: string): void {
+  answerText(exchange, 400, `Failed to validate scheduler::Call: ${message}`);
 }

@@ -22,15 +22,14 @@ import { directApiServerFactory, type DirectEndpoint } from './direct-api.js';
 /** Builds (does not start) the master's fastify instance. */
 export function createMasterServer(master: Master): FastifyInstance {
   const bodyLimit = 64 * 1024 * 1024;
+  const both = (path: string): string[] => [`/master${path}`, path];
   const scheduler: DirectEndpoint = (exchange) => schedulerEndpoint(master, exchange);
-  const agent: DirectEndpoint = (exchange) => {
-    const body = parseApiCall(exchange);
-    if (body) agentEndpoint(master, body, exchange);
-  };
-  // The calls frameworks and agents make by the thousand skip fastify on the leader (why: direct-api.ts).
+  const agent: DirectEndpoint = (exchange) => agentEndpoint(master, exchange);
+  // The calls frameworks and agents make by the thousand skip fastify on the leader (why: direct-api.ts);
+  // fastify's routes below serve the same paths, trailing slash or not, when it steps aside.
   const direct = new Map<string, DirectEndpoint>();
-  for (const path of ['/master/api/v1/scheduler', '/api/v1/scheduler']) for (const url of [path, `${path}/`]) direct.set(url, scheduler);
-  for (const url of ['/master/api/v1/agent', '/master/api/v1/agent/']) direct.set(url, agent);
+  for (const url of both('/api/v1/scheduler')) direct.set(url, scheduler).set(`${url}/`, scheduler);
+  direct.set('/master/api/v1/agent', agent).set('/master/api/v1/agent/', agent);
   const app = Fastify({
     routerOptions: { ignoreTrailingSlash: true },
     bodyLimit,
@@ -40,8 +39,6 @@ export function createMasterServer(master: Master): FastifyInstance {
   // API bodies are parsed here, not by fastify, so malformed input gets Mesos's messages.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-
-  const both = (path: string): string[] => [`/master${path}`, path];
 
   // A master that does not lead answers only the endpoints Mesos serves locally;
   // everything else goes to the leader (307) or fails while none is known (503).

@@ -10,6 +10,17 @@ import { MasterTask } from '../../../src/master/task.js';
 const task = (frameworkId: string, id: string): MasterTask =>
   new MasterTask({ name: id, task_id: { value: id }, agent_id: { value: 'A' } }, frameworkId, 'A', '', '*', [], undefined);
 
+/** Files a task of each of two frameworks under one id; checks each is found as its own. */
+function fileNamesakes(tasks: AgentTasks, first: string, second: string, id: string): [MasterTask, MasterTask] {
+  const a = task(first, id);
+  const b = task(second, id);
+  tasks.set(a);
+  tasks.set(b);
+  assert.equal(tasks.get(first, id), a);
+  assert.equal(tasks.get(second, id), b);
+  return [a, b];
+}
+
 describe('AgentTasks', () => {
   it('finds a task by framework and id, and not under another framework', () => {
     const tasks = new AgentTasks();
@@ -22,12 +33,7 @@ describe('AgentTasks', () => {
 
   it('keeps two frameworks\' tasks with the same id apart, whichever goes first', () => {
     const tasks = new AgentTasks();
-    const a = task('F1', 'web');
-    const b = task('F2', 'web');
-    tasks.set(a);
-    tasks.set(b);
-    assert.equal(tasks.get('F1', 'web'), a);
-    assert.equal(tasks.get('F2', 'web'), b);
+    const [a, b] = fileNamesakes(tasks, 'F1', 'F2', 'web');
     assert.deepEqual([...tasks.values()], [a, b]);
     assert.equal(tasks.delete('F1', 'web'), true);
     assert.equal(tasks.get('F1', 'web'), undefined);
@@ -65,12 +71,7 @@ describe('AgentTasks', () => {
     assert.equal(tasks.delete('F2', 'x'), true);
     assert.equal(tasks.size, 0);
     // Nothing composite is left: a new pair is kept apart as before.
-    const c = task('F3', 'y');
-    const d = task('F4', 'y');
-    tasks.set(c);
-    tasks.set(d);
-    assert.equal(tasks.get('F3', 'y'), c);
-    assert.equal(tasks.get('F4', 'y'), d);
+    const [c] = fileNamesakes(tasks, 'F3', 'F4', 'y');
     assert.equal(tasks.delete('F4', 'y'), true);
     assert.equal(tasks.get('F4', 'y'), undefined);
     assert.equal(tasks.get('F3', 'y'), c);

@@ -55,7 +55,8 @@ describe('direct API path', () => {
 
   before(async () => {
     const factory = directApiServerFactory({ endpoints: new Map([['/api', direct]]), serving: () => serving, bodyLimit: 100 });
-    server = factory(fastifyStandIn, { keepAliveTimeout: 72_000, requestTimeout: 0, connectionTimeout: 0 }) as Server;
+    // Values other than Node's defaults (5 s, 300 s, none), so the test sees them applied.
+    server = factory(fastifyStandIn, { keepAliveTimeout: 72_000, requestTimeout: 0, connectionTimeout: 600_000 }) as Server;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
   });
@@ -114,6 +115,6 @@ describe('direct API path', () => {
   it('sets up the server as fastify sets up its own', () => {
     assert.equal(server.keepAliveTimeout, 72_000);
     assert.equal(server.requestTimeout, 0);
-    assert.equal(server.timeout, 0);
+    assert.equal(server.timeout, 600_000);
   });
 });
