@@ -155,8 +155,10 @@ export class ZooKeeperStore implements Store {
    * Writes `entries` unconditionally (see Store.putMany): one multi-op of
    * setData per chunk of at most MULTI_OPS entries / MULTI_BYTES, chunks in
    * flight together. A chunk holding a key that is not a znode yet fails as a
-   * whole (NO_NODE) and is then written key by key with `put`, which creates
-   * it. Throws as `put` does; each chunk is atomic, the whole list is not.
+   * whole (NO_NODE) and is then created as one multi-op, when none of its keys
+   * exists (a burst of first registrations); a chunk of new and existing keys
+   * fails that too and is written key by key with `put`. Throws as `put`
+   * does; each chunk is atomic, the whole list is not.
    */
   async putMany(entries: ReadonlyArray<StoreWrite>): Promise<void> {
     const chunks: Array<Array<{ key: string; path: string; data: Buffer; value: unknown }>> = [];
@@ -180,10 +182,20 @@ export class ZooKeeperStore implements Store {
       chunks.map(async (items) => {
         try {
           await session.multi(items.map((item) => ({ type: 'setData' as const, path: item.path, data: item.data, version: -1 })));
+          return;
         } catch (error) {
           if (!isCode(error, 'NO_NODE')) throw error;
-          await Promise.all(items.map((item) => this.put(item.key, item.value)));
         }
+        // Key by key, 10,000 first registrations were 20,000 requests in flight at once (a
+        // setData refused, then a create), each refusal an exception, and the leader's event
+        // loop stalled for seconds reading their answers: long enough to lose its session.
+        try {
+          await this.createAll(session, items);
+          return;
+        } catch (error) {
+          if (!isCode(error, 'NODE_EXISTS')) throw error;
+        }
+        await Promise.all(items.map((item) => this.put(item.key, item.value)));
       }),
     );
   }
@@ -242,6 +254,22 @@ export class ZooKeeperStore implements Store {
     } catch (error) {
       if (this.closed || !isCode(error, 'SESSION_EXPIRED')) throw error;
       return run(await this.session());
+    }
+  }
+
+  /**
+   * Creates every item's znode in one multi-op, creating missing parents first.
+   * Throws NODE_EXISTS (nothing created) when any of them exists already.
+   */
+  private async createAll(session: ZooKeeperSession, items: ReadonlyArray<{ path: string; data: Buffer }>): Promise<void> {
+    const ops = items.map((item) => ({ type: 'create' as const, path: item.path, data: item.data, mode: 'persistent' as const }));
+    try {
+      await session.multi(ops);
+    } catch (error) {
+      if (!isCode(error, 'NO_NODE')) throw error;
+      const parents = new Set(items.map((item) => item.path.slice(0, item.path.lastIndexOf('/')) || '/'));
+      for (const parent of parents) await session.ensurePath(parent);
+      await session.multi(ops);
     }
   }
 
