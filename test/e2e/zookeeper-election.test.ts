@@ -33,8 +33,8 @@ const info = (port: number): MasterInfo => ({
 });
 
 /** A contender on its own session, recording when it was elected / lost. */
-async function contender(url: string, port: number, options: { contend?: boolean } = {}) {
-  const session = await ZooKeeperSession.connect(url, SESSION);
+async function contender(url: string, port: number, options: { contend?: boolean; sessionTimeoutMs?: number } = {}) {
+  const session = await ZooKeeperSession.connect(url, options.sessionTimeoutMs ? { sessionTimeoutMs: options.sessionTimeoutMs } : SESSION);
   const c = new ZooKeeperContender(session, session.url.path, info(port));
   const record = { port, c, session, electedAt: 0, lostAt: 0, lostReason: '' };
   c.onElected(() => (record.electedAt = Date.now()));
@@ -128,6 +128,28 @@ describe('ZooKeeper leader election', zookeeperTestOptions(), () => {
     assert.ok(leader.lostAt < standby.electedAt, `old leader stepped down at ${leader.lostAt}, new one elected at ${standby.electedAt}`);
     proxy.heal();
     assert.equal(leader.session.state, 'expired');
+  });
+
+  test('a leader whose own event loop blocks keeps its session and leadership', async () => {
+    const timeoutMs = 3000;
+    const leader = await contender(zk!.url(`/election/g${++groups}`), 7171, { sessionTimeoutMs: timeoutMs });
+    await waitFor('leader elected', () => leader.c.isLeader, 5000);
+    // Blocks of 1.7 s (the session counts as lost after 2 s of silence, or 2.5 s after such a
+    // block), at assorted points between probes, as a master's long synchronous work (a big
+    // state.json, a registry burst) blocks it. Counting a block as the server's silence lost
+    // the session in most runs of these six.
+    for (const gapMs of [0, 110, 230, 340, 450, 570]) {
+      await new Promise((resolve) => setTimeout(resolve, gapMs));
+      const until = Date.now() + 1700;
+      while (Date.now() < until) {
+        // Busy: nothing else runs on this thread.
+      }
+    }
+    // A loss shows within a watchdog tick or two of the last block; wait well past that.
+    await new Promise((resolve) => setTimeout(resolve, timeoutMs / 2));
+    assert.equal(leader.lostAt, 0, `lost leadership: ${leader.lostReason}`);
+    assert.equal(leader.session.state, 'connected');
+    assert.equal(leader.c.isLeader, true);
   });
 
   test('deleting a contender\'s znode ends its candidacy', async () => {

@@ -12,10 +12,18 @@
  * timeout after a disconnection) so that a partitioned leader always steps down
  * before the ensemble can expire its znode and elect someone else; the library
  * itself never notices a silent partition.
+ *
+ * A silence the session caused itself is not a partition: when this process's
+ * event loop was blocked (a watchdog tick came late), answers may be waiting,
+ * unread, in the socket, and probes were not sent. Then the session hears the
+ * server out with a fresh probe until 5/6 of the timeout, still short of when
+ * the ensemble could expire it (it counts from the last request it received,
+ * sent no earlier than the answered one the bound counts from).
  */
 import zookeeper from 'node-zookeeper-client';
 import { ZooKeeperError, type ZooKeeperErrorCode } from './errors.js';
 import { ListenerSet } from './listener-set.js';
+import { frameWholePackets, type PacketReader } from './packet-framing.js';
 import { connectionString, formatZooKeeperUrl, parseZooKeeperUrl, type ZooKeeperUrl } from './zk-url.js';
 
 /** Mesos's default `--zk_session_timeout` (10 seconds), in ms. */
@@ -99,6 +107,10 @@ export class ZooKeeperSession {
   private knownAliveAt = 0;
   private lastProbeAt = 0;
   private probing = false;
+  /** When the watchdog last ran (ms), to tell a blocked event loop from a silent server. */
+  private lastTickAt = 0;
+  /** Set after a blocked loop left the session silent past the normal bound: it waits for a probe's answer up to the hard bound. */
+  private hearingOut = false;
   private watchdog: NodeJS.Timeout | undefined;
   private readonly acls: zookeeper.ACL[];
   private readonly operationTimeoutMs: number;
@@ -129,6 +141,8 @@ export class ZooKeeperSession {
       this.acls = [new zookeeper.ACL(zookeeper.Permission.ALL, new zookeeper.Id('world', 'anyone'))];
     }
     this.client.on('state', (state) => this.onLibraryState(state));
+    const manager = (this.client as unknown as { connectionManager?: PacketReader }).connectionManager;
+    if (manager) frameWholePackets(manager);
   }
 
   /**
@@ -389,7 +403,9 @@ export class ZooKeeperSession {
   private startWatchdog(): void {
     if (this.watchdog) return;
     const timeout = this.sessionTimeoutMs;
-    this.watchdog = setInterval(() => this.checkAlive(timeout), Math.max(50, Math.floor(timeout / 12)));
+    const interval = Math.max(50, Math.floor(timeout / 12));
+    this.lastTickAt = Date.now();
+    this.watchdog = setInterval(() => this.checkAlive(timeout, interval), interval);
     this.watchdog.unref();
   }
 
@@ -398,14 +414,33 @@ export class ZooKeeperSession {
     this.watchdog = undefined;
   }
 
-  /** Probes every third of the timeout; loses the session when no answer came for two thirds of it. */
-  private checkAlive(timeoutMs: number): void {
+  /**
+   * Probes every sixth of the timeout; loses the session when no answer came
+   * for two thirds of it, or, after this process's own event loop was blocked
+   * (this tick came over an interval late), for five sixths of it.
+   */
+  private checkAlive(timeoutMs: number, intervalMs: number): void {
     const now = Date.now();
-    if (now - this.knownAliveAt >= (timeoutMs * 2) / 3) {
+    const late = now - this.lastTickAt > 2 * intervalMs;
+    this.lastTickAt = now;
+    const silent = now - this.knownAliveAt;
+    if (silent >= (timeoutMs * 5) / 6) {
       this.lose('timeout');
       return;
     }
-    if (this.stateValue !== 'connected' || this.probing || now - this.lastProbeAt < timeoutMs / 3) return;
+    if (silent >= (timeoutMs * 2) / 3) {
+      if (late) this.hearingOut = true;
+      if (!this.hearingOut) {
+        this.lose('timeout');
+        return;
+      }
+    } else {
+      this.hearingOut = false;
+    }
+    // Every sixth (not third) keeps the answered send time recent, so a block of the loop starts from
+    // less silence; half a tick early, so a tick that comes a little early does not put it off a tick.
+    const due = !this.probing && (this.hearingOut || now - this.lastProbeAt >= timeoutMs / 6 - intervalMs / 2);
+    if (this.stateValue !== 'connected' || !due) return;
     this.probing = true;
     this.lastProbeAt = now;
     this.client.exists('/', (error) => {
