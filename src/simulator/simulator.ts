@@ -31,6 +31,7 @@ import { AGENT_API_PATH, type AgentCall } from '../mesos/agent-protocol.js';
 import { openStream } from '../transport/stream-client.js';
 import { CallPool } from './call-pool.js';
 import { FleetLink } from './fleet-link.js';
+import { LinkRetry } from './link-retry.js';
 import { createMasterDetector, type MasterAddress, type MasterDetector } from '../scheduler/master-detector.js';
 import { TimerWheel } from './timer-wheel.js';
 import { DEFAULT_TIMING, type LifecycleTiming } from './task-lifecycle.js';
@@ -83,7 +84,6 @@ export interface SimulatorOptions {
 }
 
 /** Wait before opening the link again after an attempt failed, ms. */
-const LINK_RETRY_MS = 500;
 
 /** Snapshot of a fleet. */
 export interface SimulatorStats extends SimulatorCounters {
@@ -134,9 +134,9 @@ export function startSimulatedAgents(options: SimulatorOptions): SimulatedAgents
   const wheel = new TimerWheel<Timed>(tickMs, 4096, clock.now());
   const pool = new CallPool(options.maxCallsInFlight ?? 256);
   const useLink = options.link ?? true;
-  let linkRetryAt = 0;
+  const linkRetry = new LinkRetry(() => clock.now());
   const link = new FleetLink(pool, (reason, wasUp) => {
-    linkRetryAt = clock.now() + (wasUp ? 0 : LINK_RETRY_MS);
+    linkRetry.ended(wasUp);
     if (!stopped) context.logger.warn(`Link to the master ended (${reason}); opening a new one`);
   });
   const context: FleetContext = {
@@ -192,7 +192,7 @@ export function startSimulatedAgents(options: SimulatorOptions): SimulatedAgents
     const now = clock.now();
     allowance = Math.min(allowance + ((now - lastTick) * rate) / 1000, Math.max(1, rate));
     lastTick = now;
-    if (useLink && link.state === 'down' && masterUrl !== undefined && now >= linkRetryAt && !stopped) link.open(masterUrl);
+    if (useLink && link.state === 'down' && masterUrl !== undefined && linkRetry.due() && !stopped) link.open(masterUrl);
     const ready = masterUrl !== undefined && (!useLink || link.state === 'up');
     // On a link nothing is being connected: only the rate paces registrations (as Mesos's
     // benchmark agents all send theirs at once). Bounding them to 256 in flight halved
@@ -227,6 +227,7 @@ export function startSimulatedAgents(options: SimulatorOptions): SimulatedAgents
     const now = clock.now();
     for (const agent of agents) agent.masterChanged(now);
     link.close('a new leading master was detected');
+    linkRetry.leaderChanged();
   };
   const unfollow = detector?.onChange(followLeader);
   // The detector may know the leader already (onChange reports only later changes).
