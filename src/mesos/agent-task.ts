@@ -13,7 +13,13 @@ import type { ExecutorID, FrameworkID, TaskInfo, TaskState, TaskStatus } from '.
  * objects (ids, resources, labels) rather than copying them; throws nothing.
  */
 export function agentTask(info: TaskInfo, frameworkId: FrameworkID, executorId: ExecutorID | undefined, state: TaskState, latest?: TaskStatus): AgentTask {
-  const task: AgentTask = { ...reportedInfo(info), framework_id: frameworkId, state, resources: info.resources ?? [] };
+  // Filled in on reportedInfo's new object, not spread into a literal: V8 took its slow path for
+  // that spread (~3–5 µs a task against ~0.1), and a simulator reregistering 2,500 agents with
+  // 25,000 tasks spent a third of its time here while the new leader waited.
+  const task = reportedInfo(info) as AgentTask;
+  task.framework_id = frameworkId;
+  task.state = state;
+  task.resources = info.resources ?? [];
   if (executorId !== undefined) task.executor_id = executorId;
   if (latest !== undefined) task.statuses = [latest];
   if (info.command?.user !== undefined) task.user = info.command.user;
