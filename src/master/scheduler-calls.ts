@@ -404,7 +404,11 @@ function launchOne(
   master.metrics.countTransition('TASK_STAGING');
   master.observers.taskAdded(record);
   master.logger.info(`Launching task ${taskId} of framework ${framework.id} (${framework.info.name}) on agent ${agentId} (${agent.info.hostname})`);
-  const wireTask: TaskInfo = { ...task, resources: taskResources, executor: executor ?? task.executor };
+  // A copy with its own resources (and executor), built by assignment: a spread followed by a
+  // key the task lacks (a command task has no executor) takes V8's slow path, per launched task.
+  const wireTask: TaskInfo = Object.assign({}, task);
+  wireTask.resources = taskResources;
+  if (executor) wireTask.executor = executor;
   agent.send({ type: 'RUN_TASK', run_task: { framework: framework.info, task: wireTask } });
   // Both are canonical: the offer's (or what the last launch left) and the task's normalized list.
   return subtractNormalized(available, used);

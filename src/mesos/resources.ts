@@ -414,9 +414,20 @@ export function reservationRole(res: Resource): string {
   return res.role ?? '*';
 }
 
-/** Copies with `allocation_info.role` set, as the master does before offering (MULTI_ROLE). */
+/**
+ * Copies with `allocation_info.role` set, as the master does before offering
+ * (MULTI_ROLE). Built with `Object.assign` and an assignment: V8 builds
+ * `{ ...x, allocation_info }` (a key after a spread that the source lacks)
+ * several times slower, and this runs for every offer.
+ */
 export function withAllocationRole(r: readonly Resource[], role: string): Resource[] {
-  return r.map((x) => ({ ...x, allocation_info: { role } }));
+  const out = new Array<Resource>(r.length);
+  for (let i = 0; i < r.length; i++) {
+    const tagged = Object.assign({}, r[i]!);
+    tagged.allocation_info = { role };
+    out[i] = tagged;
+  }
+  return out;
 }
 
 /** Copies without `allocation_info`, e.g. to compare offered resources with an agent's total. */

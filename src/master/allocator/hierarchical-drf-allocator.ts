@@ -15,6 +15,7 @@
  * Pure: no I/O, no timers; time comes in as `now` (ms since the epoch).
  */
 import type { Resource } from '../../mesos/types.js';
+import { withAllocationRole } from '../../mesos/resources.js';
 import type {
   AllocatedOnAgent,
   Allocation,
@@ -290,7 +291,7 @@ export class HierarchicalDRFAllocator implements Allocator {
             frameworkId: fw.id,
             role: role.name,
             agentId: agent.id,
-            resources: tagForRole(offer.resources, role.name),
+            resources: withAllocationRole(offer.resources, role.name),
           });
           agent.take(fw.id, role.name, offer);
           // Updated now, so the next agent already sees the new shares: that is
@@ -478,21 +479,6 @@ export class HierarchicalDRFAllocator implements Allocator {
     }
     return picked;
   }
-}
-
-/**
- * Copies of `resources` with `allocation_info.role` set, like
- * `withAllocationRole` of mesos/resources but built with `Object.assign`,
- * which V8 runs several times faster than object spread on this hot path.
- */
-function tagForRole(resources: readonly Resource[], role: string): Resource[] {
-  const out = new Array<Resource>(resources.length);
-  for (let i = 0; i < resources.length; i++) {
-    const tagged = Object.assign({}, resources[i]!);
-    tagged.allocation_info = { role };
-    out[i] = tagged;
-  }
-  return out;
 }
 
 function toRecord(q: Quantities): Record<string, number> {
