@@ -83,8 +83,6 @@ export interface SimulatorOptions {
   link?: boolean;
 }
 
-/** Wait before opening the link again after an attempt failed, ms. */
-
 /** Snapshot of a fleet. */
 export interface SimulatorStats extends SimulatorCounters {
   count: number;
