@@ -345,7 +345,7 @@ export class Master {
     this.armFilterTimer();
   }
 
-  private createOffer(framework: FrameworkRecord, agent: AgentRecord, role: string, resources: Resource[]): Offer {
+  private createOffer(framework: FrameworkRecord, agent: AgentRecord, role: string, resources: readonly Resource[]): Offer {
     // Offers wait seconds for an ACCEPT, so whatever one holds dies in the old
     // generation: parts that are the same for every offer of this framework,
     // agent or role are shared (read-only) rather than copied per offer.

@@ -71,6 +71,22 @@ describe('scheduler API on meseta local', () => {
     assert.ok(fw);
   });
 
+  it('tags offers with their allocation role for MULTI_ROLE frameworks only', async () => {
+    const multi = scheduler();
+    await multi.subscribe({ name: 'multi-role', roles: ['web'], capabilities: [{ type: 'MULTI_ROLE' }] });
+    const [tagged] = await multi.offers();
+    assert.deepEqual(tagged.allocation_info, { role: 'web' });
+    assert.ok(tagged.resources.length > 0);
+    for (const r of tagged.resources) assert.deepEqual(r.allocation_info, { role: 'web' }, JSON.stringify(r));
+    multi.close();
+    const single = scheduler();
+    await single.subscribe({ name: 'single-role' });
+    const [plain] = await single.offers();
+    assert.equal(plain.allocation_info, undefined);
+    assert.ok(plain.resources.length > 0);
+    for (const r of plain.resources) assert.equal(r.allocation_info, undefined, JSON.stringify(r));
+  });
+
   it('reports a failing command as TASK_FAILED with its exit status', async () => {
     const s = scheduler();
     await s.subscribe({ name: 'failer' });

@@ -16,7 +16,14 @@ export interface Allocation {
   frameworkId: string;
   role: string;
   agentId: string;
-  resources: Resource[];
+  /**
+   * What is offered: normalized, without `allocation_info`, and the
+   * allocator's own list (read-only). Whoever builds the offer tags its copy
+   * with `role` (`withAllocationRole`, Mesos's `Resources::allocate(role)`);
+   * the master did that for every offer anyway, so a copy made here as well
+   * was built twice per offer. Given back as is to `recoverResources`.
+   */
+  resources: readonly Resource[];
 }
 
 export interface AllocatorFramework {
@@ -79,7 +86,7 @@ export interface Allocator {
     frameworkId: string,
     agentId: string,
     role: string,
-    resources: Resource[],
+    resources: readonly Resource[],
     refuseSeconds: number,
     now: number,
   ): void;

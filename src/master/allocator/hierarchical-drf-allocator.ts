@@ -15,7 +15,6 @@
  * Pure: no I/O, no timers; time comes in as `now` (ms since the epoch).
  */
 import type { Resource } from '../../mesos/types.js';
-import { withAllocationRole } from '../../mesos/resources.js';
 import type {
   AllocatedOnAgent,
   Allocation,
@@ -238,7 +237,7 @@ export class HierarchicalDRFAllocator implements Allocator {
     frameworkId: string,
     agentId: string,
     role: string,
-    resources: Resource[],
+    resources: readonly Resource[],
     refuseSeconds: number,
     now: number,
   ): void {
@@ -263,8 +262,8 @@ export class HierarchicalDRFAllocator implements Allocator {
 
   /**
    * One allocation pass; see the class comment. Returns at most one Allocation
-   * per (framework, role, agent), in agent-id order; resources carry
-   * `allocation_info.role`.
+   * per (framework, role, agent), in agent-id order; resources untagged (see
+   * `Allocation.resources`).
    */
   allocate(now: number, agentIds?: string[]): Allocation[] {
     this.syncTotals();
@@ -291,7 +290,7 @@ export class HierarchicalDRFAllocator implements Allocator {
             frameworkId: fw.id,
             role: role.name,
             agentId: agent.id,
-            resources: withAllocationRole(offer.resources, role.name),
+            resources: offer.resources,
           });
           agent.take(fw.id, role.name, offer);
           // Updated now, so the next agent already sees the new shares: that is

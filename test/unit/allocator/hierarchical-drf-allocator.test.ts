@@ -4,12 +4,14 @@ import { reservationRole, stripAllocationInfo, subtractResources } from '../../.
 import { AllocatorInvariantError } from '../../../src/master/allocator/agent-ledger.js';
 import { qty, res, Scenario, summary } from './harness.js';
 
-test('offers carry allocation_info.role and the whole agent goes to one framework', () => {
+test('an allocation names its role, leaves its resources untagged, and gives the whole agent to one framework', () => {
   const s = new Scenario().agent('a1', 'cpus:4;mem:4096;disk:1000;ports:[31000-32000]').framework('f1', ['web']).framework('f2', ['web']);
   const [a, ...rest] = s.allocate();
   assert.equal(rest.length, 0);
   assert.equal(a!.frameworkId, 'f1');
-  assert.ok(a!.resources.every((r) => r.allocation_info?.role === 'web'));
+  assert.equal(a!.role, 'web');
+  // The master tags its offer's copy (withAllocationRole); the allocator's list is its own.
+  assert.ok(a!.resources.every((r) => r.allocation_info === undefined));
   assert.deepEqual(qty(a!.resources), { cpus: 4, mem: 4096, disk: 1000, ports: 1001 });
   assert.deepEqual(s.allocate(), [], 'nothing left to offer');
 });
