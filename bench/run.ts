@@ -46,7 +46,8 @@ const pl = await placement({ smoke, print: false });
 rows.push([`placement: ${pl.tasks} tasks, 1 framework, ${pl.agents} simulated agents`, `${pl.runningPerSecond} tasks/s`, `${pl.ratioToNomad} × Nomad C1M (${NOMAD_C1M_PER_SECOND}/s), ACCEPT→RUNNING; TASK_STARTING at the framework ${pl.startingPerSecond}/s`]);
 const ms = await masterScale({ smoke, print: false });
 rows.push([`master-scale: ${ms.agents} agents, ${ms.frameworks} frameworks, ACCEPT→RUNNING p50/p99`, `${ms.latencyMs.p50}/${ms.latencyMs.p99} ms`, `Mesos paper < ${MESOS_PAPER_OVERHEAD_MS} ms; ${ms.kbPerAgent} kB/agent, ${ms.kbPerTask} kB/task in the master` +
-    (ms.collected ? ` (${ms.collected.kbPerTask} kB/task after full collections)` : '')]);
+    (ms.collected ? ` (${ms.collected.kbPerTask} kB/task after full collections)` : '') +
+    (ms.warmup.latencyMs ? `; cold start (${ms.warmup.tasks} warm-up launches) p99 ${ms.warmup.latencyMs.p99} ms` : '')]);
 const zkMissing = zookeeperMissing();
 if (zkMissing && process.env.MESETA_REQUIRE_ZOOKEEPER === '1') throw new Error(`bench failover: ${zkMissing} (MESETA_REQUIRE_ZOOKEEPER=1)`);
 if (zkMissing) {
