@@ -729,7 +729,6 @@ export class SchedulerClient {
   }
 }
 
-/** Settles an acknowledgement by the master's answer: 2xx, or HttpCallError. */
 /**
  * `call` with `framework_id` set to `id`, over any the caller gave. Built by
  * assignment, not as `{ ...call, framework_id }`: V8 builds a literal that adds
@@ -742,6 +741,7 @@ function withFrameworkId(call: SchedulerCall, id: FrameworkID): SchedulerCall {
   return body;
 }
 
+/** Settles an acknowledgement by the master's answer: 2xx, or HttpCallError. */
 function checkAcknowledged(answer: PipelinedResponse): void {
   if (answer.status >= 300) throw new HttpCallError(answer.status, answer.body, answer.headers['location']);
 }
