@@ -224,6 +224,31 @@ for (const [isolation, skip] of isolations) {
       assert.equal(alive(childPid), false);
     });
 
+    it('kills a leftover that moved to a process group of its own (still in the session)', async () => {
+      const cz = containerizer(isolation);
+      // perl (perl-base, on every Debian) leaves the task's process group, which a kill of that group misses.
+      const t = task(`perl -e 'setpgrp(0, 0); open(my $f, ">", "moved"); close($f); sleep 1000' & while [ ! -e moved ]; do sleep 0.01; done; echo $! > child.pid; exit 0`);
+      await cz.launch(t);
+      assert.equal((await cz.wait(t.containerId)).exitCode, 0);
+      const childPid = Number(readFileSync(join(t.sandbox, 'child.pid'), 'utf8'));
+      assert.equal(alive(childPid), false);
+    });
+
+    it('reaps the task’s orphans that end while it runs (no zombies under the launcher)', async () => {
+      const cz = containerizer(isolation);
+      // The subshell exits at once, orphaning its sleep, which ends 0.2 s later.
+      const t = task('(sleep 0.2 & echo $! > orphan.pid); sleep 1000');
+      await cz.launch(t);
+      const orphan = await waitFor('orphan pid', () => {
+        const text = existsSync(join(t.sandbox, 'orphan.pid')) ? readFileSync(join(t.sandbox, 'orphan.pid'), 'utf8') : '';
+        return text.endsWith('\n') ? Number(text) : undefined;
+      });
+      // Gone from the process table entirely: reaped, not a zombie waiting for its (sub)reaper.
+      await waitFor('orphan reaped', () => !existsSync(`/proc/${orphan}`), 5000);
+      assert.ok(alive(launcherPidOf(t.containerId)), 'the launcher still runs the task');
+      await cz.destroy(t.containerId, 1000);
+    });
+
     it('reports usage while running', async () => {
       const cz = containerizer(isolation);
       const t = task('i=0; while [ $i -lt 30000 ]; do i=$((i+1)); done; echo busy-done; sleep 1000');
