@@ -101,6 +101,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_CGROUPS 16
@@ -337,6 +338,36 @@ static int no_children_left(void) {
   return r < 0 && errno == ECHILD;
 }
 
+/* How long the sweep waits for the task's dying children before walking /proc, ms. */
+#define SWEEP_WAIT_MS 50
+
+/* Waits up to `ms` for every child to end (reaping them); 1 when none is left. */
+static int children_gone_within(long ms) {
+  sigset_t chld;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  /* Blocked, a SIGCHLD stays pending between the check and the wait (SIG_DFL would drop it). */
+  sigprocmask(SIG_BLOCK, &chld, NULL);
+  struct timespec now, end;
+  clock_gettime(CLOCK_MONOTONIC, &end);
+  end.tv_sec += ms / 1000;
+  end.tv_nsec += (ms % 1000) * 1000000L;
+  if (end.tv_nsec >= 1000000000L) {
+    end.tv_sec++;
+    end.tv_nsec -= 1000000000L;
+  }
+  int gone;
+  while (!(gone = no_children_left())) {
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long long left = (long long)(end.tv_sec - now.tv_sec) * 1000000000LL + (end.tv_nsec - now.tv_nsec);
+    if (left <= 0) break;
+    struct timespec wait = {(time_t)(left / 1000000000LL), (long)(left % 1000000000LL)};
+    sigtimedwait(&chld, NULL, &wait);
+  }
+  sigprocmask(SIG_UNBLOCK, &chld, NULL);
+  return gone;
+}
+
 /* Live members of session `sid` (or process group `sid`), at most `max`; -1 if /proc is unreadable. */
 static int session_members(pid_t sid, pid_t *out, int max) {
   DIR *d = opendir("/proc");
@@ -372,13 +403,16 @@ static int session_members(pid_t sid, pid_t *out, int max) {
 static int sweep_session(pid_t sid) {
   pid_t pids[1024];
   kill(-sid, SIGKILL); /* the task's process group: ESRCH when empty */
+  /*
+   * Every member of the session descends from the task, and its orphans come
+   * to us (the subreaper): with no child left, nothing is left to sweep. This
+   * spares the walk of /proc below, which a burst of kills (an app scaled from
+   * 1,000 instances to 0) made O(tasks x processes) in the kernel. A shell's
+   * child killed with it is often still dying when the shell is reaped: it is
+   * waited for, briefly, before anything is walked.
+   */
+  if (children_gone_within(SWEEP_WAIT_MS)) return 1;
   for (int attempt = 0; attempt < 50; attempt++) {
-    /*
-     * Every member of the session descends from the task, and its orphans come
-     * to us (the subreaper): with no child left, nothing is left to sweep. This
-     * spares the walk of /proc below, which a burst of kills (an app scaled
-     * from 1,000 instances to 0) made O(tasks x processes) in the kernel.
-     */
     if (no_children_left()) return 1;
     int n = session_members(sid, pids, 1024);
     if (n < 0) return 0;
