@@ -254,7 +254,13 @@ for (const [isolation, skip] of isolations) {
       const t = task('i=0; while [ $i -lt 30000 ]; do i=$((i+1)); done; echo busy-done; sleep 1000');
       await cz.launch(t);
       await waitFor('busy loop done', () => existsSync(t.stdoutPath) && readFileSync(t.stdoutPath, 'utf8').includes('busy-done'));
-      const u = await cz.usage(t.containerId);
+      // The kernel flushes a memory cgroup's statistics lazily (memory.stat's anon can read 0
+      // for a moment after the task touched its memory), so the figures are waited for, bounded.
+      let u = await cz.usage(t.containerId);
+      await waitFor('non-zero rss and cpu time', async () => {
+        u = await cz.usage(t.containerId);
+        return (u.memRssBytes ?? 0) > 0 && (u.cpuTimeSecs ?? 0) > 0;
+      }, 5000).catch(() => undefined);
       assert.ok((u.memRssBytes ?? 0) > 0, `rss ${u.memRssBytes}`);
       assert.ok((u.cpuTimeSecs ?? 0) > 0, `cpu ${u.cpuTimeSecs}`);
       await cz.destroy(t.containerId, 1000);
