@@ -16,7 +16,7 @@ import { promisify } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
-import { ContainerLaunchError, UnknownContainerError, type ContainerConfig } from '../../src/agent/containerizer/containerizer.js';
+import { ContainerLaunchError, UnknownContainerError, type ContainerConfig, type ContainerUsage } from '../../src/agent/containerizer/containerizer.js';
 import { MesosContainerizer } from '../../src/agent/containerizer/mesos-containerizer.js';
 import { detectCgroupVersion } from '../../src/agent/isolator/cgroup-hierarchy.js';
 import { cleanupDirs, ROOT, tempDir, waitFor } from './harness.js';
@@ -87,6 +87,20 @@ function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Runs `command` (which leaves a process behind, writes its pid to `child.pid`
+ * in the sandbox and exits 0) and asserts the task ended with 0 and that the
+ * leftover was killed by the time the end was reported.
+ */
+async function assertLeftoverKilled(isolation: string, command: string): Promise<void> {
+  const cz = containerizer(isolation);
+  const t = task(command);
+  await cz.launch(t);
+  assert.equal((await cz.wait(t.containerId)).exitCode, 0);
+  const childPid = Number(readFileSync(join(t.sandbox, 'child.pid'), 'utf8'));
+  assert.equal(alive(childPid), false);
 }
 
 function procStatusKb(pid: number, field: string): number {
@@ -216,22 +230,15 @@ for (const [isolation, skip] of isolations) {
     });
 
     it('kills what the task left behind when its main process exits', async () => {
-      const cz = containerizer(isolation);
-      const t = task('sleep 1000 & echo $! > child.pid; exit 0');
-      await cz.launch(t);
-      assert.equal((await cz.wait(t.containerId)).exitCode, 0);
-      const childPid = Number(readFileSync(join(t.sandbox, 'child.pid'), 'utf8'));
-      assert.equal(alive(childPid), false);
+      await assertLeftoverKilled(isolation, 'sleep 1000 & echo $! > child.pid; exit 0');
     });
 
     it('kills a leftover that moved to a process group of its own (still in the session)', async () => {
-      const cz = containerizer(isolation);
       // perl (perl-base, on every Debian) leaves the task's process group, which a kill of that group misses.
-      const t = task(`perl -e 'setpgrp(0, 0); open(my $f, ">", "moved"); close($f); sleep 1000' & while [ ! -e moved ]; do sleep 0.01; done; echo $! > child.pid; exit 0`);
-      await cz.launch(t);
-      assert.equal((await cz.wait(t.containerId)).exitCode, 0);
-      const childPid = Number(readFileSync(join(t.sandbox, 'child.pid'), 'utf8'));
-      assert.equal(alive(childPid), false);
+      await assertLeftoverKilled(
+        isolation,
+        `perl -e 'setpgrp(0, 0); open(my $f, ">", "moved"); close($f); sleep 1000' & while [ ! -e moved ]; do sleep 0.01; done; echo $! > child.pid; exit 0`,
+      );
     });
 
     it('reaps the task’s orphans that end while it runs (no zombies under the launcher)', async () => {
@@ -256,7 +263,7 @@ for (const [isolation, skip] of isolations) {
       await waitFor('busy loop done', () => existsSync(t.stdoutPath) && readFileSync(t.stdoutPath, 'utf8').includes('busy-done'));
       // The kernel flushes a memory cgroup's statistics lazily (memory.stat's anon can read 0
       // for a moment after the task touched its memory), so the figures are waited for, bounded.
-      let u = await cz.usage(t.containerId);
+      let u: ContainerUsage = {};
       await waitFor('non-zero rss and cpu time', async () => {
         u = await cz.usage(t.containerId);
         return (u.memRssBytes ?? 0) > 0 && (u.cpuTimeSecs ?? 0) > 0;
