@@ -15,6 +15,7 @@ import { systemMetrics } from '../mesos/system-metrics.js';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { AgentCall, AgentEvent, AgentTask } from '../mesos/agent-protocol.js';
+import { packAgentTasks } from '../mesos/agent-task-sets.js';
 import { agentTask } from '../mesos/agent-task.js';
 import { type Clock, systemClock } from '../mesos/clock.js';
 import { addResources, formatResources, scalarOf } from '../mesos/resources.js';
@@ -300,7 +301,15 @@ export class Agent {
     }
     return {
       type: 'REREGISTER',
-      reregister: { agent_info: { ...agentInfo, id: { value: this.agentId } }, version: this.version, pid: this.pid, frameworks, executors, tasks },
+      reregister: {
+        agent_info: { ...agentInfo, id: { value: this.agentId } },
+        version: this.version,
+        pid: this.pid,
+        frameworks,
+        executors,
+        tasks: [],
+        task_sets: packAgentTasks(tasks),
+      },
     };
   }
 

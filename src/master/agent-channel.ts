@@ -12,7 +12,8 @@ import type { CallOutcome } from './scheduler-calls.js';
 import type { AllocatedOnAgent } from './allocator/allocator.js';
 import { isTerminalState, stateForFramework } from '../mesos/task-states.js';
 import { formatResources, normalizeResources, withAllocationRole } from '../mesos/resources.js';
-import type { AgentCall, AgentTask } from '../mesos/agent-protocol.js';
+import type { AgentCall, AgentTaskEntry } from '../mesos/agent-protocol.js';
+import { forEachReportedTask, reportedTaskCount } from '../mesos/agent-task-sets.js';
 import type { Resource, TaskStatus } from '../mesos/types.js';
 
 type RegisterCall = Extract<AgentCall, { type: 'REGISTER' }>;
@@ -94,14 +95,24 @@ export function reregisterAgent(master: Master, call: ReregisterCall, stream: Ag
   }
   // An agent new to this master (every one after a failover) has no tasks here to compare.
   if (agent.tasks.size > 0) {
-    const reported = new Set(body.tasks.map((t) => taskKey(t.framework_id.value, t.task_id.value)));
+    const reported = new Set<string>();
+    forEachReportedTask(body, (t, frameworkId) => reported.add(taskKey(frameworkId.value, t.task_id.value)));
     for (const task of [...agent.tasks.values()]) {
       if (!reported.has(taskKey(task.frameworkId, task.id)) && !isTerminalState(task.state)) {
         master.transitionTask(task, 'TASK_LOST', 'REASON_AGENT_RESTARTED', 'Task was not found on the agent when it reregistered');
       }
     }
   }
-  for (const reportedTask of body.tasks) adoptTask(master, agent, reportedTask, wasUnreachable);
+  // A set's resources are normalized once for all its tasks (the list's identity says which set).
+  let raw: Resource[] | undefined;
+  let normalized: Resource[] = [];
+  forEachReportedTask(body, (reported, frameworkId, resources) => {
+    if (resources !== raw) {
+      raw = resources;
+      normalized = master.sharedResources.normalized(resources, normalizeResources);
+    }
+    adoptTask(master, agent, reported, frameworkId.value, normalized, wasUnreachable);
+  });
   agent.executors.clear();
   for (const executor of body.executors) {
     const frameworkId = executor.framework_id?.value;
@@ -127,7 +138,7 @@ export function reregisterAgent(master: Master, call: ReregisterCall, stream: Ag
     });
   }
   master.allocator.addAgent(id, { hostname: agent.info.hostname, total: agent.info.resources ?? [], attributes: agent.info.attributes }, allocated);
-  master.logger.info(`Reregistered agent ${id} at ${agent.pid} (${agent.info.hostname}) with ${body.tasks.length} tasks`);
+  master.logger.info(`Reregistered agent ${id} at ${agent.pid} (${agent.info.hostname}) with ${reportedTaskCount(body)} tasks`);
   master.observers.agentAdded(agent);
   stream.send({
     type: 'REREGISTERED',
@@ -151,16 +162,22 @@ export function reregisterAgent(master: Master, call: ReregisterCall, stream: Ag
  * was not told keeps its last live state here: its end arrives as the agent's
  * resent status update, which counts it and frees its resources. Tasks of
  * frameworks torn down meanwhile are not adopted (SHUTDOWN_FRAMEWORK follows).
+ * `resources` are the task's, normalized and shared (SharedResources).
  */
-function adoptTask(master: Master, agent: AgentRecord, reported: AgentTask, wasUnreachable: boolean): void {
-  const frameworkId = reported.framework_id.value;
+function adoptTask(
+  master: Master,
+  agent: AgentRecord,
+  reported: AgentTaskEntry,
+  frameworkId: string,
+  resources: Resource[],
+  wasUnreachable: boolean,
+): void {
   const taskId = reported.task_id.value;
   const framework = master.frameworks.get(frameworkId);
   if (!framework && isCompleted(master, frameworkId)) return;
   let task = agent.tasks.get(frameworkId, taskId) ?? framework?.unreachableTasks.get(taskId);
   const latest = reported.statuses?.at(-1);
   if (!task) {
-    const resources = master.sharedResources.normalized(reported.resources, normalizeResources);
     task = new MasterTask(
       reported,
       // The framework record's copy of the id: each task's parsed copy is ~56 bytes kept per task.

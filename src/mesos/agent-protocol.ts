@@ -69,6 +69,34 @@ export interface AgentTask extends ReportedTaskInfo {
   user?: string;
 }
 
+/** A reregistering agent's task within an {@link AgentTaskSet}: the set holds its framework id and resources. */
+export type AgentTaskEntry = Omit<AgentTask, 'framework_id' | 'resources'>;
+
+/**
+ * Tasks of one framework holding equal resources, reported once for all of
+ * them (src/mesos/agent-task-sets.ts says why). Each task means what the
+ * `AgentTask` with this `framework_id` and `resources` would.
+ */
+export interface AgentTaskSet {
+  framework_id: FrameworkID;
+  /** As launched, with allocation_info, as in `AgentTask.resources`. */
+  resources: Resource[];
+  tasks: AgentTaskEntry[];
+}
+
+/** What a REREGISTER carries (Mesos ReregisterSlaveMessage). */
+export interface ReregisterInfo {
+  agent_info: AgentInfo & { id: AgentID };
+  version: string;
+  pid: string;
+  frameworks: FrameworkInfo[];
+  executors: ExecutorInfo[];
+  /** Tasks reported one by one (what agents before task sets sent); Meseta's agents send `[]` and use `task_sets`. */
+  tasks: AgentTask[];
+  /** The rest of the agent's tasks, in sets; absent means none. */
+  task_sets?: AgentTaskSet[];
+}
+
 /** Calls from agent to master (request bodies of POST /master/api/v1/agent). */
 export type AgentCall =
   | {
@@ -77,14 +105,7 @@ export type AgentCall =
     }
   | {
       type: 'REREGISTER';
-      reregister: {
-        agent_info: AgentInfo & { id: AgentID };
-        version: string;
-        pid: string;
-        frameworks: FrameworkInfo[];
-        executors: ExecutorInfo[];
-        tasks: AgentTask[];
-      };
+      reregister: ReregisterInfo;
     }
   | {
       /** A status update from an executor (or the agent itself), to be forwarded reliably. */

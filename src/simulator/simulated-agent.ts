@@ -13,6 +13,7 @@
  */
 import type { AgentCall, AgentEvent, AgentTask } from '../mesos/agent-protocol.js';
 import { agentTask } from '../mesos/agent-task.js';
+import { packAgentTasks } from '../mesos/agent-task-sets.js';
 import type { Attribute, ExecutorInfo, FrameworkID, FrameworkInfo, Resource, TaskID, TaskInfo, TaskState, TaskStatus } from '../mesos/types.js';
 import { isTerminalState } from '../mesos/task-states.js';
 import { newTaskStatusUuid } from '../mesos/status-uuid.js';
@@ -278,7 +279,8 @@ export class SimulatedAgent {
         pid: this.pid,
         frameworks: [...(this.frameworks?.values() ?? [])].filter((f) => live.has(f.id.value)),
         executors,
-        tasks,
+        tasks: [],
+        task_sets: packAgentTasks(tasks),
       },
     };
   }

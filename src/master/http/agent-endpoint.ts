@@ -10,7 +10,7 @@ import { handleAgentCall, openAgentStream } from '../agent-channel.js';
 import { AgentLink, LinkedChannel } from '../agent-link.js';
 import { EventStream } from '../../transport/event-stream.js';
 import { coalesceAnswers } from '../../transport/coalesced-answers.js';
-import type { AgentCall, AgentTask, BatchResult } from '../../mesos/agent-protocol.js';
+import type { AgentCall, AgentTask, AgentTaskEntry, AgentTaskSet, BatchResult } from '../../mesos/agent-protocol.js';
 import { answerText, parseApiCall, type ApiExchange } from './api-exchange.js';
 
 /** Status and message of one call's answer (HTTP status, text/plain body). */
@@ -159,18 +159,41 @@ export function registrationError(call: Extract<AgentCall, { type: 'REGISTER' | 
     if (!Array.isArray(body[part])) return `Expecting 'reregister.${part}' to be a list`;
   }
   for (let i = 0; i < body.tasks.length; i++) {
-    const problem = reportedTaskError(body.tasks[i]!);
+    const problem = reportedTaskError(body.tasks[i]!, true);
     if (problem) return `Expecting 'reregister.tasks[${i}].${problem}' to be present`;
+  }
+  const sets = body.task_sets as AgentTaskSet[] | null | undefined;
+  if (sets === undefined) return undefined;
+  if (!Array.isArray(sets)) return "Expecting 'reregister.task_sets' to be a list";
+  for (let i = 0; i < sets.length; i++) {
+    const set = sets[i];
+    const problem = sharedFieldError(set) ?? (Array.isArray(set?.tasks) ? undefined : 'tasks');
+    if (problem) return `Expecting 'reregister.task_sets[${i}].${problem}' to be present`;
+    for (let j = 0; j < set!.tasks.length; j++) {
+      const taskProblem = reportedTaskError(set!.tasks[j]!, false);
+      if (taskProblem) return `Expecting 'reregister.task_sets[${i}].tasks[${j}].${taskProblem}' to be present`;
+    }
   }
   return undefined;
 }
 
-/** The first required field of a reregistering agent's task that is missing (Mesos `Task`'s required ones). */
-function reportedTaskError(task: AgentTask | null): string | undefined {
+/**
+ * The first required field of a reregistering agent's task that is missing
+ * (Mesos `Task`'s required ones); a task of a set (`whole` false) has its
+ * framework id and resources in the set.
+ */
+function reportedTaskError(task: AgentTaskEntry | AgentTask | null, whole: boolean): string | undefined {
   if (typeof task?.task_id?.value !== 'string') return 'task_id';
-  if (typeof task.framework_id?.value !== 'string') return 'framework_id';
+  if (whole && typeof (task as AgentTask).framework_id?.value !== 'string') return 'framework_id';
   if (typeof task.state !== 'string') return 'state';
-  if (!Array.isArray(task.resources)) return 'resources';
+  if (whole && !Array.isArray((task as AgentTask).resources)) return 'resources';
+  return undefined;
+}
+
+/** The first of a task's framework id and resources that is missing, on a task or on a task set. */
+function sharedFieldError(holder: Pick<AgentTask, 'framework_id' | 'resources'> | null | undefined): string | undefined {
+  if (typeof holder?.framework_id?.value !== 'string') return 'framework_id';
+  if (!Array.isArray(holder.resources)) return 'resources';
   return undefined;
 }
 

@@ -13,6 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { Agent } from '../../../src/agent/agent.js';
 import { MesosContainerizer } from '../../../src/agent/containerizer/mesos-containerizer.js';
 import type { AgentCall } from '../../../src/mesos/agent-protocol.js';
+import { reportedTasks } from '../../../src/mesos/agent-task-sets.js';
 import type { Resource, TaskInfo } from '../../../src/mesos/types.js';
 import { FakeMaster, waitFor } from './fake-master.js';
 
@@ -180,7 +181,7 @@ describe('Agent with MesosContainerizer against a fake master', { skip: !existsS
       master.registrations.find((r): r is Extract<AgentCall, { type: 'REREGISTER' }> => r.type === 'REREGISTER'),
     );
     assert.equal(reregister.reregister.agent_info.id.value, master.agentId);
-    const task = reregister.reregister.tasks.find((t) => t.task_id.value === 'sleep-1');
+    const task = reportedTasks(reregister.reregister).find((t) => t.task_id.value === 'sleep-1');
     assert.equal(task?.state, 'TASK_RUNNING');
     assert.deepEqual(reregister.reregister.frameworks.map((f) => f.id?.value), ['fw-1']);
     const resent = await waitFor('RUNNING resent on the new stream', () =>

@@ -14,6 +14,7 @@ import { Agent } from '../../../src/agent/agent.js';
 import type { ContainerInfoRuntime, Containerizer } from '../../../src/agent/containerizer/containerizer.js';
 import type { ExecutorEvent } from '../../../src/agent/executor-api.js';
 import type { AgentCall } from '../../../src/mesos/agent-protocol.js';
+import { reportedTasks } from '../../../src/mesos/agent-task-sets.js';
 import type { ExecutorInfo, TaskInfo, TaskStatus } from '../../../src/mesos/types.js';
 import { type OpenStream, openStream, postJson } from '../../../src/transport/stream-client.js';
 import { FakeMaster, waitFor } from './fake-master.js';
@@ -144,7 +145,7 @@ describe('agent recovery of custom executors', () => {
     const reregister = (await waitFor('REREGISTER', () => master.registrations[registrations])) as Reregister;
     assert.equal(reregister.type, 'REREGISTER');
     assert.equal(reregister.reregister.agent_info.id.value, master.agentId);
-    const states = Object.fromEntries(reregister.reregister.tasks.map((t) => [t.task_id.value, t.state]));
+    const states = Object.fromEntries(reportedTasks(reregister.reregister).map((t) => [t.task_id.value, t.state]));
     assert.deepEqual(states, { t1: 'TASK_RUNNING', t1b: 'TASK_STAGING', t2: 'TASK_STAGING', t3: 'TASK_RUNNING' });
     assert.deepEqual(reregister.reregister.executors.map((e) => e.executor_id.value).sort(), ['ex-1', 'ex-2', 'ex-3']);
     // t3's RUNNING was never acknowledged: it is sent again.

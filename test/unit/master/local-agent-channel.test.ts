@@ -148,6 +148,34 @@ describe('LocalAgentChannel', () => {
     assert.equal(master.agents.size, 0);
   });
 
+  it('refuses a reregistration whose task sets lack a required field, naming it, and admits nothing', async () => {
+    const recorder = new Recorder();
+    const entry = { name: 't', task_id: { value: 't' }, state: 'TASK_RUNNING' };
+    const set = { framework_id: { value: 'F' }, resources: [], tasks: [entry] };
+    const reregister = (taskSets: unknown): AgentCall =>
+      ({
+        type: 'REREGISTER',
+        reregister: { agent_info: { ...INFO, id: { value: 'S9' } }, version: '1', pid: 'p', frameworks: [], executors: [], tasks: [], task_sets: taskSets },
+      }) as unknown as AgentCall;
+    const refused = async (call: AgentCall, message: string): Promise<void> => {
+      await assert.rejects(channel.open(call, recorder.handlers), (error: unknown) => {
+        assert.ok(error instanceof HttpCallError);
+        assert.equal(error.status, 400);
+        assert.equal(error.body, message);
+        return true;
+      });
+    };
+    await refused(reregister({}), "Expecting 'reregister.task_sets' to be a list");
+    await refused(reregister([set, null]), "Expecting 'reregister.task_sets[1].framework_id' to be present");
+    await refused(reregister([{ ...set, framework_id: {} }]), "Expecting 'reregister.task_sets[0].framework_id' to be present");
+    await refused(reregister([{ ...set, resources: undefined }]), "Expecting 'reregister.task_sets[0].resources' to be present");
+    await refused(reregister([{ ...set, tasks: {} }]), "Expecting 'reregister.task_sets[0].tasks' to be present");
+    await refused(reregister([set, { ...set, tasks: [entry, { ...entry, task_id: undefined }] }]), "Expecting 'reregister.task_sets[1].tasks[1].task_id' to be present");
+    await refused(reregister([{ ...set, tasks: [{ ...entry, state: undefined }] }]), "Expecting 'reregister.task_sets[0].tasks[0].state' to be present");
+    await refused(reregister([{ ...set, tasks: [null] }]), "Expecting 'reregister.task_sets[0].tasks[0].task_id' to be present");
+    assert.equal(master.agents.size, 0);
+  });
+
   it('answers calls as the HTTP endpoint: 202 on the current stream, 403 on another, 400 for an unknown agent', async () => {
     const recorder = new Recorder();
     const end = await channel.open(register(), recorder.handlers);

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { SimulatedAgent, zeroCounters, type FleetContext, type SimulatorCounters, type Timed } from '../../../src/simulator/simulated-agent.js';
 import { TimerWheel } from '../../../src/simulator/timer-wheel.js';
 import type { AgentCall } from '../../../src/mesos/agent-protocol.js';
+import { reportedTasks } from '../../../src/mesos/agent-task-sets.js';
 import type { StreamHandlers } from '../../../src/transport/stream-client.js';
 
 class Fleet {
@@ -79,7 +80,7 @@ describe('SimulatedAgent.masterChanged', () => {
     await f.connect();
     const call = f.opened[1]!;
     assert.equal(call.type, 'REREGISTER');
-    assert.deepEqual(call.type === 'REREGISTER' && call.reregister.tasks.map((t) => t.task_id.value), ['t']);
+    assert.deepEqual(call.type === 'REREGISTER' && reportedTasks(call.reregister).map((t) => t.task_id.value), ['t']);
   });
 
   it('cuts a long backoff after failures against a dead leader short', async () => {

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { SimulatedAgent, zeroCounters, type FleetContext, type SimulatorCounters, type Timed } from '../../../src/simulator/simulated-agent.js';
 import { TimerWheel } from '../../../src/simulator/timer-wheel.js';
 import type { AgentCall, AgentEvent } from '../../../src/mesos/agent-protocol.js';
+import { reportedTasks } from '../../../src/mesos/agent-task-sets.js';
 import type { StreamHandlers } from '../../../src/transport/stream-client.js';
 import type { TaskStatus } from '../../../src/mesos/types.js';
 
@@ -159,9 +160,10 @@ describe('SimulatedAgent', () => {
     assert.equal(call.type, 'REREGISTER');
     if (call.type !== 'REREGISTER') return;
     assert.equal(call.reregister.agent_info.id.value, 'A');
-    assert.deepEqual(call.reregister.tasks.map((t) => [t.task_id.value, t.state]), [['t1', 'TASK_RUNNING']]);
-    assert.equal(call.reregister.tasks[0]!.statuses?.[0]?.uuid, running.uuid);
-    assert.equal(call.reregister.tasks[0]!.executor_id, undefined, 'a command task reports no executor, as in Mesos');
+    const tasks = reportedTasks(call.reregister);
+    assert.deepEqual(tasks.map((t) => [t.task_id.value, t.state]), [['t1', 'TASK_RUNNING']]);
+    assert.equal(tasks[0]!.statuses?.[0]?.uuid, running.uuid);
+    assert.equal(tasks[0]!.executor_id, undefined, 'a command task reports no executor, as in Mesos');
     assert.deepEqual(call.reregister.frameworks.map((f) => f.id?.value), ['fw']);
     const before = h.updates().length;
     h.push({ type: 'REREGISTERED', reregistered: { agent_id: { value: 'A' }, master_id: 'm2', ping_interval_seconds: 1 } });
