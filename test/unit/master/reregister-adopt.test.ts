@@ -19,60 +19,60 @@ const scalar = (name: string, value: number): Resource => ({ name, type: 'SCALAR
 
 describe('adopting the tasks of a reregistering agent', () => {
   for (const form of ['tasks', 'task_sets'] as const) {
-  it(`keeps what a master reports of a task, and what it needs: executor, user, role, latest status (reported in ${form})`, async () => {
-    const { master, close } = await startMemoryMaster();
-    try {
-      const command: TaskInfo = {
-        name: 'hello',
-        task_id: { value: 'hello.1' },
-        agent_id: { value: 'S1' },
-        resources: [scalar('cpus', 0.5), scalar('mem', 64)],
-        command: { value: 'echo hello', user: 'nobody' },
-        labels: { labels: [{ key: 'tier', value: 'web' }] },
-        health_check: { type: 'COMMAND', command: { value: 'true' } },
-      };
-      const custom: TaskInfo = { name: 'worker', task_id: { value: 'worker.1' }, agent_id: { value: 'S1' }, resources: [scalar('cpus', 0.25)] };
-      const running: TaskStatus = { task_id: custom.task_id, state: 'TASK_RUNNING', source: 'SOURCE_EXECUTOR', timestamp: 1700000000, uuid: 'dXVpZA==' };
-      const framework = { value: 'F1' };
-      const tasks = [agentTask(command, framework, undefined, 'TASK_RUNNING'), agentTask(custom, framework, { value: 'pool-1' }, 'TASK_RUNNING', running)];
-      const call: Extract<AgentCall, { type: 'REREGISTER' }> = {
-        type: 'REREGISTER',
-        reregister: {
-          agent_info: { id: { value: 'S1' }, hostname: 'h1', port: 5051, resources: [scalar('cpus', 4), scalar('mem', 1024)] },
-          version: '1.11.0',
-          pid: 'slave(1)@127.0.0.1:5051',
-          frameworks: [{ id: framework, name: 'fw', user: 'root', roles: ['web'], capabilities: [{ type: 'MULTI_ROLE' }] }],
-          executors: [],
-          ...(form === 'tasks' ? { tasks } : { tasks: [], task_sets: packAgentTasks(tasks) }),
-        },
-      };
-      // Over the wire: the master adopts what JSON carries, not the agent's objects.
-      openAgentStream(master, JSON.parse(JSON.stringify(call)) as typeof call, stream);
+    it(`keeps what a master reports of a task, and what it needs: executor, user, role, latest status (reported in ${form})`, async () => {
+      const { master, close } = await startMemoryMaster();
+      try {
+        const command: TaskInfo = {
+          name: 'hello',
+          task_id: { value: 'hello.1' },
+          agent_id: { value: 'S1' },
+          resources: [scalar('cpus', 0.5), scalar('mem', 64)],
+          command: { value: 'echo hello', user: 'nobody' },
+          labels: { labels: [{ key: 'tier', value: 'web' }] },
+          health_check: { type: 'COMMAND', command: { value: 'true' } },
+        };
+        const custom: TaskInfo = { name: 'worker', task_id: { value: 'worker.1' }, agent_id: { value: 'S1' }, resources: [scalar('cpus', 0.25)] };
+        const running: TaskStatus = { task_id: custom.task_id, state: 'TASK_RUNNING', source: 'SOURCE_EXECUTOR', timestamp: 1700000000, uuid: 'dXVpZA==' };
+        const framework = { value: 'F1' };
+        const tasks = [agentTask(command, framework, undefined, 'TASK_RUNNING'), agentTask(custom, framework, { value: 'pool-1' }, 'TASK_RUNNING', running)];
+        const call: Extract<AgentCall, { type: 'REREGISTER' }> = {
+          type: 'REREGISTER',
+          reregister: {
+            agent_info: { id: { value: 'S1' }, hostname: 'h1', port: 5051, resources: [scalar('cpus', 4), scalar('mem', 1024)] },
+            version: '1.11.0',
+            pid: 'slave(1)@127.0.0.1:5051',
+            frameworks: [{ id: framework, name: 'fw', user: 'root', roles: ['web'], capabilities: [{ type: 'MULTI_ROLE' }] }],
+            executors: [],
+            ...(form === 'tasks' ? { tasks } : { tasks: [], task_sets: packAgentTasks(tasks) }),
+          },
+        };
+        // Over the wire: the master adopts what JSON carries, not the agent's objects.
+        openAgentStream(master, JSON.parse(JSON.stringify(call)) as typeof call, stream);
 
-      const agent = master.agents.get('S1')!;
-      const hello = taskJson(agent.tasks.get('F1', 'hello.1')!);
-      assert.equal(hello.name, 'hello');
-      assert.equal(hello.executor_id, '', 'a command task has no executor of its own');
-      assert.equal(hello.user, 'nobody', "the command's user, not the framework's");
-      assert.equal(hello.role, 'web');
-      assert.equal(hello.state, 'TASK_RUNNING');
-      assert.deepEqual(hello.labels, [{ key: 'tier', value: 'web' }]);
-      assert.deepEqual(hello.health_check, command.health_check);
-      assert.deepEqual(hello.statuses, []);
-      assert.equal('command' in agent.tasks.get('F1', 'hello.1')!.info, false, 'the command stays on the agent');
+        const agent = master.agents.get('S1')!;
+        const hello = taskJson(agent.tasks.get('F1', 'hello.1')!);
+        assert.equal(hello.name, 'hello');
+        assert.equal(hello.executor_id, '', 'a command task has no executor of its own');
+        assert.equal(hello.user, 'nobody', "the command's user, not the framework's");
+        assert.equal(hello.role, 'web');
+        assert.equal(hello.state, 'TASK_RUNNING');
+        assert.deepEqual(hello.labels, [{ key: 'tier', value: 'web' }]);
+        assert.deepEqual(hello.health_check, command.health_check);
+        assert.deepEqual(hello.statuses, []);
+        assert.equal('command' in agent.tasks.get('F1', 'hello.1')!.info, false, 'the command stays on the agent');
 
-      const worker = taskJson(agent.tasks.get('F1', 'worker.1')!);
-      assert.equal(worker.executor_id, 'pool-1');
-      assert.equal(worker.user, 'root', "the framework's user when the command names none");
-      assert.deepEqual(worker.statuses, [{ state: 'TASK_RUNNING', timestamp: 1700000000 }], 'the unacknowledged status the agent held');
-      assert.equal(master.frameworks.get('F1')?.tasks.size, 2);
-      assert.deepEqual(agent.tasks.get('F1', 'hello.1')!.resources.map((r) => r.scalar?.value), [0.5, 64]);
-      assert.deepEqual(agent.tasks.get('F1', 'worker.1')!.resources.map((r) => r.scalar?.value), [0.25]);
-    } finally {
-      await master.stop();
-      await close();
-    }
-  });
+        const worker = taskJson(agent.tasks.get('F1', 'worker.1')!);
+        assert.equal(worker.executor_id, 'pool-1');
+        assert.equal(worker.user, 'root', "the framework's user when the command names none");
+        assert.deepEqual(worker.statuses, [{ state: 'TASK_RUNNING', timestamp: 1700000000 }], 'the unacknowledged status the agent held');
+        assert.equal(master.frameworks.get('F1')?.tasks.size, 2);
+        assert.deepEqual(agent.tasks.get('F1', 'hello.1')!.resources.map((r) => r.scalar?.value), [0.5, 64]);
+        assert.deepEqual(agent.tasks.get('F1', 'worker.1')!.resources.map((r) => r.scalar?.value), [0.25]);
+      } finally {
+        await master.stop();
+        await close();
+      }
+    });
   }
 
   it('adopts tasks reported one by one and in sets alike, each set with its own framework and resources', async () => {

@@ -160,6 +160,7 @@ describe('SimulatedAgent', () => {
     assert.equal(call.type, 'REREGISTER');
     if (call.type !== 'REREGISTER') return;
     assert.equal(call.reregister.agent_info.id.value, 'A');
+    assert.deepEqual(call.reregister.tasks, [], 'its tasks go in task sets');
     const tasks = reportedTasks(call.reregister);
     assert.deepEqual(tasks.map((t) => [t.task_id.value, t.state]), [['t1', 'TASK_RUNNING']]);
     assert.equal(tasks[0]!.statuses?.[0]?.uuid, running.uuid);
