@@ -306,6 +306,20 @@ export function addNormalized(a: readonly Resource[], b: readonly Resource[]): R
 }
 
 /**
+ * `copies` × a normalized list of scalars: what normalizeResources gives for
+ * the list repeated `copies` times (each value times `copies`, in Mesos's
+ * fixed point), without building and summing the repeats. For an agent that
+ * reregisters with many tasks of one shape. Undefined when the list holds
+ * anything but non-atomic scalars (ranges and sets do not scale), or when
+ * `copies` is not a positive integer.
+ */
+export function scaleScalars(normalized: readonly Resource[], copies: number): Resource[] | undefined {
+  if (!Number.isInteger(copies) || copies < 1) return undefined;
+  for (const res of normalized) if (res.type !== 'SCALAR' || isAtomic(res)) return undefined;
+  return normalized.map((res) => withScalarFixed(res, scalarFixed(res) * copies));
+}
+
+/**
  * `a − b`, normalized: each entry of `b` is taken from the entry of `a` of the
  * same kind; scalars stop at zero, ranges and sets lose the values in `b`, and
  * kinds `a` lacks are ignored, so the result is never negative. Atomic entries

@@ -19,6 +19,7 @@ import {
 } from '../../mesos/resources.js';
 import type { Resource } from '../../mesos/types.js';
 import { fastContains, fastEquals, withoutAllocationInfo } from './fast-contains.js';
+import { sharedQuantities, summedUse } from './ledger-memo.js';
 import { addQuantities, GPUS, quantitiesFromResources, zeroQuantities, type Quantities } from './quantities.js';
 
 /** Available resources reserved to one role (or unreserved), with their quantity vector. */
@@ -59,7 +60,7 @@ export class AllocatorInvariantError extends Error {
 export class AgentLedger {
   active = true;
   readonly total: readonly Resource[];
-  /** Fair-kind quantities of `total` (cpus, mem, disk, gpus). */
+  /** Fair-kind quantities of `total` (cpus, mem, disk, gpus); may be shared with other ledgers: read only. */
   readonly totalQ: Quantities;
   /** Mesos `--filter_gpu_resources`: agents with gpus are offered only to GPU_RESOURCES frameworks. */
   readonly hasGpus: boolean;
@@ -68,16 +69,21 @@ export class AgentLedger {
   private poolKeys: string[] = [];
   private readonly allocations = new Map<string, AgentAllocation>();
 
-  /** @param total the agent's resources (unreserved or reserved); `allocation_info` ignored. */
+  /**
+   * @param total the agent's resources (unreserved or reserved); `allocation_info` ignored.
+   * @param canonical `total` is already normalized and without `allocation_info` (AgentTotals):
+   *   kept as it is, not copied, and never changed.
+   */
   constructor(
     readonly id: string,
     readonly hostname: string,
     total: readonly Resource[],
+    canonical = false,
   ) {
-    this.total = normalizeResources(stripAllocationInfo(total));
-    this.totalQ = quantitiesFromResources(this.total);
+    this.total = canonical ? total : normalizeResources(stripAllocationInfo(total));
+    this.totalQ = sharedQuantities(this.total);
     this.hasGpus = this.totalQ[GPUS]! > 0;
-    this.addToPools(this.total);
+    this.addToPools(this.total, true);
   }
 
   /** True if nothing is available in any pool. */
@@ -130,15 +136,17 @@ export class AgentLedger {
   }
 
   /**
-   * Records resources already in use when the agent (re)joins. Takes them out
-   * of the available pools (clamped: what the pools lack is ignored).
+   * Records resources already in use when the agent (re)joins: the sum of
+   * `lists` (one per task or executor). Takes them out of the available pools
+   * (clamped: what the pools lack is ignored). Returns their quantities, which
+   * may be shared: read only.
    */
-  preallocate(frameworkId: string, role: string, resources: readonly Resource[]): Quantities {
-    // Summed first: an agent coming back with 10 tasks hands 20 entries, and
-    // stripping each before summing copied all 20.
-    const used = normalizeResources(stripAllocationInfo(normalizeResources(resources)));
+  preallocate(frameworkId: string, role: string, lists: readonly (readonly Resource[])[]): Quantities {
+    // Summed first (an agent coming back with 10 tasks hands 20 entries, and stripping each
+    // before summing copied all 20), and once per shape when the tasks share one list.
+    const used = summedUse(lists);
     this.removeFromPools(used);
-    const q = quantitiesFromResources(used);
+    const q = sharedQuantities(used);
     this.allocate(frameworkId, role, used, q);
     return q;
   }

@@ -24,6 +24,7 @@ import type {
   AllocatorOptions,
 } from './allocator.js';
 import { AgentLedger } from './agent-ledger.js';
+import { AgentTotals } from './ledger-memo.js';
 import { DRFSorter } from './drf-sorter.js';
 import { MinAllocatable } from './min-allocatable.js';
 import { OfferFilters, type OfferFilter } from './offer-filters.js';
@@ -69,6 +70,8 @@ export class HierarchicalDRFAllocator implements Allocator {
   private agentOrder: AgentLedger[] | undefined;
   /** Agents added since `agentOrder` was last brought up to date; empty while there is no order. */
   private readonly added = new Set<AgentLedger>();
+  /** Agents' totals in the ledgers' form, shared between agents of one shape. */
+  private readonly totals = new AgentTotals();
 
   /** @param options `--weights` and `--min_allocatable_resources` (default `cpus:0.01|mem:32`). */
   constructor(options: AllocatorOptions = {}) {
@@ -155,7 +158,7 @@ export class HierarchicalDRFAllocator implements Allocator {
    */
   addAgent(agentId: string, agent: AllocatorAgent, allocated: AllocatedOnAgent[]): void {
     if (this.agents.has(agentId)) this.removeAgent(agentId);
-    const ledger = new AgentLedger(agentId, agent.hostname, agent.total);
+    const ledger = new AgentLedger(agentId, agent.hostname, this.totals.canonical(agent.total), true);
     this.agents.set(agentId, ledger);
     addQuantities(this.total, ledger.totalQ);
     this.totalDirty = true;
@@ -181,7 +184,7 @@ export class HierarchicalDRFAllocator implements Allocator {
     }
     for (const a of grouped.values()) {
       const fw = this.frameworks.get(a.frameworkId) ?? this.newFramework(a.frameworkId);
-      const q = ledger.preallocate(a.frameworkId, a.role, a.lists.length === 1 ? a.lists[0]! : a.lists.flat());
+      const q = ledger.preallocate(a.frameworkId, a.role, a.lists);
       this.ensureClient(fw, a.role);
       this.allocateQ(a.frameworkId, a.role, q);
       this.syncClient(fw, a.role);

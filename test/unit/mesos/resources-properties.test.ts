@@ -15,6 +15,7 @@ import {
   formatResources,
   normalizeResources,
   parseResourcesFlag,
+  scaleScalars,
   quantitiesOf,
   scalarOf,
   subtractNormalized,
@@ -177,6 +178,27 @@ describe('resource arithmetic properties', () => {
         assert.deepEqual(summarizeResourceLists(lists), summarizeResources(total));
       }),
     );
+  });
+});
+
+describe('scaleScalars', () => {
+  it('gives what normalizing the list repeated gives, for scalars; undefined for anything else', () => {
+    fc.assert(
+      fc.property(resourcesArb, fc.integer({ min: 1, max: 40 }), (list, copies) => {
+        const normalized = normalizeResources(list);
+        const scaled = scaleScalars(normalized, copies);
+        if (normalized.every((r) => r.type === 'SCALAR')) {
+          assert.deepEqual(scaled, normalizeResources(new Array<Resource[]>(copies).fill(list).flat()));
+        } else {
+          assert.equal(scaled, undefined);
+        }
+      }),
+    );
+  });
+
+  it('refuses a count of copies that is not a positive integer', () => {
+    const list = parseResourcesFlag('cpus:1;mem:32');
+    for (const copies of [0, -1, 1.5, Number.NaN]) assert.equal(scaleScalars(list, copies), undefined);
   });
 });
 
