@@ -153,7 +153,8 @@ const SEPARATOR = '\u0000';
 /** Stands for "no allocation_info"; roles holding it are refused, so it never equals one. */
 const NO_ALLOCATION = '\u0001';
 
-function deepFreeze<T>(value: T): T {
+/** Freezes `value` and everything it holds (objects and arrays); returns `value`. Throws nothing. */
+export function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const child of Object.values(value as object)) deepFreeze(child);

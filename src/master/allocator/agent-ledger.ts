@@ -14,7 +14,6 @@ import {
   containsResources,
   normalizeResources,
   reservationRole,
-  stripAllocationInfo,
   subtractNormalized,
 } from '../../mesos/resources.js';
 import type { Resource } from '../../mesos/types.js';
@@ -59,7 +58,6 @@ export class AllocatorInvariantError extends Error {
 /** Per-agent bookkeeping of the hierarchical allocator. */
 export class AgentLedger {
   active = true;
-  readonly total: readonly Resource[];
   /** Fair-kind quantities of `total` (cpus, mem, disk, gpus); may be shared with other ledgers: read only. */
   readonly totalQ: Quantities;
   /** Mesos `--filter_gpu_resources`: agents with gpus are offered only to GPU_RESOURCES frameworks. */
@@ -70,17 +68,14 @@ export class AgentLedger {
   private readonly allocations = new Map<string, AgentAllocation>();
 
   /**
-   * @param total the agent's resources (unreserved or reserved); `allocation_info` ignored.
-   * @param canonical `total` is already normalized and without `allocation_info` (AgentTotals):
-   *   kept as it is, not copied, and never changed.
+   * @param total the agent's resources (unreserved or reserved), normalized and
+   *   without `allocation_info`, as AgentTotals gives them: kept as they are, never changed.
    */
   constructor(
     readonly id: string,
     readonly hostname: string,
-    total: readonly Resource[],
-    canonical = false,
+    readonly total: readonly Resource[],
   ) {
-    this.total = canonical ? total : normalizeResources(stripAllocationInfo(total));
     this.totalQ = sharedQuantities(this.total);
     this.hasGpus = this.totalQ[GPUS]! > 0;
     this.addToPools(this.total, true);

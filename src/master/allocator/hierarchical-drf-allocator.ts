@@ -158,7 +158,7 @@ export class HierarchicalDRFAllocator implements Allocator {
    */
   addAgent(agentId: string, agent: AllocatorAgent, allocated: AllocatedOnAgent[]): void {
     if (this.agents.has(agentId)) this.removeAgent(agentId);
-    const ledger = new AgentLedger(agentId, agent.hostname, this.totals.canonical(agent.total), true);
+    const ledger = new AgentLedger(agentId, agent.hostname, this.totals.canonical(agent.total));
     this.agents.set(agentId, ledger);
     addQuantities(this.total, ledger.totalQ);
     this.totalDirty = true;

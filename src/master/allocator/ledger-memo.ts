@@ -11,6 +11,7 @@
 import equal from 'fast-deep-equal';
 import { normalizeResources, scaleScalars, stripAllocationInfo } from '../../mesos/resources.js';
 import type { Resource } from '../../mesos/types.js';
+import { deepFreeze } from '../shared-resources.js';
 import { quantitiesFromResources, type Quantities } from './quantities.js';
 
 /** Distinct agent totals remembered at most (a cluster has few machine shapes; others pass through). */
@@ -36,14 +37,15 @@ export class AgentTotals {
     for (let i = 0; i < this.recent.length; i++) {
       const known = this.recent[i]!;
       if (equal(known.raw, total)) {
-        if (i > 0) this.recent.splice(0, 0, ...this.recent.splice(i, 1));
+        if (i > 0) this.recent.unshift(...this.recent.splice(i, 1));
         return known.canonical;
       }
     }
-    // Worked on a copy: the canonical form may share nested objects (reservations, disk) with
-    // its input, and freezing must not reach into the caller's list.
-    const canonical = deepFreeze(canonicalUse(structuredClone(total) as Resource[]));
-    this.recent.unshift({ raw: structuredClone(total) as Resource[], canonical });
+    // Worked from our own copy: the canonical form may share nested objects (reservations,
+    // disk) with its input, and freezing must not reach into the caller's list.
+    const raw = structuredClone(total) as Resource[];
+    const canonical = deepFreeze(canonicalUse(raw));
+    this.recent.unshift({ raw, canonical });
     if (this.recent.length > TOTALS_REMEMBERED) this.recent.pop();
     return canonical;
   }
@@ -62,7 +64,6 @@ const repeated = new WeakMap<readonly Resource[], Map<number, readonly Resource[
 export function summedUse(lists: readonly (readonly Resource[])[]): readonly Resource[] {
   const first = lists[0];
   if (first === undefined) return [];
-  if (lists.length === 1) return Object.isFrozen(first) ? repeatedUse(first, 1) : canonicalUse(first);
   for (const list of lists) if (list !== first) return canonicalUse(lists.flat());
   return Object.isFrozen(first) ? repeatedUse(first, lists.length) : canonicalUse(lists.flat());
 }
@@ -91,12 +92,4 @@ function repeatedUse(list: readonly Resource[], copies: number): readonly Resour
     byCopies.set(copies, use);
   }
   return use;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value as object)) deepFreeze(child);
-  }
-  return value;
 }

@@ -9,19 +9,14 @@ import assert from 'node:assert/strict';
 import { normalizeResources, stripAllocationInfo, withAllocationRole } from '../../../src/mesos/resources.js';
 import type { Resource } from '../../../src/mesos/types.js';
 import { AgentTotals, summedUse } from '../../../src/master/allocator/ledger-memo.js';
+import { SharedResources } from '../../../src/master/shared-resources.js';
 import { qty, res, Scenario } from './harness.js';
 
 const canonical = (list: readonly Resource[]): Resource[] => normalizeResources(stripAllocationInfo(normalizeResources(list)));
 
-/** A task's resources as the master keeps them: allocated to `*`, deeply frozen (SharedResources). */
+/** A task's resources as the master keeps them: allocated to `*`, shared and frozen by SharedResources. */
 function frozenTaskList(text: string): readonly Resource[] {
-  const list = withAllocationRole(res(text), '*');
-  for (const r of list) {
-    Object.freeze(r.scalar);
-    Object.freeze(r.allocation_info);
-    Object.freeze(r);
-  }
-  return Object.freeze(list);
+  return new SharedResources().share(withAllocationRole(res(text), '*'));
 }
 
 test('equal totals share one frozen canonical form; a different total gets its own', () => {
