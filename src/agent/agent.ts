@@ -65,7 +65,7 @@ export interface AgentContext {
   acceptExecutorStatus(executor: ExecutorRecord, status: TaskStatus): boolean;
   /** Best-effort call to the master. */
   sendToMaster(call: AgentCall): void;
-  /** Checkpoints a new executor run (every framework: a restarted agent must find its container). */
+  /** Checkpoints a new executor run (checkpointing frameworks only; a restarted agent destroys the others' containers as orphans). */
   checkpointExecutor(framework: FrameworkRecord, executor: ExecutorRecord): void;
   /** Checkpoints a task handed to an executor (checkpointing frameworks only). */
   checkpointTask(framework: FrameworkRecord, executor: ExecutorRecord, task: TaskInfo): void;
@@ -598,8 +598,13 @@ export class Agent {
     };
   }
 
+  /**
+   * Only for frameworks with `checkpoint: true`, as Mesos's `Executor::checkpointExecutor`:
+   * the others' containers are orphans to a restarted agent, which its containerizer
+   * destroys, and their tasks cost no checkpoint files on the launch path.
+   */
   private checkpointExecutor(framework: FrameworkRecord, executor: ExecutorRecord): void {
-    // framework.info tells a restarted agent whether to re-adopt or destroy the container.
+    if (!framework.info.checkpoint) return;
     this.checkpoints.framework(this.requireId(), framework.info);
     this.checkpoints.executor(this.runOf(executor), { info: executor.info, kind: executor.kind });
   }

@@ -7,7 +7,9 @@
  * Rules, as Mesos:
  * - Frameworks without `checkpoint: true` are not recovered: their containers
  *   are destroyed and their tasks not reported, so the master reports them
- *   lost when the agent reregisters.
+ *   lost when the agent reregisters. (Their executors leave no checkpoint now,
+ *   so the containerizer finds their containers as orphans; this rule covers
+ *   checkpoints written by earlier builds.)
  * - A task whose terminal update was acknowledged is done and dropped.
  * - A command executor with no task left is done; a custom executor is
  *   re-adopted even without tasks (it may be waiting for more).

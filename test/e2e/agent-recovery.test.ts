@@ -10,7 +10,7 @@
  */
 import { after, afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TaskStatus } from '../../src/mesos/types.js';
 import { cleanupDirs, freePort, getJson, meseta, stopAll, tempDir, waitFor, type Proc } from './harness.js';
@@ -235,16 +235,22 @@ describe('agent recovery', () => {
   it('does not recover tasks of frameworks without checkpointing: they are killed and reported lost', async () => {
     const cluster = await startCluster();
     let agent = startAgent(cluster);
-    await activeAgent(cluster);
+    const agentId = await activeAgent(cluster);
     const scheduler = await framework(cluster, { checkpoint: false });
     const running = await launch(scheduler, 'not-checkpointed', 'sleep 60');
     const pid = running.container_status!.executor_pid!;
+    const containerId = running.container_status!.container_id!.value;
+    // As Mesos: nothing of the framework's is checkpointed, so its container is an orphan to the next agent.
+    assert.ok(!existsSync(join(cluster.dir, 'agent', 'meta', 'slaves', agentId, 'frameworks', scheduler.frameworkId)));
+    assert.ok(existsSync(join(cluster.dir, 'run', 'containers', containerId)));
 
     await agent.stop('SIGKILL');
     agent = startAgent(cluster);
     const lost = await scheduler.update('not-checkpointed', 'TASK_LOST');
     assert.equal(lost.reason, 'REASON_AGENT_RESTARTED');
     await waitFor('the orphaned task killed', () => !alive(pid), 10_000);
+    await agent.waitForOutput(new RegExp(`Destroying orphan container ${containerId}`));
+    await waitFor('the orphan forgotten', () => !existsSync(join(cluster.dir, 'run', 'containers', containerId)), 10_000);
   });
 
   it('--reconfiguration_policy: fewer cpus stop the restart with one clear line; additive lets more cpus recover the task', async () => {

@@ -32,6 +32,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { removeTree } from '../remove-tree.js';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import {
@@ -264,6 +265,12 @@ export class MesosContainerizer implements Containerizer {
     return c.destroying;
   }
 
+  /**
+   * Re-adopts the containers asked for, and destroys every other container
+   * found under `<runtimeDir>/containers/` (Mesos's orphans: a non-checkpointing
+   * framework's, whose executor left no checkpoint, or a run the agent no longer
+   * knows), then forgets them. Resolves once the orphans are gone.
+   */
   async recover(containerIds: string[]): Promise<ContainerInfoRuntime[]> {
     const recovered: ContainerInfoRuntime[] = [];
     for (const id of [...containerIds].sort()) {
@@ -272,29 +279,49 @@ export class MesosContainerizer implements Containerizer {
         recovered.push({ containerId: id, pid: known.pid });
         continue;
       }
-      const c = this.newContainer(id);
-      if ((await readText(join(c.dir, 'config.json'))) === undefined) {
-        this.options.logger?.warn(`Cannot recover container ${id}: no checkpoint in ${c.dir}`);
-        continue;
-      }
-      const checkpoint = await readJson<LauncherCheckpoint>(join(c.dir, 'launcher.json'));
-      c.launcherPid = checkpoint?.launcherPid;
-      c.launcherStartTicks = checkpoint?.launcherStartTicks;
-      c.pidStartTicks = checkpoint?.pidStartTicks;
-      c.pid = checkpoint?.pid ?? Number((await readText(join(c.dir, 'pid')))?.trim() ?? 0);
-      this.containers.set(id, c);
-      const ended = await readJson<ContainerTermination>(join(c.dir, 'termination.json'));
-      if (ended) {
-        c.termination = ended;
-        c.resolveEnded(ended);
-      } else {
-        this.polled.add(c);
-        await this.check(c);
-      }
-      recovered.push({ containerId: id, pid: c.pid });
+      const c = await this.adopt(id);
+      if (c) recovered.push({ containerId: id, pid: c.pid });
+      else this.options.logger?.warn(`Cannot recover container ${id}: no checkpoint in ${this.newContainer(id).dir}`);
     }
+    await this.destroyOrphans(new Set(containerIds));
     this.ensureTimers();
     return recovered;
+  }
+
+  /** Reads a container's checkpoints and starts watching it; undefined when it has no `config.json`. */
+  private async adopt(id: string): Promise<Container | undefined> {
+    const c = this.newContainer(id);
+    if ((await readText(join(c.dir, 'config.json'))) === undefined) return undefined;
+    const checkpoint = await readJson<LauncherCheckpoint>(join(c.dir, 'launcher.json'));
+    c.launcherPid = checkpoint?.launcherPid;
+    c.launcherStartTicks = checkpoint?.launcherStartTicks;
+    c.pidStartTicks = checkpoint?.pidStartTicks;
+    c.pid = checkpoint?.pid ?? Number((await readText(join(c.dir, 'pid')))?.trim() ?? 0);
+    this.containers.set(id, c);
+    const ended = await readJson<ContainerTermination>(join(c.dir, 'termination.json'));
+    if (ended) {
+      c.termination = ended;
+      c.resolveEnded(ended);
+    } else {
+      this.polled.add(c);
+      await this.check(c);
+    }
+    return c;
+  }
+
+  private async destroyOrphans(wanted: ReadonlySet<string>): Promise<void> {
+    const root = join(this.options.runtimeDir, 'containers');
+    const names = await readdir(root).catch(() => [] as string[]);
+    const orphans = names.filter((id) => !wanted.has(id) && !this.containers.has(id));
+    await Promise.all(
+      orphans.map(async (id) => {
+        const c = await this.adopt(id);
+        if (!c) return removeContainerDir(join(root, id));
+        if (!c.termination) this.options.logger?.info(`Destroying orphan container ${id}`);
+        await this.destroy(id, 0);
+        await this.forget(id);
+      }),
+    );
   }
 
   async usage(containerId: string): Promise<ContainerUsage> {
