@@ -487,9 +487,14 @@ export class Agent {
   }
 
   private retire(executor: ExecutorRecord | undefined, step: () => boolean): void {
+    // Asked before the step, which may drop the framework's record. An unknown framework's
+    // executor may have checkpoints (recovered ones); a known non-checkpointing one has none,
+    // and a rename that fails with ENOENT costs an exception per task.
+    const framework = executor && this.model.frameworks.get(executor.frameworkId);
+    const noCheckpoints = framework !== undefined && framework.info.checkpoint !== true;
     if (step() && executor) {
       this.commandTasks.forget(executor);
-      this.checkpoints.removeExecutor(this.requireId(), executor.frameworkId, executor.info.executor_id.value);
+      if (!noCheckpoints) this.checkpoints.removeExecutor(this.requireId(), executor.frameworkId, executor.info.executor_id.value);
     }
   }
 
