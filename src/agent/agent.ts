@@ -490,11 +490,11 @@ export class Agent {
     // Asked before the step, which may drop the framework's record. An unknown framework's
     // executor may have checkpoints (recovered ones); a known non-checkpointing one has none,
     // and a rename that fails with ENOENT costs an exception per task.
-    const framework = executor && this.model.frameworks.get(executor.frameworkId);
-    const noCheckpoints = framework !== undefined && framework.info.checkpoint !== true;
+    const info = executor && this.model.frameworks.get(executor.frameworkId)?.info;
+    const mayHaveCheckpoints = info === undefined || info.checkpoint === true;
     if (step() && executor) {
       this.commandTasks.forget(executor);
-      if (!noCheckpoints) this.checkpoints.removeExecutor(this.requireId(), executor.frameworkId, executor.info.executor_id.value);
+      if (mayHaveCheckpoints) this.checkpoints.removeExecutor(this.requireId(), executor.frameworkId, executor.info.executor_id.value);
     }
   }
 

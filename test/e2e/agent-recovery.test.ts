@@ -241,7 +241,9 @@ describe('agent recovery', () => {
     const pid = running.container_status!.executor_pid!;
     const containerId = running.container_status!.container_id!.value;
     // As Mesos: nothing of the framework's is checkpointed, so its container is an orphan to the next agent.
-    assert.ok(!existsSync(join(cluster.dir, 'agent', 'meta', 'slaves', agentId, 'frameworks', scheduler.frameworkId)));
+    const agentMeta = join(cluster.dir, 'agent', 'meta', 'slaves', agentId);
+    assert.ok(existsSync(join(agentMeta, 'slave.info')), 'the agent checkpoints itself where the test looks');
+    assert.ok(!existsSync(join(agentMeta, 'frameworks', scheduler.frameworkId)));
     assert.ok(existsSync(join(cluster.dir, 'run', 'containers', containerId)));
 
     await agent.stop('SIGKILL');

@@ -281,7 +281,7 @@ export class MesosContainerizer implements Containerizer {
       }
       const c = await this.adopt(id);
       if (c) recovered.push({ containerId: id, pid: c.pid });
-      else this.options.logger?.warn(`Cannot recover container ${id}: no checkpoint in ${this.newContainer(id).dir}`);
+      else this.options.logger?.warn(`Cannot recover container ${id}: no checkpoint in ${this.dirOf(id)}`);
     }
     await this.destroyOrphans(new Set(containerIds));
     this.ensureTimers();
@@ -310,13 +310,12 @@ export class MesosContainerizer implements Containerizer {
   }
 
   private async destroyOrphans(wanted: ReadonlySet<string>): Promise<void> {
-    const root = join(this.options.runtimeDir, 'containers');
-    const names = await readdir(root).catch(() => [] as string[]);
+    const names = await readdir(this.containersDir).catch(() => [] as string[]);
     const orphans = names.filter((id) => !wanted.has(id) && !this.containers.has(id));
     await Promise.all(
       orphans.map(async (id) => {
         const c = await this.adopt(id);
-        if (!c) return removeContainerDir(join(root, id));
+        if (!c) return removeContainerDir(this.dirOf(id));
         if (!c.termination) this.options.logger?.info(`Destroying orphan container ${id}`);
         await this.destroy(id, 0);
         await this.forget(id);
@@ -374,12 +373,21 @@ export class MesosContainerizer implements Containerizer {
     this.ensureTimers();
   }
 
+  /** `<runtimeDir>/containers`: one dir per container. */
+  private get containersDir(): string {
+    return join(this.options.runtimeDir, 'containers');
+  }
+
+  private dirOf(id: string): string {
+    return join(this.containersDir, id);
+  }
+
   private newContainer(id: string): Container {
     let resolveEnded!: (t: ContainerTermination) => void;
     const ended = new Promise<ContainerTermination>((r) => (resolveEnded = r));
     return {
       id,
-      dir: join(this.options.runtimeDir, 'containers', id),
+      dir: this.dirOf(id),
       pid: 0,
       launched: Promise.resolve(),
       ended,
