@@ -16,7 +16,7 @@ import type { ExecutorRecord, FrameworkRecord } from './agent-model.js';
 import { COMMAND_EXECUTOR_CPUS, COMMAND_EXECUTOR_MEM_MB, CommandTaskDriver, type CommandTaskDriverOptions } from './command-executor.js';
 import type { ContainerConfig } from './containerizer/containerizer.js';
 import { buildExecutorEnv } from './executor-env.js';
-import { createExecutorSandbox, executorRunDir } from './sandbox.js';
+import { executorRunDir, executorSandboxLayout } from './sandbox.js';
 
 /** The role a task's resources are allocated to (`MESOS_ALLOCATION_ROLE`). */
 export function allocationRole(resources: readonly Resource[] | undefined, framework: FrameworkInfo): string {
@@ -100,7 +100,8 @@ export class CommandTasks {
     this.context.checkpointTask(framework, executor, task);
     const command = task.command ?? {};
     const driver = this.driver(framework, executor, task, async () => {
-      const directory = await createExecutorSandbox(options.workDir, run);
+      // The containerizer creates the sandbox as it starts the task (the Mesos one in the task's launcher).
+      const { directory, latestLink } = executorSandboxLayout(options.workDir, run);
       const env = buildExecutorEnv({
         frameworkId,
         executorId,
@@ -118,6 +119,7 @@ export class CommandTasks {
       const config: ContainerConfig = {
         containerId,
         sandbox: directory,
+        createSandbox: { latestLink },
         command: containerCommand(command),
         env,
         stdoutPath: path.join(directory, 'stdout'),

@@ -28,7 +28,7 @@ import type { ContainerConfig, ContainerTermination } from './containerizer/cont
 import type { ExecutorCall, ExecutorEvent, ExecutorLookup } from './executor-api.js';
 import { formatDuration } from '../mesos/durations.js';
 import { buildExecutorEnv } from './executor-env.js';
-import { createExecutorSandbox, executorRunDir } from './sandbox.js';
+import { executorRunDir, executorSandboxLayout } from './sandbox.js';
 
 interface Session {
   framework: FrameworkRecord;
@@ -285,10 +285,11 @@ export class ExecutorSessions {
     const { executor, framework } = session;
     const command = executor.info.command ?? {};
     try {
-      const directory = await createExecutorSandbox(options.workDir, run);
+      const { directory, latestLink } = executorSandboxLayout(options.workDir, run);
       const config: ContainerConfig = {
         containerId: run.containerId,
         sandbox: directory,
+        createSandbox: { latestLink },
         command: containerCommand(command),
         env: buildExecutorEnv({
           frameworkId: run.frameworkId,

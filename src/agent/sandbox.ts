@@ -105,16 +105,25 @@ export async function replaceSymlink(target: string, link: string): Promise<void
 }
 
 /**
- * Creates the run's sandbox directory and repoints `runs/latest` at it.
- * Returns the sandbox's absolute path. The link's target is the container id
- * (relative) so the tree stays valid if `work_dir` is moved or bind-mounted;
- * Mesos writes an absolute target, which resolves to the same directory.
+ * Where a run's sandbox goes and what points at it, both absolute: the
+ * directory and `runs/latest`. For ContainerConfig.createSandbox, so that the
+ * containerizer creates them (createSandbox below) when it starts the run.
  */
-export async function createExecutorSandbox(workDir: string, run: RunRef): Promise<string> {
-  const directory = path.resolve(executorRunDir(workDir, run));
+export function executorSandboxLayout(workDir: string, run: RunRef): { directory: string; latestLink: string } {
+  return { directory: path.resolve(executorRunDir(workDir, run)), latestLink: path.resolve(executorLatestRunLink(workDir, run)) };
+}
+
+/**
+ * Creates `directory` (with its parents) and repoints `latestLink` at it. The
+ * link's target is the directory's name (relative: a run's is its container
+ * id) so the tree stays valid if `work_dir` is moved or bind-mounted; Mesos
+ * writes an absolute target, which resolves to the same directory. The
+ * launcher (native/meseta-launcher.c, `--make_sandbox`) does the same.
+ * @throws the fs error (EACCES, ENOTDIR, …).
+ */
+export async function createSandbox(directory: string, latestLink: string): Promise<void> {
   mkdirSync(directory, { recursive: true });
-  await replaceSymlink(run.containerId, path.resolve(executorLatestRunLink(workDir, run)));
-  return directory;
+  await replaceSymlink(path.basename(directory), latestLink);
 }
 
 /**

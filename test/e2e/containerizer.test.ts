@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
-import { accessSync, constants, existsSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, readFileSync, readlinkSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
@@ -174,6 +174,33 @@ for (const [isolation, skip] of isolations) {
       await cz.launch(t);
       assert.equal((await cz.wait(t.containerId)).exitCode, 0);
       assert.equal(readFileSync(t.stdoutPath, 'utf8'), '[a b][$HOME]');
+    });
+
+    it('creates the sandbox and points runs/latest at it when asked (createSandbox), the newest run winning', async () => {
+      const cz = containerizer(isolation);
+      const runs = join(tempDir('executor'), 'runs');
+      const latestLink = join(runs, 'latest');
+      for (const name of ['c-old', 'c-new']) {
+        const sandbox = join(runs, name);
+        const t = task('pwd', { sandbox, stdoutPath: join(sandbox, 'stdout'), stderrPath: join(sandbox, 'stderr'), createSandbox: { latestLink } });
+        await cz.launch(t);
+        assert.equal((await cz.wait(t.containerId)).exitCode, 0);
+        assert.equal(readFileSync(t.stdoutPath, 'utf8'), `${sandbox}\n`);
+        assert.equal(readlinkSync(latestLink), name);
+      }
+      assert.deepEqual(readdirSync(runs).sort(), ['c-new', 'c-old', 'latest']);
+    });
+
+    it('rejects a launch whose sandbox cannot be created, saying why, and starts nothing', async () => {
+      const cz = containerizer(isolation);
+      const file = join(tempDir('not-a-dir'), 'file');
+      writeFileSync(file, '');
+      const sandbox = join(file, 'runs', 'c-1');
+      const marker = join(tempDir('marker'), 'ran');
+      const t = task(`touch ${marker}`, { sandbox, stdoutPath: join(sandbox, 'stdout'), stderrPath: join(sandbox, 'stderr'), createSandbox: { latestLink: join(file, 'runs', 'latest') } });
+      await assert.rejects(cz.launch(t), (err: unknown) => err instanceof ContainerLaunchError && /sandbox: cannot create .*runs\/c-1: Not a directory/.test(err.message));
+      await assert.rejects(cz.wait(t.containerId), UnknownContainerError);
+      assert.equal(existsSync(marker), false);
     });
 
     it('rejects a launch whose program cannot be executed, and forgets it', async () => {

@@ -19,8 +19,15 @@ import type { CommandInfo, ContainerInfo, NetworkInfo, Resource } from '../../me
 export interface ContainerConfig {
   /** ContainerID value (a UUID). */
   containerId: string;
-  /** Host path of the sandbox; becomes the working directory. Must exist. */
+  /** Host path of the sandbox; becomes the working directory. Must exist, unless `createSandbox` is set. */
   sandbox: string;
+  /**
+   * The sandbox does not exist yet: the containerizer creates it (with its
+   * parents, mode 0755) before the process starts and points `latestLink`
+   * (Mesos's `runs/latest`) at it, relative to its parent. The Mesos
+   * containerizer has the task's launcher do so, off the agent's event loop.
+   */
+  createSandbox?: { latestLink: string };
   /** Either a shell command (`/bin/sh -c`) or an argv. */
   command: { shell: true; value: string } | { shell: false; value: string; arguments: string[] };
   /** Full environment of the process (the agent's own env is not inherited). */

@@ -34,6 +34,7 @@ import { DockerEngine, type DockerStats } from './docker-engine.js';
 import { dockerNetworkInfos, dockerTermination } from './docker-inspect.js';
 import { DOCKER_LABELS, parseContainerName } from './docker-naming.js';
 import { buildDockerRun } from './docker-run-config.js';
+import { createSandbox } from '../sandbox.js';
 
 /** Resource usage as the engine measures it (the seam's `ContainerUsage` fields). */
 export interface DockerUsage {
@@ -127,6 +128,7 @@ export class DockerContainerizer implements Containerizer {
     c.launched = new Promise<void>((r) => (settle = r));
     this.containers.set(id, c);
     try {
+      if (config.createSandbox) await createSandbox(config.sandbox, config.createSandbox.latestLink);
       await this.ensureImage(run.image, run.forcePull);
       c.engineId = await this.engine.create(run.name, run.spec);
       c.sinks = [createWriteStream(config.stdoutPath, { flags: 'a' }), createWriteStream(config.stderrPath, { flags: 'a' })];

@@ -29,6 +29,11 @@ export interface LauncherSpec {
    * Absent: no memory limitation to check.
    */
   oomCheck?: string;
+  /**
+   * The launcher creates `sandbox` (with its parents) before anything else and,
+   * given `latestLink`, points that path at it (ContainerConfig.createSandbox).
+   */
+  makeSandbox?: { latestLink?: string };
   user?: string;
   command: ContainerConfig['command'];
   /** The task's entire environment. */
@@ -47,6 +52,10 @@ export function launcherArgs(spec: LauncherSpec): string[] {
     ...spec.cgroupWrites.map(cgroupWriteArg),
   ];
   if (spec.oomCheck !== undefined) args.push(`--oom_check=${spec.oomCheck}`);
+  if (spec.makeSandbox) {
+    args.push('--make_sandbox');
+    if (spec.makeSandbox.latestLink !== undefined) args.push(`--latest_link=${spec.makeSandbox.latestLink}`);
+  }
   if (spec.user !== undefined && spec.user !== '') args.push(`--user=${spec.user}`);
   if (spec.command.shell) {
     args.push(`--shell=${spec.command.value}`);

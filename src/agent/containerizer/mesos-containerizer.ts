@@ -211,6 +211,7 @@ export class MesosContainerizer implements Containerizer {
         cgroups: [...cgroups],
         cgroupWrites,
         ...(oomCheck === undefined ? {} : { oomCheck }),
+        ...(config.createSandbox ? { makeSandbox: { latestLink: config.createSandbox.latestLink } } : {}),
         user: config.user,
         command: config.command,
         env: config.env,

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import {
   InvalidPathIdError,
-  createExecutorSandbox,
+  createSandbox,
+  executorSandboxLayout,
   executorLatestRunLink,
   executorRunDir,
   linkLatestAgent,
@@ -39,12 +40,16 @@ describe('sandbox creation', () => {
   it('creates the run directory and points runs/latest and slaves/latest at the newest', async () => {
     const workDir = await mkdtemp(path.join(os.tmpdir(), 'meseta-sandbox-'));
     dirs.push(workDir);
-    const first = await createExecutorSandbox(workDir, run);
-    assert.ok((await stat(first)).isDirectory());
-    const latest = executorLatestRunLink(workDir, run);
-    assert.equal(await readlink(latest), 'c-1');
-    const second = await createExecutorSandbox(workDir, { ...run, containerId: 'c-2' });
-    assert.equal(await realpath(latest), await realpath(second));
+    const first = executorSandboxLayout(workDir, run);
+    assert.equal(first.directory, path.resolve(executorRunDir(workDir, run)));
+    assert.equal(first.latestLink, path.resolve(executorLatestRunLink(workDir, run)));
+    await createSandbox(first.directory, first.latestLink);
+    assert.ok((await stat(first.directory)).isDirectory());
+    assert.equal(await readlink(first.latestLink), 'c-1');
+    const second = executorSandboxLayout(workDir, { ...run, containerId: 'c-2' });
+    await createSandbox(second.directory, second.latestLink);
+    assert.equal(second.latestLink, first.latestLink);
+    assert.equal(await realpath(first.latestLink), await realpath(second.directory));
 
     await linkLatestAgent(workDir, 'a1-S0');
     await linkLatestAgent(workDir, 'a1-S1');

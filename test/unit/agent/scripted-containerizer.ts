@@ -9,6 +9,7 @@ import type {
   Containerizer,
 } from '../../../src/agent/containerizer/containerizer.js';
 import { ContainerLaunchError, UnknownContainerError } from '../../../src/agent/containerizer/containerizer.js';
+import { createSandbox } from '../../../src/agent/sandbox.js';
 
 interface Scripted {
   config: ContainerConfig;
@@ -33,6 +34,8 @@ export class ScriptedContainerizer implements Containerizer {
       this.failNextLaunch = undefined;
       throw new ContainerLaunchError(message);
     }
+    // The seam's contract: the sandbox exists once launch resolves.
+    if (config.createSandbox) await createSandbox(config.sandbox, config.createSandbox.latestLink);
     let end!: (t: ContainerTermination) => void;
     const ended = new Promise<ContainerTermination>((resolve) => (end = resolve));
     this.containers.set(config.containerId, { config, ended, end });

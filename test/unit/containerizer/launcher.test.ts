@@ -64,6 +64,11 @@ describe('launcherArgs', () => {
     ]);
   });
 
+  it('asks the launcher to create the sandbox and its latest link', () => {
+    assert.deepEqual(launcherArgs({ ...spec, makeSandbox: { latestLink: '/runs/latest' } }).slice(5, 7), ['--make_sandbox', '--latest_link=/runs/latest']);
+    assert.deepEqual(launcherArgs({ ...spec, makeSandbox: {} }).slice(5, 6), ['--make_sandbox']);
+  });
+
   it('refuses a cgroup write whose content holds =, which the launcher could not split', () => {
     assert.throws(() => launcherArgs({ ...spec, cgroupWrites: [{ path: '/cg/x/f', content: 'a=b' }] }), /cannot contain '='/);
   });
