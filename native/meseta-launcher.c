@@ -6,7 +6,7 @@
  *
  * Usage:
  *   meseta-launcher --sandbox=DIR --stdout=FILE --stderr=FILE
- *                   --pid_file=FILE --status_file=FILE
+ *                   (--pid_file=FILE | --checkpoint_dir=DIR [--config=TEXT]) --status_file=FILE
  *                   [--cgroup=DIR]... [--cgroup_write=PATH=VALUE]...
  *                   [--oom_check=FILE] [--user=NAME] [--report_fd=N]
  *                   [--make_sandbox [--latest_link=PATH]]
@@ -18,7 +18,11 @@
  *      server below, a process group of its own in the server's session) and
  *      ignores SIGHUP/SIGINT/SIGPIPE so the agent's death or its terminal do
  *      not kill it;
- *   2. with --make_sandbox it creates the sandbox (and its missing parents,
+ *   2. with --checkpoint_dir it creates DIR (parents too) and, with --config,
+ *      writes TEXT to DIR/config.json (tmp + rename) before anything else:
+ *      the container's checkpoints, which the agent would otherwise write on
+ *      its event loop for every task;
+ *      with --make_sandbox it creates the sandbox (and its missing parents,
  *      mode 0755) and, with --latest_link, points PATH at it atomically
  *      (a symlink to the sandbox's last path component, renamed over PATH:
  *      Mesos's `runs/latest`); on failure it reports `error sandbox: ...` and
@@ -40,7 +44,10 @@
  *      resets the signal mask and dispositions, optionally switches user, and
  *      execs `/bin/sh -c CMD` or PATH with ARGV;
  *   4. a close-on-exec pipe tells the launcher whether the exec happened; on
- *      success it writes the child's pid to the pid file (tmp + rename) and
+ *      success it writes the child's pid to the pid file (tmp + rename), or
+ *      with --checkpoint_dir DIR/launcher.json (tmp + rename):
+ *      {"launcherPid":N,"launcherStartTicks":N,"pid":N,"pidStartTicks":N}
+ *      (a start time it could not read left out), and
  *      `ok <pid> <launcher start> <task start>\n` to the report fd (start
  *      times in clock ticks after boot, field 22 of /proc/<pid>/stat, 0 if
  *      unreadable: with the pids they tell a restarted agent our processes
@@ -122,6 +129,8 @@ struct options {
   const char *stdout_path;
   const char *stderr_path;
   const char *pid_file;
+  const char *checkpoint_dir;
+  const char *config;
   const char *status_file;
   const char *user;
   const char *shell;
@@ -201,6 +210,8 @@ static int parse_options(int argc, char **argv, struct options *o) {
     else if (starts_with(a, "--stdout=", &v)) o->stdout_path = v;
     else if (starts_with(a, "--stderr=", &v)) o->stderr_path = v;
     else if (starts_with(a, "--pid_file=", &v)) o->pid_file = v;
+    else if (starts_with(a, "--checkpoint_dir=", &v)) o->checkpoint_dir = v;
+    else if (starts_with(a, "--config=", &v)) o->config = v;
     else if (starts_with(a, "--status_file=", &v)) o->status_file = v;
     else if (starts_with(a, "--user=", &v)) o->user = v;
     else if (starts_with(a, "--shell=", &v)) o->shell = v;
@@ -219,8 +230,9 @@ static int parse_options(int argc, char **argv, struct options *o) {
       return -1;
     }
   }
-  if (!o->sandbox || !o->stdout_path || !o->stderr_path || !o->pid_file || !o->status_file)
-    return -1;
+  if (!o->sandbox || !o->stdout_path || !o->stderr_path || !o->status_file) return -1;
+  if ((o->pid_file != NULL) == (o->checkpoint_dir != NULL)) return -1;
+  if (o->config && !o->checkpoint_dir) return -1;
   if ((o->shell != NULL) == (o->exec_path != NULL)) return -1;
   if (o->latest_link && (!o->make_sandbox || !strrchr(o->sandbox, '/'))) return -1;
   if (o->exec_path && (!o->argv || !o->argv[0])) return -1;
@@ -582,6 +594,41 @@ static int replace_symlink(const char *target, const char *link) {
   return -1;
 }
 
+/* Step 2's checkpoints: 0, or -1 after reporting why. */
+static int make_checkpoint_dir(const struct options *o) {
+  char msg[700], path[4096];
+  if (make_dirs(o->checkpoint_dir) != 0) {
+    snprintf(msg, sizeof msg, "error checkpoint: cannot create %.300s: %s\n", o->checkpoint_dir, strerror(errno));
+    report(o, msg);
+    return -1;
+  }
+  if (!o->config) return 0;
+  if (snprintf(path, sizeof path, "%s/config.json", o->checkpoint_dir) >= (int)sizeof path) errno = ENAMETOOLONG;
+  else if (write_file_atomically(path, o->config) == 0) return 0;
+  snprintf(msg, sizeof msg, "error checkpoint: cannot write %.300s/config.json: %s\n", o->checkpoint_dir, strerror(errno));
+  report(o, msg);
+  return -1;
+}
+
+/* Step 4's checkpoint of who runs: the pid file, or launcher.json (see the top). */
+static void checkpoint_started(const struct options *o, pid_t child, unsigned long long own_ticks, unsigned long long child_ticks) {
+  char text[256], path[4096];
+  const char *file = o->pid_file;
+  if (file) {
+    snprintf(text, sizeof text, "%d\n", (int)child);
+  } else {
+    int n = snprintf(text, sizeof text, "{\"launcherPid\":%d", (int)getpid());
+    if (own_ticks) n += snprintf(text + n, sizeof text - (size_t)n, ",\"launcherStartTicks\":%llu", own_ticks);
+    n += snprintf(text + n, sizeof text - (size_t)n, ",\"pid\":%d", (int)child);
+    if (child_ticks) n += snprintf(text + n, sizeof text - (size_t)n, ",\"pidStartTicks\":%llu", child_ticks);
+    snprintf(text + n, sizeof text - (size_t)n, "}");
+    snprintf(path, sizeof path, "%s/launcher.json", o->checkpoint_dir);
+    file = path;
+  }
+  if (write_file_atomically(file, text) != 0)
+    fprintf(stderr, "meseta-launcher: cannot write %s: %s\n", file, strerror(errno));
+}
+
 /* Step 2's sandbox: 0, or -1 after reporting why. */
 static int make_sandbox(const struct options *o) {
   char msg[700];
@@ -708,7 +755,8 @@ static int launch(struct options *o, int served) {
     return EXIT_USAGE;
   }
 
-  if ((o->make_sandbox && make_sandbox(o) != 0) || set_up_cgroups(o) != 0) {
+  if ((o->checkpoint_dir && make_checkpoint_dir(o) != 0) || (o->make_sandbox && make_sandbox(o) != 0) ||
+      set_up_cgroups(o) != 0) {
     free(groups);
     return EXIT_USAGE;
   }
@@ -758,12 +806,10 @@ static int launch(struct options *o, int served) {
     return exit_code_for(status);
   }
 
-  char text[32];
-  snprintf(text, sizeof text, "%d\n", (int)child);
-  if (write_file_atomically(o->pid_file, text) != 0)
-    fprintf(stderr, "meseta-launcher: cannot write %s: %s\n", o->pid_file, strerror(errno));
+  unsigned long long own_ticks = start_ticks(getpid()), child_ticks = start_ticks(child);
+  checkpoint_started(o, child, own_ticks, child_ticks);
   char report_text[80];
-  snprintf(report_text, sizeof report_text, "ok %d %llu %llu\n", (int)child, start_ticks(getpid()), start_ticks(child));
+  snprintf(report_text, sizeof report_text, "ok %d %llu %llu\n", (int)child, own_ticks, child_ticks);
   report(o, report_text);
   if (o->report_fd >= 0) close(o->report_fd);
 

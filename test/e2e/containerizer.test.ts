@@ -203,6 +203,23 @@ for (const [isolation, skip] of isolations) {
       assert.equal(existsSync(marker), false);
     });
 
+    it('checkpoints what it launched and who runs it before launch resolves (the launcher writes both)', async () => {
+      const cz = containerizer(isolation);
+      const t = task('sleep 30');
+      const info = await cz.launch(t);
+      const dir = join(runtimeDir, 'containers', t.containerId);
+      const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+      assert.deepEqual([config.containerId, config.sandbox, config.cpus, config.memMB, config.isolation], [t.containerId, t.sandbox, 0.5, 64, isolation]);
+      const started = JSON.parse(readFileSync(join(dir, 'launcher.json'), 'utf8')) as Record<string, number>;
+      assert.equal(started.pid, info.pid);
+      assert.ok(alive(started.launcherPid!) && started.launcherPid !== info.pid);
+      const startTicks = (pid: number): number => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[19]);
+      assert.equal(started.pidStartTicks, startTicks(info.pid));
+      assert.equal(started.launcherStartTicks, startTicks(started.launcherPid!));
+      await cz.destroy(t.containerId, 0);
+      assert.equal((await cz.wait(t.containerId)).signal, 'SIGKILL');
+    });
+
     it('rejects a launch whose program cannot be executed, and forgets it', async () => {
       const cz = containerizer(isolation);
       const t = task('', { command: { shell: false, value: '/nonexistent/prog', arguments: [] } });

@@ -15,8 +15,17 @@ export interface LauncherSpec {
   sandbox: string;
   stdoutPath: string;
   stderrPath: string;
-  /** Where the launcher checkpoints the task's pid (decimal text). */
-  pidFile: string;
+  /** Where the launcher checkpoints the task's pid (decimal text); not with `checkpointDir`. */
+  pidFile?: string;
+  /**
+   * The container's checkpoint directory, instead of `pidFile`: the launcher
+   * creates it, writes `config` (when given) to `config.json` there before
+   * anything else, and `launcher.json` (the launcher's and the task's pids and
+   * start times, as mesos-containerizer.ts reads them) once the task started.
+   */
+  checkpointDir?: string;
+  /** Text of `<checkpointDir>/config.json`. */
+  config?: string;
   /** Where the launcher checkpoints the task's raw wait status (decimal text). */
   statusFile: string;
   /** cgroup directories the launcher creates if missing; the task joins each before exec. */
@@ -46,7 +55,9 @@ export function launcherArgs(spec: LauncherSpec): string[] {
     `--sandbox=${spec.sandbox}`,
     `--stdout=${spec.stdoutPath}`,
     `--stderr=${spec.stderrPath}`,
-    `--pid_file=${spec.pidFile}`,
+    ...(spec.pidFile !== undefined ? [`--pid_file=${spec.pidFile}`] : []),
+    ...(spec.checkpointDir !== undefined ? [`--checkpoint_dir=${spec.checkpointDir}`] : []),
+    ...(spec.config !== undefined ? [`--config=${spec.config}`] : []),
     `--status_file=${spec.statusFile}`,
     ...spec.cgroups.map((dir) => `--cgroup=${dir}`),
     ...spec.cgroupWrites.map(cgroupWriteArg),

@@ -64,6 +64,11 @@ describe('launcherArgs', () => {
     ]);
   });
 
+  it('gives the launcher the checkpoint dir and config.json instead of a pid file', () => {
+    const { pidFile: _pidFile, ...rest } = spec;
+    assert.deepEqual(launcherArgs({ ...rest, checkpointDir: '/rt', config: '{"a":1}' }).slice(3, 6), ['--checkpoint_dir=/rt', '--config={"a":1}', '--status_file=/rt/status']);
+  });
+
   it('asks the launcher to create the sandbox and its latest link', () => {
     assert.deepEqual(launcherArgs({ ...spec, makeSandbox: { latestLink: '/runs/latest' } }).slice(5, 7), ['--make_sandbox', '--latest_link=/runs/latest']);
     assert.deepEqual(launcherArgs({ ...spec, makeSandbox: {} }).slice(5, 6), ['--make_sandbox']);
