@@ -494,8 +494,27 @@ export class Agent {
     const mayHaveCheckpoints = info === undefined || info.checkpoint === true;
     if (step() && executor) {
       this.commandTasks.forget(executor);
+      this.forgetContainer(executor.containerId);
       if (mayHaveCheckpoints) this.checkpoints.removeExecutor(this.requireId(), executor.frameworkId, executor.info.executor_id.value);
     }
+  }
+
+  /**
+   * A retired executor's container is let go of (its record and runtime
+   * checkpoints) once it has ended; without this each finished task's stayed in
+   * the containerizer for the agent's lifetime.
+   */
+  private forgetContainer(containerId: string): void {
+    const { containerizer } = this.options;
+    void containerizer
+      .forget(containerId)
+      .then(async (forgotten) => {
+        if (forgotten) return;
+        await containerizer.wait(containerId);
+        await containerizer.forget(containerId);
+      })
+      // An unknown container (never launched, or its launch failed): nothing to let go of.
+      .catch(() => undefined);
   }
 
   private shutdownExecutor(executor: ExecutorRecord): void {

@@ -115,6 +115,13 @@ export class ComposingContainerizer implements Containerizer {
     return this.ownerOf(containerId).usage(containerId);
   }
 
+  async forget(containerId: string): Promise<boolean> {
+    const owner = this.owners.get(containerId);
+    if (!owner || !(await owner.forget(containerId))) return false;
+    this.owners.delete(containerId);
+    return true;
+  }
+
   /** Lets every member that can be closed stop its timers (running containers are left alone). */
   close(): void {
     for (const { containerizer } of this.members) (containerizer as Partial<{ close(): void }>).close?.();

@@ -114,6 +114,14 @@ export interface Containerizer {
   recover(containerIds: string[]): Promise<ContainerInfoRuntime[]>;
   /** Resource usage, for `/monitor/statistics`. */
   usage(containerId: string): Promise<ContainerUsage>;
+  /**
+   * Lets go of an ended container: its record and its checkpoints (as Mesos
+   * erases a destroyed container and removes its runtime directory). The agent
+   * calls it once the executor is retired, its terminal updates delivered.
+   * Resolves true when it let go, false (and does nothing) for an unknown or
+   * still running container.
+   */
+  forget(containerId: string): Promise<boolean>;
   /** Names of the isolators in use, e.g. `cgroups/cpu,cgroups/mem`. */
   readonly isolation: string;
 }

@@ -219,6 +219,13 @@ export class DockerContainerizer implements Containerizer {
     for (const c of this.containers.values()) clearTimeout(c.removeTimer);
   }
 
+  /** Drops an ended container's record; the engine's container stays, as a Mesos agent leaves it until `--docker_remove_delay`. */
+  async forget(containerId: string): Promise<boolean> {
+    if (!this.containers.get(containerId)?.termination) return false;
+    this.containers.delete(containerId);
+    return true;
+  }
+
   private newContainer(id: string, name: string): DockerContainer {
     let resolveEnded!: (t: ContainerTermination) => void;
     const ended = new Promise<ContainerTermination>((r) => (resolveEnded = r));

@@ -339,13 +339,19 @@ export class MesosContainerizer implements Containerizer {
 
   /**
    * Forgets an ended container and deletes its checkpoints (call once its terminal
-   * status update is safely acknowledged). No-op for unknown or running containers.
+   * status update is safely acknowledged), the files in the launcher server's
+   * process rather than on the event loop. False for unknown or running containers.
    */
-  async forget(containerId: string): Promise<void> {
+  async forget(containerId: string): Promise<boolean> {
     const c = this.containers.get(containerId);
-    if (!c?.termination) return;
+    if (!c?.termination) return false;
     this.containers.delete(containerId);
-    removeContainerDir(c.dir);
+    this.ensureTimers();
+    await this.launchers.removeTrees([c.dir]).catch((err: Error) => {
+      this.options.logger?.warn(`Container ${containerId}: cannot remove its checkpoints: ${err.message}`);
+      removeContainerDir(c.dir);
+    });
+    return true;
   }
 
   /**

@@ -125,7 +125,11 @@ describe('Agent with MesosContainerizer against a fake master', { skip: !existsS
     const running = await waitFor('RUNNING', () => updates('echo-1').find((u) => u.state === 'TASK_RUNNING'));
     ack('echo-1', running.uuid!);
     const finished = await waitFor('FINISHED', () => updates('echo-1').find((u) => u.state === 'TASK_FINISHED'));
+    // The container's checkpoints stay until its terminal update is acknowledged, then go.
+    const containerDir = path.join(workDir, 'run', 'containers', finished.container_status!.container_id!.value);
+    assert.ok(existsSync(path.join(containerDir, 'termination.json')));
     ack('echo-1', finished.uuid!);
+    await waitFor('the container forgotten', () => !existsSync(containerDir));
 
     const distinct = [...new Map(updates('echo-1').map((u) => [u.uuid, u])).values()];
     assert.deepEqual(distinct.map((u) => u.state), ['TASK_STARTING', 'TASK_RUNNING', 'TASK_FINISHED']);

@@ -14,6 +14,7 @@ import { createSandbox } from '../../../src/agent/sandbox.js';
 interface Scripted {
   config: ContainerConfig;
   ended: Promise<ContainerTermination>;
+  hasEnded: boolean;
   end(t: ContainerTermination): void;
 }
 
@@ -21,6 +22,8 @@ export class ScriptedContainerizer implements Containerizer {
   readonly isolation = 'posix/cpu,posix/mem';
   readonly launched: ContainerConfig[] = [];
   readonly destroyed: Array<{ containerId: string; gracePeriodMs: number }> = [];
+  /** Containers the agent let go of (forget), in order. */
+  readonly forgotten: string[] = [];
   private readonly containers = new Map<string, Scripted>();
   private nextPid = 1000;
   /** When set, the next launch rejects with this message. */
@@ -36,9 +39,18 @@ export class ScriptedContainerizer implements Containerizer {
     }
     // The seam's contract: the sandbox exists once launch resolves.
     if (config.createSandbox) await createSandbox(config.sandbox, config.createSandbox.latestLink);
-    let end!: (t: ContainerTermination) => void;
-    const ended = new Promise<ContainerTermination>((resolve) => (end = resolve));
-    this.containers.set(config.containerId, { config, ended, end });
+    let resolve!: (t: ContainerTermination) => void;
+    const ended = new Promise<ContainerTermination>((r) => (resolve = r));
+    const scripted: Scripted = {
+      config,
+      ended,
+      hasEnded: false,
+      end: (t) => {
+        scripted.hasEnded = true;
+        resolve(t);
+      },
+    };
+    this.containers.set(config.containerId, scripted);
     this.launched.push(config);
     if (this.launchGate) await this.launchGate;
     return { containerId: config.containerId, pid: this.nextPid++ };
@@ -53,6 +65,13 @@ export class ScriptedContainerizer implements Containerizer {
   async destroy(containerId: string, gracePeriodMs: number): Promise<void> {
     this.destroyed.push({ containerId, gracePeriodMs });
     this.containers.get(containerId)?.end({ signal: 'SIGTERM', status: 15, message: 'Command terminated with signal Terminated' });
+  }
+
+  async forget(containerId: string): Promise<boolean> {
+    if (!this.containers.get(containerId)?.hasEnded) return false;
+    this.containers.delete(containerId);
+    this.forgotten.push(containerId);
+    return true;
   }
 
   async recover(): Promise<ContainerInfoRuntime[]> {

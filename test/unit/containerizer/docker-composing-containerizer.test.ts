@@ -39,6 +39,10 @@ class Recording implements Containerizer {
     this.calls.push(`recover ${ids.join(',')}`);
     return ids.filter((id) => this.recoverable.includes(id)).map((containerId) => ({ containerId, pid: 2 }));
   }
+  async forget(id: string): Promise<boolean> {
+    this.calls.push(`forget ${id}`);
+    return id !== 'running';
+  }
   async usage(id: string): Promise<{ memRssBytes?: number }> {
     this.calls.push(`usage ${id}`);
     return { memRssBytes: 1 };
@@ -113,6 +117,19 @@ describe('ComposingContainerizer', () => {
     await assert.rejects(composing.launch(cfg('boom', DOCKER)), ContainerLaunchError);
     await assert.rejects(composing.wait('boom'), UnknownContainerError);
     await assert.rejects(composing.launch(cfg('x', DOCKER)).then(() => composing.launch(cfg('y', { type: 'MESOS', mesos: { image: { type: 'DOCKER', docker: { name: 'i' } } } }))), /cannot run container images/);
+  });
+
+  it('forget goes to the owner; the container is unknown after, unless the owner kept it (still running)', async () => {
+    const { docker, mesos, composing } = make();
+    await composing.launch(cfg('d1', DOCKER));
+    await composing.launch(cfg('running'));
+    assert.equal(await composing.forget('d1'), true);
+    assert.equal(await composing.forget('running'), false);
+    assert.equal(await composing.forget('nope'), false);
+    await assert.rejects(composing.wait('d1'), UnknownContainerError);
+    await composing.wait('running');
+    assert.deepEqual(docker.calls, ['launch d1', 'forget d1']);
+    assert.deepEqual(mesos.calls, ['launch running', 'forget running', 'wait running']);
   });
 
   it('recover asks each member in order and owns what each re-adopted', async () => {
