@@ -6,7 +6,7 @@
  *
  * Usage:
  *   meseta-launcher --sandbox=DIR --stdout=FILE --stderr=FILE
- *                   (--pid_file=FILE | --checkpoint_dir=DIR [--config=TEXT]) --status_file=FILE
+ *                   --checkpoint_dir=DIR [--config=TEXT] --status_file=FILE
  *                   [--cgroup=DIR]... [--cgroup_write=PATH=VALUE]...
  *                   [--oom_check=FILE] [--user=NAME] [--report_fd=N]
  *                   [--make_sandbox [--latest_link=PATH]]
@@ -18,7 +18,7 @@
  *      server below, a process group of its own in the server's session) and
  *      ignores SIGHUP/SIGINT/SIGPIPE so the agent's death or its terminal do
  *      not kill it;
- *   2. with --checkpoint_dir it creates DIR (parents too) and, with --config,
+ *   2. it creates the --checkpoint_dir DIR (parents too) and, with --config,
  *      writes TEXT to DIR/config.json (tmp + rename) before anything else:
  *      the container's checkpoints, which the agent would otherwise write on
  *      its event loop for every task;
@@ -44,8 +44,7 @@
  *      resets the signal mask and dispositions, optionally switches user, and
  *      execs `/bin/sh -c CMD` or PATH with ARGV;
  *   4. a close-on-exec pipe tells the launcher whether the exec happened; on
- *      success it writes the child's pid to the pid file (tmp + rename), or
- *      with --checkpoint_dir DIR/launcher.json (tmp + rename):
+ *      success it writes DIR/launcher.json (tmp + rename):
  *      {"launcherPid":N,"launcherStartTicks":N,"pid":N,"pidStartTicks":N}
  *      (a start time it could not read left out), and
  *      `ok <pid> <launcher start> <task start>\n` to the report fd (start
@@ -128,7 +127,6 @@ struct options {
   const char *sandbox;
   const char *stdout_path;
   const char *stderr_path;
-  const char *pid_file;
   const char *checkpoint_dir;
   const char *config;
   const char *status_file;
@@ -209,7 +207,6 @@ static int parse_options(int argc, char **argv, struct options *o) {
     } else if (starts_with(a, "--sandbox=", &v)) o->sandbox = v;
     else if (starts_with(a, "--stdout=", &v)) o->stdout_path = v;
     else if (starts_with(a, "--stderr=", &v)) o->stderr_path = v;
-    else if (starts_with(a, "--pid_file=", &v)) o->pid_file = v;
     else if (starts_with(a, "--checkpoint_dir=", &v)) o->checkpoint_dir = v;
     else if (starts_with(a, "--config=", &v)) o->config = v;
     else if (starts_with(a, "--status_file=", &v)) o->status_file = v;
@@ -230,9 +227,7 @@ static int parse_options(int argc, char **argv, struct options *o) {
       return -1;
     }
   }
-  if (!o->sandbox || !o->stdout_path || !o->stderr_path || !o->status_file) return -1;
-  if ((o->pid_file != NULL) == (o->checkpoint_dir != NULL)) return -1;
-  if (o->config && !o->checkpoint_dir) return -1;
+  if (!o->sandbox || !o->stdout_path || !o->stderr_path || !o->checkpoint_dir || !o->status_file) return -1;
   if ((o->shell != NULL) == (o->exec_path != NULL)) return -1;
   if (o->latest_link && (!o->make_sandbox || !strrchr(o->sandbox, '/'))) return -1;
   if (o->exec_path && (!o->argv || !o->argv[0])) return -1;
@@ -610,23 +605,17 @@ static int make_checkpoint_dir(const struct options *o) {
   return -1;
 }
 
-/* Step 4's checkpoint of who runs: the pid file, or launcher.json (see the top). */
+/* Step 4's checkpoint of who runs: launcher.json (see the top). */
 static void checkpoint_started(const struct options *o, pid_t child, unsigned long long own_ticks, unsigned long long child_ticks) {
   char text[256], path[4096];
-  const char *file = o->pid_file;
-  if (file) {
-    snprintf(text, sizeof text, "%d\n", (int)child);
-  } else {
-    int n = snprintf(text, sizeof text, "{\"launcherPid\":%d", (int)getpid());
-    if (own_ticks) n += snprintf(text + n, sizeof text - (size_t)n, ",\"launcherStartTicks\":%llu", own_ticks);
-    n += snprintf(text + n, sizeof text - (size_t)n, ",\"pid\":%d", (int)child);
-    if (child_ticks) n += snprintf(text + n, sizeof text - (size_t)n, ",\"pidStartTicks\":%llu", child_ticks);
-    snprintf(text + n, sizeof text - (size_t)n, "}");
-    snprintf(path, sizeof path, "%s/launcher.json", o->checkpoint_dir);
-    file = path;
-  }
-  if (write_file_atomically(file, text) != 0)
-    fprintf(stderr, "meseta-launcher: cannot write %s: %s\n", file, strerror(errno));
+  int n = snprintf(text, sizeof text, "{\"launcherPid\":%d", (int)getpid());
+  if (own_ticks) n += snprintf(text + n, sizeof text - (size_t)n, ",\"launcherStartTicks\":%llu", own_ticks);
+  n += snprintf(text + n, sizeof text - (size_t)n, ",\"pid\":%d", (int)child);
+  if (child_ticks) n += snprintf(text + n, sizeof text - (size_t)n, ",\"pidStartTicks\":%llu", child_ticks);
+  snprintf(text + n, sizeof text - (size_t)n, "}");
+  snprintf(path, sizeof path, "%s/launcher.json", o->checkpoint_dir);
+  if (write_file_atomically(path, text) != 0)
+    fprintf(stderr, "meseta-launcher: cannot write %s: %s\n", path, strerror(errno));
 }
 
 /* Step 2's sandbox: 0, or -1 after reporting why. */
@@ -755,8 +744,7 @@ static int launch(struct options *o, int served) {
     return EXIT_USAGE;
   }
 
-  if ((o->checkpoint_dir && make_checkpoint_dir(o) != 0) || (o->make_sandbox && make_sandbox(o) != 0) ||
-      set_up_cgroups(o) != 0) {
+  if (make_checkpoint_dir(o) != 0 || (o->make_sandbox && make_sandbox(o) != 0) || set_up_cgroups(o) != 0) {
     free(groups);
     return EXIT_USAGE;
   }

@@ -16,7 +16,7 @@ import type { ExecutorRecord, FrameworkRecord } from './agent-model.js';
 import { COMMAND_EXECUTOR_CPUS, COMMAND_EXECUTOR_MEM_MB, CommandTaskDriver, type CommandTaskDriverOptions } from './command-executor.js';
 import type { ContainerConfig } from './containerizer/containerizer.js';
 import { buildExecutorEnv } from './executor-env.js';
-import { executorRunDir, executorSandboxLayout } from './sandbox.js';
+import { executorLatestRunLink, executorRunDir } from './sandbox.js';
 
 /** The role a task's resources are allocated to (`MESOS_ALLOCATION_ROLE`). */
 export function allocationRole(resources: readonly Resource[] | undefined, framework: FrameworkInfo): string {
@@ -101,7 +101,7 @@ export class CommandTasks {
     const command = task.command ?? {};
     const driver = this.driver(framework, executor, task, async () => {
       // The containerizer creates the sandbox as it starts the task (the Mesos one in the task's launcher).
-      const { directory, latestLink } = executorSandboxLayout(options.workDir, run);
+      const directory = executor.directory;
       const env = buildExecutorEnv({
         frameworkId,
         executorId,
@@ -119,7 +119,7 @@ export class CommandTasks {
       const config: ContainerConfig = {
         containerId,
         sandbox: directory,
-        createSandbox: { latestLink },
+        createSandbox: { latestLink: path.resolve(executorLatestRunLink(options.workDir, run)) },
         command: containerCommand(command),
         env,
         stdoutPath: path.join(directory, 'stdout'),

@@ -28,7 +28,7 @@ import type { ContainerConfig, ContainerTermination } from './containerizer/cont
 import type { ExecutorCall, ExecutorEvent, ExecutorLookup } from './executor-api.js';
 import { formatDuration } from '../mesos/durations.js';
 import { buildExecutorEnv } from './executor-env.js';
-import { executorRunDir, executorSandboxLayout } from './sandbox.js';
+import { executorLatestRunLink, executorRunDir } from './sandbox.js';
 
 interface Session {
   framework: FrameworkRecord;
@@ -285,11 +285,11 @@ export class ExecutorSessions {
     const { executor, framework } = session;
     const command = executor.info.command ?? {};
     try {
-      const { directory, latestLink } = executorSandboxLayout(options.workDir, run);
+      const directory = executor.directory;
       const config: ContainerConfig = {
         containerId: run.containerId,
         sandbox: directory,
-        createSandbox: { latestLink },
+        createSandbox: { latestLink: path.resolve(executorLatestRunLink(options.workDir, run)) },
         command: containerCommand(command),
         env: buildExecutorEnv({
           frameworkId: run.frameworkId,

@@ -105,15 +105,6 @@ export async function replaceSymlink(target: string, link: string): Promise<void
 }
 
 /**
- * Where a run's sandbox goes and what points at it, both absolute: the
- * directory and `runs/latest`. For ContainerConfig.createSandbox, so that the
- * containerizer creates them (createSandbox below) when it starts the run.
- */
-export function executorSandboxLayout(workDir: string, run: RunRef): { directory: string; latestLink: string } {
-  return { directory: path.resolve(executorRunDir(workDir, run)), latestLink: path.resolve(executorLatestRunLink(workDir, run)) };
-}
-
-/**
  * Creates `directory` (with its parents) and repoints `latestLink` at it. The
  * link's target is the directory's name (relative: a run's is its container
  * id) so the tree stays valid if `work_dir` is moved or bind-mounted; Mesos

@@ -83,7 +83,6 @@ interface DockerContainer {
   resolveEnded(t: ContainerTermination): void;
   watching?: Promise<void>;
   destroying?: Promise<void>;
-  removeTimer?: NodeJS.Timeout;
 }
 
 const DEFAULT_REMOVE_DELAY_MS = 6 * 60 * 60 * 1000;
@@ -100,6 +99,8 @@ export class DockerContainerizer implements Containerizer {
   readonly isolation = 'docker';
   private readonly engine: DockerEngine;
   private readonly containers = new Map<string, DockerContainer>();
+  /** Pending `--docker_remove_delay` removals, forgotten containers' included. */
+  private readonly removeTimers = new Set<NodeJS.Timeout>();
 
   constructor(private readonly options: DockerContainerizerOptions) {
     this.engine = new DockerEngine({ socketPath: options.socketPath, callTimeoutMs: options.callTimeoutMs });
@@ -216,10 +217,14 @@ export class DockerContainerizer implements Containerizer {
 
   /** Stops the removal timers; running containers are left alone (they outlive the agent). */
   close(): void {
-    for (const c of this.containers.values()) clearTimeout(c.removeTimer);
+    for (const timer of this.removeTimers) clearTimeout(timer);
+    this.removeTimers.clear();
   }
 
-  /** Drops an ended container's record; the engine's container stays, as a Mesos agent leaves it until `--docker_remove_delay`. */
+  /**
+   * Drops an ended container's record; the engine's container stays until its
+   * removal (`--docker_remove_delay`), whose timer is kept apart for close().
+   */
   async forget(containerId: string): Promise<boolean> {
     if (!this.containers.get(containerId)?.termination) return false;
     this.containers.delete(containerId);
@@ -282,7 +287,6 @@ export class DockerContainerizer implements Containerizer {
     if (!c.engineId) return;
     const engineId = c.engineId;
     const remove = (): void => {
-      c.removeTimer = undefined;
       void this.engine
         .remove(engineId)
         .then(() => this.options.logger?.info(`Removed Docker container ${c.name}`))
@@ -290,9 +294,13 @@ export class DockerContainerizer implements Containerizer {
     };
     const delayMs = this.options.removeDelayMs ?? DEFAULT_REMOVE_DELAY_MS;
     if (delayMs <= 0) return remove();
-    c.removeTimer = setTimeout(remove, delayMs);
+    const timer = setTimeout(() => {
+      this.removeTimers.delete(timer);
+      remove();
+    }, delayMs);
+    this.removeTimers.add(timer);
     // The agent process must not stay up for a removal; recovery removes leftovers.
-    c.removeTimer.unref();
+    timer.unref();
   }
 
   private async runDestroy(c: DockerContainer, gracePeriodMs: number): Promise<void> {

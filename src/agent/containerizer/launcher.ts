@@ -15,15 +15,13 @@ export interface LauncherSpec {
   sandbox: string;
   stdoutPath: string;
   stderrPath: string;
-  /** Where the launcher checkpoints the task's pid (decimal text); not with `checkpointDir`. */
-  pidFile?: string;
   /**
-   * The container's checkpoint directory, instead of `pidFile`: the launcher
-   * creates it, writes `config` (when given) to `config.json` there before
-   * anything else, and `launcher.json` (the launcher's and the task's pids and
-   * start times, as mesos-containerizer.ts reads them) once the task started.
+   * The container's checkpoint directory: the launcher creates it, writes
+   * `config` (when given) to `config.json` there before anything else, and
+   * `launcher.json` (the launcher's and the task's pids and start times, as
+   * mesos-containerizer.ts reads them) once the task started.
    */
-  checkpointDir?: string;
+  checkpointDir: string;
   /** Text of `<checkpointDir>/config.json`. */
   config?: string;
   /** Where the launcher checkpoints the task's raw wait status (decimal text). */
@@ -55,8 +53,7 @@ export function launcherArgs(spec: LauncherSpec): string[] {
     `--sandbox=${spec.sandbox}`,
     `--stdout=${spec.stdoutPath}`,
     `--stderr=${spec.stderrPath}`,
-    ...(spec.pidFile !== undefined ? [`--pid_file=${spec.pidFile}`] : []),
-    ...(spec.checkpointDir !== undefined ? [`--checkpoint_dir=${spec.checkpointDir}`] : []),
+    `--checkpoint_dir=${spec.checkpointDir}`,
     ...(spec.config !== undefined ? [`--config=${spec.config}`] : []),
     `--status_file=${spec.statusFile}`,
     ...spec.cgroups.map((dir) => `--cgroup=${dir}`),

@@ -6,7 +6,6 @@ import { after, describe, it } from 'node:test';
 import {
   InvalidPathIdError,
   createSandbox,
-  executorSandboxLayout,
   executorLatestRunLink,
   executorRunDir,
   linkLatestAgent,
@@ -40,16 +39,14 @@ describe('sandbox creation', () => {
   it('creates the run directory and points runs/latest and slaves/latest at the newest', async () => {
     const workDir = await mkdtemp(path.join(os.tmpdir(), 'meseta-sandbox-'));
     dirs.push(workDir);
-    const first = executorSandboxLayout(workDir, run);
-    assert.equal(first.directory, path.resolve(executorRunDir(workDir, run)));
-    assert.equal(first.latestLink, path.resolve(executorLatestRunLink(workDir, run)));
-    await createSandbox(first.directory, first.latestLink);
-    assert.ok((await stat(first.directory)).isDirectory());
-    assert.equal(await readlink(first.latestLink), 'c-1');
-    const second = executorSandboxLayout(workDir, { ...run, containerId: 'c-2' });
-    await createSandbox(second.directory, second.latestLink);
-    assert.equal(second.latestLink, first.latestLink);
-    assert.equal(await realpath(first.latestLink), await realpath(second.directory));
+    const first = executorRunDir(workDir, run);
+    const latest = executorLatestRunLink(workDir, run);
+    await createSandbox(first, latest);
+    assert.ok((await stat(first)).isDirectory());
+    assert.equal(await readlink(latest), 'c-1');
+    const second = executorRunDir(workDir, { ...run, containerId: 'c-2' });
+    await createSandbox(second, latest);
+    assert.equal(await realpath(latest), await realpath(second));
 
     await linkLatestAgent(workDir, 'a1-S0');
     await linkLatestAgent(workDir, 'a1-S1');

@@ -76,7 +76,7 @@ describe('LauncherServer with the real meseta-launcher', () => {
     sandbox: dir,
     stdoutPath: join(dir, `${name}.out`),
     stderrPath: join(dir, `${name}.err`),
-    pidFile: join(dir, `${name}.pid`),
+    checkpointDir: join(dir, `${name}.ckpt`),
     statusFile: join(dir, `${name}.status`),
     cgroups: [],
     cgroupWrites: [],
@@ -96,7 +96,7 @@ describe('LauncherServer with the real meseta-launcher', () => {
     assert.equal(status >> 8, 3, 'the launcher exits with the task code');
     assert.equal(readFileSync(join(dir, 'a.out'), 'utf8'), 'hello there\n');
     assert.deepEqual(parseStatusFile(readFileSync(join(dir, 'a.status'), 'utf8')), { status: 3 << 8, swept: true, cgroupsRemoved: false });
-    assert.equal(readFileSync(join(dir, 'a.pid'), 'utf8'), `${started.pid}\n`);
+    assert.equal((JSON.parse(readFileSync(join(dir, 'a.ckpt', 'launcher.json'), 'utf8')) as { pid: number }).pid, started.pid);
   });
 
   it('reports the start times of the launcher and the task, as /proc shows them', async () => {

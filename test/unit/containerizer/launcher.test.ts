@@ -17,7 +17,7 @@ const spec: LauncherSpec = {
   sandbox: '/sb',
   stdoutPath: '/sb/stdout',
   stderrPath: '/sb/stderr',
-  pidFile: '/rt/pid',
+  checkpointDir: '/rt',
   statusFile: '/rt/status',
   cgroups: [],
   cgroupWrites: [],
@@ -31,7 +31,7 @@ describe('launcherArgs', () => {
       '--sandbox=/sb',
       '--stdout=/sb/stdout',
       '--stderr=/sb/stderr',
-      '--pid_file=/rt/pid',
+      '--checkpoint_dir=/rt',
       '--status_file=/rt/status',
       '--shell=echo "a b"; exit 3',
     ]);
@@ -64,9 +64,8 @@ describe('launcherArgs', () => {
     ]);
   });
 
-  it('gives the launcher the checkpoint dir and config.json instead of a pid file', () => {
-    const { pidFile: _pidFile, ...rest } = spec;
-    assert.deepEqual(launcherArgs({ ...rest, checkpointDir: '/rt', config: '{"a":1}' }).slice(3, 6), ['--checkpoint_dir=/rt', '--config={"a":1}', '--status_file=/rt/status']);
+  it('gives the launcher the text of config.json after the checkpoint dir', () => {
+    assert.deepEqual(launcherArgs({ ...spec, config: '{"a":1}' }).slice(3, 6), ['--checkpoint_dir=/rt', '--config={"a":1}', '--status_file=/rt/status']);
   });
 
   it('asks the launcher to create the sandbox and its latest link', () => {
