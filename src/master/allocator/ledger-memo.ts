@@ -85,10 +85,12 @@ export function sharedQuantities(list: readonly Resource[]): Quantities {
 function repeatedUse(list: readonly Resource[], copies: number): readonly Resource[] {
   let byCopies = repeated.get(list);
   if (byCopies === undefined) repeated.set(list, (byCopies = new Map()));
+  let one = byCopies.get(1);
+  if (one === undefined) byCopies.set(1, (one = deepFreeze(canonicalUse(list))));
+  if (copies === 1) return one;
   let use = byCopies.get(copies);
   if (use === undefined) {
-    const one = byCopies.get(1) ?? canonicalUse(list);
-    use = deepFreeze(copies === 1 ? one : (scaleScalars(one, copies) ?? canonicalUse(new Array<readonly Resource[]>(copies).fill(list).flat())));
+    use = deepFreeze(scaleScalars(one, copies) ?? canonicalUse(new Array<readonly Resource[]>(copies).fill(list).flat()));
     byCopies.set(copies, use);
   }
   return use;
