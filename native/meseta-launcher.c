@@ -81,7 +81,11 @@
  * each, the server forks a launcher (steps 1-7, with the request's environment)
  * and answers on stdout, a line each:
  *   spawned <id> <launcher pid> ok <task pid> <starts> | spawned <id> <launcher pid> error <reason>
- *   exited <launcher pid> <raw wait status>
+ *   exited <launcher pid> <raw wait status> [<outcome>]
+ * where <outcome> is what the launcher wrote to its --status_file, its lines
+ * joined by `,` (e.g. `0,swept,cgroups_removed`), when there is such a file:
+ * the server reads it once the launcher has been reaped (the launcher writes
+ * it before it exits), so the agent need not read it on its event loop.
  * A request whose second field is `rmdir` or `rmtree` instead of argc,
  *   id NUL rmdir NUL dir... NUL      id NUL rmtree NUL path... NUL
  * removes those empty directories (rmdir: a cgroup must never be recursed
@@ -99,6 +103,7 @@
  * (they outlive the agent, as always).
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -925,6 +930,64 @@ static void remove_paths(const char *id, char **paths, int n, int recursive) {
   answer(line);
 }
 
+/* Launchers forked and not yet reaped, with the status file each writes before it exits. */
+struct launched {
+  pid_t pid;
+  char *status_file;
+};
+static struct launched *launched;
+static size_t n_launched, cap_launched;
+
+/* Notes the --status_file among a request's `args`, to read once launcher `pid` exits. */
+static void remember_launched(pid_t pid, char **args, int argc) {
+  const char *path = NULL;
+  for (int i = 0; i < argc; i++) {
+    if (strncmp(args[i], "--status_file=", 14) == 0) path = args[i] + 14;
+  }
+  if (!path) return;
+  if (n_launched == cap_launched) {
+    size_t cap = cap_launched ? cap_launched * 2 : 64;
+    struct launched *bigger = realloc(launched, cap * sizeof *bigger);
+    if (!bigger) return; /* the agent reads the file itself */
+    launched = bigger;
+    cap_launched = cap;
+  }
+  char *copy = strdup(path);
+  if (!copy) return;
+  launched[n_launched].pid = pid;
+  launched[n_launched].status_file = copy;
+  n_launched++;
+}
+
+/* Writes into `out` (at least 64 bytes) the status file of reaped launcher `pid`,
+ * its lines joined by ',', and forgets it; "" when there is none to read. */
+static void reaped_outcome(pid_t pid, char *out) {
+  out[0] = '\0';
+  for (size_t i = 0; i < n_launched; i++) {
+    if (launched[i].pid != pid) continue;
+    ssize_t got = -1;
+    int fd = open(launched[i].status_file, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+      got = read(fd, out, 63);
+      close(fd);
+    }
+    free(launched[i].status_file);
+    launched[i] = launched[--n_launched];
+    if (got <= 0) return;
+    while (got > 0 && out[got - 1] == '\n') got--;
+    out[got] = '\0';
+    for (ssize_t k = 0; k < got; k++) {
+      if (out[k] == '\n') {
+        out[k] = ',';
+      } else if (!isalnum((unsigned char)out[k]) && out[k] != '_' && out[k] != '-') {
+        out[0] = '\0'; /* not what a launcher writes: the agent reads the file itself */
+        return;
+      }
+    }
+    return;
+  }
+}
+
 static void serve_request(char *payload, size_t len) {
   static char *fields[MAX_FIELDS];
   char line[1024];
@@ -987,6 +1050,7 @@ static void serve_request(char *payload, size_t len) {
   }
   close(report[1]);
   fcntl(report[0], F_SETFL, O_NONBLOCK);
+  remember_launched(pid, &argv[1], argc);
   struct inflight *f = &inflight[n_inflight++];
   f->fd = report[0];
   f->pid = pid;
@@ -1000,7 +1064,8 @@ static void reap_launchers(void) {
   }
   int status;
   pid_t pid;
-  char line[64];
+  char line[160];
+  char outcome[64];
   while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
     /* Its `spawned` line first: the agent ignores exits of launchers it has not heard of. */
     for (int i = 0; i < n_inflight; i++) {
@@ -1009,7 +1074,8 @@ static void reap_launchers(void) {
         break;
       }
     }
-    snprintf(line, sizeof line, "exited %d %d\n", (int)pid, status);
+    reaped_outcome(pid, outcome);
+    snprintf(line, sizeof line, "exited %d %d%s%s\n", (int)pid, status, outcome[0] ? " " : "", outcome);
     answer(line);
   }
 }

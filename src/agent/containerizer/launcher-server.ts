@@ -15,7 +15,7 @@ import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { constants } from 'node:os';
 import { removeEmptyDirs, removeTree } from '../remove-tree.js';
 import type { Readable, Writable } from 'node:stream';
-import { launcherArgs, parseLauncherReport, type LauncherSpec } from './launcher.js';
+import { launcherArgs, parseLauncherReport, parseStatusFile, type LauncherOutcome, type LauncherSpec } from './launcher.js';
 
 /** A launcher the server started: its pid and the task's, with their start times when known. */
 export interface ServedLaunch {
@@ -26,10 +26,14 @@ export interface ServedLaunch {
   pidStartTicks?: number;
 }
 
+/** Told of a launcher's exit: its raw wait status, and its status file when the server read it. */
+export type ExitListener = (status: number, outcome?: LauncherOutcome) => void;
+
 /** One line the server wrote, parsed. */
 export type ServerLine =
   | { kind: 'spawned'; id: number; launcherPid: number; report: string }
-  | { kind: 'exited'; launcherPid: number; status: number }
+  /** `outcome`: the launcher's status file, as the server read it once the launcher exited. */
+  | { kind: 'exited'; launcherPid: number; status: number; outcome?: LauncherOutcome }
   /** Answer to an `rmdir` or `rmtree` request: errno 0 = all removed. */
   | { kind: 'removed'; id: number; errno: number; reason: string };
 
@@ -37,8 +41,13 @@ export type ServerLine =
 export function parseServerLine(line: string): ServerLine | undefined {
   const spawned = /^spawned (\d+) (\d+) (.*)$/.exec(line);
   if (spawned) return { kind: 'spawned', id: Number(spawned[1]), launcherPid: Number(spawned[2]), report: spawned[3]! };
-  const exited = /^exited (\d+) (-?\d+)$/.exec(line);
-  if (exited) return { kind: 'exited', launcherPid: Number(exited[1]), status: Number(exited[2]) };
+  const exited = /^exited (\d+) (-?\d+)(?: (\S+))?$/.exec(line);
+  if (exited) {
+    const outcome = exited[3] === undefined ? undefined : parseStatusFile(`${exited[3].replaceAll(',', '\n')}\n`);
+    const parsed: ServerLine = { kind: 'exited', launcherPid: Number(exited[1]), status: Number(exited[2]) };
+    if (outcome) parsed.outcome = outcome;
+    return parsed;
+  }
   const removed = /^removed (\d+) (\d+) ?(.*)$/.exec(line);
   if (removed) return { kind: 'removed', id: Number(removed[1]), errno: Number(removed[2]), reason: removed[3]! };
   return undefined;
@@ -82,9 +91,9 @@ export class LauncherServer {
   private readonly pending = new Map<number, { resolve(l: ServedLaunch): void; reject(e: Error): void }>();
   private readonly removals = new Map<number, { kind: RemovalKind; resolve(): void; reject(e: Error): void }>();
   /** Launchers started and not yet exited, with who wants to hear of the exit. */
-  private readonly running = new Map<number, ((status: number) => void) | undefined>();
+  private readonly running = new Map<number, ExitListener | undefined>();
   /** Exits heard before anyone watched (the launch's caller had not got the pid yet). */
-  private readonly early = new Map<number, number>();
+  private readonly early = new Map<number, { status: number; outcome: LauncherOutcome | undefined }>();
   private buffered = '';
   /** How many entries of `running` have a watcher. */
   private watched = 0;
@@ -154,14 +163,15 @@ export class LauncherServer {
   }
 
   /**
-   * Calls `onExit(rawWaitStatus)` once the launcher `launcherPid` (from `launch`)
-   * exits — at once if it already has.
+   * Calls `onExit` once the launcher `launcherPid` (from `launch`) exits — at
+   * once if it already has — with its raw wait status (-1 when the exit will
+   * not be heard of) and, when the server could read it, its status file.
    */
-  watch(launcherPid: number, onExit: (status: number) => void): void {
-    const status = this.early.get(launcherPid);
-    if (status !== undefined) {
+  watch(launcherPid: number, onExit: ExitListener): void {
+    const exit = this.early.get(launcherPid);
+    if (exit !== undefined) {
       this.early.delete(launcherPid);
-      queueMicrotask(() => onExit(status));
+      queueMicrotask(() => onExit(exit.status, exit.outcome));
       return;
     }
     if (!this.running.has(launcherPid)) {
@@ -213,7 +223,7 @@ export class LauncherServer {
       const line = parseServerLine(this.buffered.slice(0, nl));
       this.buffered = this.buffered.slice(nl + 1);
       if (line?.kind === 'spawned') this.onSpawned(line.id, line.launcherPid, line.report);
-      else if (line?.kind === 'exited') this.onExited(line.launcherPid, line.status);
+      else if (line?.kind === 'exited') this.onExited(line.launcherPid, line.status, line.outcome);
       else if (line?.kind === 'removed') this.onRemoved(line.id, line.errno, line.reason);
     }
     this.updateRef();
@@ -241,13 +251,13 @@ export class LauncherServer {
     waiter.reject(err);
   }
 
-  private onExited(launcherPid: number, status: number): void {
+  private onExited(launcherPid: number, status: number, outcome: LauncherOutcome | undefined): void {
     if (!this.running.has(launcherPid)) return; // a launcher whose start failed
     const onExit = this.running.get(launcherPid);
     this.running.delete(launcherPid);
     if (onExit) this.watched--;
-    if (onExit) onExit(status);
-    else this.early.set(launcherPid, status);
+    if (onExit) onExit(status, outcome);
+    else this.early.set(launcherPid, { status, outcome });
   }
 
   private forgetAll(error: Error): void {

@@ -12,13 +12,16 @@
  *   status            the task's raw wait status, then `swept` when the launcher
  *                     killed what the task left in its cgroups or session (once it
  *                     reaped it), and `cgroups_removed` when it removed them too
- *   termination.json  the ContainerTermination we reported (by us, at the end)
+ *   termination.json  the ContainerTermination we reported (by us, at the end),
+ *                     unless `status` alone gives it: a restarted agent finalizes
+ *                     from `status` just as we did (see finalize)
  *
  * Launchers are started by one small fork server per containerizer
  * (launcher-server.ts), which is their parent and reports each one's exit.
  *
  * How a container's end is noticed: while the fork server that started its
- * launcher runs, the exit it reports; after an agent restart (or if the server
+ * launcher runs, the exit it reports, with the `status` file it read for us
+ * (so the event loop reads none per task); after an agent restart (or if the server
  * or the launcher died) nobody tells us, Node has no pidfd, so a single timer
  * polls the `status` file and the pids' liveness every `pollMs` (500 ms): cheap
  * (two small reads per container) and well inside the latency a status update
@@ -222,7 +225,7 @@ export class MesosContainerizer implements Containerizer {
       c.pid = started.pid;
       c.launcherPid = started.launcherPid;
       // Exits heard before this line are kept for us by the server.
-      this.launchers.watch(started.launcherPid, () => void this.check(c));
+      this.launchers.watch(started.launcherPid, (_status, outcome) => void this.check(c, outcome));
       // The launcher reads both start times itself (and checkpointed them); /proc here only if it could not.
       c.launcherStartTicks = started.launcherStartTicks ?? (await readProcStat(c.launcherPid))?.startTicks;
       c.pidStartTicks = started.pidStartTicks ?? (await readProcStat(c.pid))?.startTicks;
@@ -473,9 +476,9 @@ export class MesosContainerizer implements Containerizer {
   }
 
   /** Has the container ended? Finalizes it if so; otherwise makes sure someone will look again. */
-  private async check(c: Container): Promise<void> {
+  private async check(c: Container, reported?: LauncherOutcome): Promise<void> {
     if (c.termination || c.finalizing) return;
-    const outcome = await readOutcome(c.dir);
+    const outcome = reported ?? (await readOutcome(c.dir));
     if (outcome !== undefined) return this.finalize(c, outcome);
     if (c.launcherPid !== undefined && (await isAlive(c.launcherPid, c.launcherStartTicks))) return;
     if (c.pid > 0 && (await isAlive(c.pid, c.pidStartTicks))) {
@@ -503,10 +506,16 @@ export class MesosContainerizer implements Containerizer {
         this.options.logger?.warn(`Container ${c.id}: cleanup failed: ${(err as Error).message}`);
       }
       const termination = toTermination(status, c.limitation);
-      try {
-        writeJson(join(c.dir, 'termination.json'), termination);
-      } catch (err) {
-        this.options.logger?.warn(`Container ${c.id}: cannot checkpoint termination: ${(err as Error).message}`);
+      // With the cgroups gone and no limitation, the status file holds all of it:
+      // a restarted agent's check() derives this same termination from it. That
+      // is every task's common end, and the write and rename here were the
+      // agent's last file operations per task on its event loop.
+      if (!outcome?.cgroupsRemoved || c.limitation) {
+        try {
+          writeJson(join(c.dir, 'termination.json'), termination);
+        } catch (err) {
+          this.options.logger?.warn(`Container ${c.id}: cannot checkpoint termination: ${(err as Error).message}`);
+        }
       }
       c.termination = termination;
       this.polled.delete(c);

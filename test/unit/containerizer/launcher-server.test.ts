@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 
-import { parseStatusFile, type LauncherSpec } from '../../../src/agent/containerizer/launcher.js';
+import { parseStatusFile, type LauncherOutcome, type LauncherSpec } from '../../../src/agent/containerizer/launcher.js';
 import { LauncherServer, encodeRemoval, encodeRequest, parseServerLine } from '../../../src/agent/containerizer/launcher-server.js';
 import { parseProcStat } from '../../../src/agent/isolator/procfs.js';
 import { launcherPath } from '../../../src/cli/paths.js';
@@ -43,6 +43,15 @@ describe('launcher server wire format', () => {
       report: 'error fork: Resource temporarily unavailable',
     });
     assert.deepEqual(parseServerLine('exited 100 768'), { kind: 'exited', launcherPid: 100, status: 768 });
+    assert.deepEqual(parseServerLine('exited 100 768 768,swept,cgroups_removed'), {
+      kind: 'exited',
+      launcherPid: 100,
+      status: 768,
+      outcome: { status: 768, swept: true, cgroupsRemoved: true },
+    });
+    assert.deepEqual(parseServerLine('exited 100 0 0'), { kind: 'exited', launcherPid: 100, status: 0, outcome: { status: 0, swept: false, cgroupsRemoved: false } });
+    // What is not a status file's content is left out: the agent reads the file itself.
+    assert.deepEqual(parseServerLine('exited 100 0 zero,swept'), { kind: 'exited', launcherPid: 100, status: 0 });
     assert.deepEqual(parseServerLine('removed 5 0'), { kind: 'removed', id: 5, errno: 0, reason: '' });
     assert.deepEqual(parseServerLine('removed 6 16 Device or resource busy'), { kind: 'removed', id: 6, errno: 16, reason: 'Device or resource busy' });
     assert.equal(parseServerLine('hello'), undefined);
@@ -85,6 +94,8 @@ describe('LauncherServer with the real meseta-launcher', () => {
   });
 
   const exitOf = (launcherPid: number): Promise<number> => new Promise((resolve) => server.watch(launcherPid, resolve));
+  const outcomeOf = (launcherPid: number): Promise<LauncherOutcome | undefined> =>
+    new Promise((resolve) => server.watch(launcherPid, (_status, outcome) => resolve(outcome)));
 
   it('runs a task with exactly the given environment and reports its end; the session is swept', async () => {
     const started = await server.launch(
@@ -195,6 +206,14 @@ describe('LauncherServer with the real meseta-launcher', () => {
     await new Promise((r) => setTimeout(r, 50));
     const statuses = await Promise.all(starts.map((s) => exitOf(s.launcherPid)));
     assert.deepEqual(statuses.map((s) => s >> 8), starts.map((_, i) => i % 7));
+    // With each exit, the status file as the launcher wrote it, read by the server.
+    const more = await Promise.all(Array.from({ length: 10 }, (_, i) => server.launch(spec(`n${i}`, { shell: true, value: `exit ${i}` }))));
+    await new Promise((r) => setTimeout(r, 50));
+    const outcomes = await Promise.all(more.map((s) => outcomeOf(s.launcherPid)));
+    for (let i = 0; i < more.length; i++) {
+      assert.deepEqual(outcomes[i], parseStatusFile(readFileSync(join(dir, `n${i}.status`), 'utf8')));
+      assert.deepEqual(outcomes[i], { status: i << 8, swept: true, cgroupsRemoved: false });
+    }
     assert.deepEqual(lost, []);
   });
 
