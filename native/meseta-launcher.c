@@ -826,8 +826,26 @@ static void on_sigchld(int sig) {
   errno = saved;
 }
 
+/*
+ * Answers are kept and written together just before the server waits again:
+ * one write per round, not per line. Each write to the agent's pipe wakes its
+ * event loop, and under load a round answers many launches and exits.
+ */
+static char answers[1 << 16];
+static size_t answers_len;
+
+static void flush_answers(void) {
+  if (answers_len == 0) return;
+  if (write_all(1, answers, answers_len) != 0) _exit(0); /* the agent is gone */
+  answers_len = 0;
+}
+
+/* Queues one answer line (under 1 kB) for the next flush_answers. */
 static void answer(const char *line) {
-  if (write_all(1, line, strlen(line)) != 0) _exit(0); /* the agent is gone */
+  size_t len = strlen(line);
+  if (answers_len + len > sizeof answers) flush_answers();
+  memcpy(answers + answers_len, line, len);
+  answers_len += len;
 }
 
 /* Splits `len` bytes of NUL-separated fields into `fields` (pointers into buf); returns the count. */
@@ -1126,6 +1144,7 @@ static int serve(void) {
       fds[2 + i].fd = inflight[i].fd;
       fds[2 + i].events = POLLIN;
     }
+    flush_answers();
     if (poll(fds, (nfds_t)(2 + polled), -1) < 0) {
       if (errno == EINTR) continue;
       return EXIT_USAGE;
@@ -1144,7 +1163,10 @@ static int serve(void) {
     }
     ssize_t r = read(0, buf + used, cap - used);
     if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return 0; /* the agent closed our input or died: launchers run on */
+    if (r <= 0) {
+      flush_answers();
+      return 0; /* the agent closed our input or died: launchers run on */
+    }
     used += (size_t)r;
   }
 }

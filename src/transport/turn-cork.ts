@@ -1,6 +1,7 @@
 /**
  * One write per connection per event-loop turn for pipelined HTTP requests:
- * the client-side counterpart of coalesced-answers.ts.
+ * the client-side counterpart of coalesced-answers.ts. The agent's requests
+ * to its launcher server (a pipe) go the same way.
  *
  * Why: undici writes each request of a pipelined connection on its own, as
  * `cork(); write(head); write(body); uncork()`, so a framework acknowledging
@@ -16,22 +17,23 @@
  * the late release is then a no-op (`uncork` of an uncorked stream does
  * nothing), so a socket ended or destroyed within the turn behaves as before.
  *
- * For sockets carrying short requests: what is written within a turn is held
+ * For streams carrying short requests: what is written within a turn is held
  * whatever its size (a pipelining window bounds it), so event streams and
  * uploads should not use it.
  */
-import type { Socket } from 'node:net';
+import type { Writable } from 'node:stream';
 import { turnFlusher } from './turn-flush.js';
 
-const held = new WeakSet<Socket>();
+const held = new WeakSet<Writable>();
 /** Sockets holding their turn's cork, released together at the end of the turn. */
 const releases = turnFlusher<{ flush(): void }>();
 
 /**
- * Makes every cork of `socket` last until the end of the current event-loop
- * turn (see the file comment). Idempotent.
+ * Makes every cork of `socket` (or any stream, such as a child's stdin pipe)
+ * last until the end of the current event-loop turn (see the file comment).
+ * Idempotent.
  */
-export function corkUntilTurnEnd(socket: Socket): void {
+export function corkUntilTurnEnd(socket: Writable): void {
   if (held.has(socket)) return;
   held.add(socket);
   const cork = socket.cork.bind(socket);

@@ -15,6 +15,7 @@ import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { constants } from 'node:os';
 import { removeEmptyDirs, removeTree } from '../remove-tree.js';
 import type { Readable, Writable } from 'node:stream';
+import { corkUntilTurnEnd } from '../../transport/turn-cork.js';
 import { launcherArgs, parseLauncherReport, parseStatusFile, type LauncherOutcome, type LauncherSpec } from './launcher.js';
 
 /** A launcher the server started: its pid and the task's, with their start times when known. */
@@ -121,7 +122,7 @@ export class LauncherServer {
     return new Promise<ServedLaunch>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.updateRef();
-      server.stdin.write(request);
+      send(server, request);
     });
   }
 
@@ -153,7 +154,7 @@ export class LauncherServer {
       await new Promise<void>((resolve, reject) => {
         this.removals.set(id, { kind, resolve, reject });
         this.updateRef();
-        server.stdin.write(encodeRemoval(id, paths, kind));
+        send(server, encodeRemoval(id, paths, kind));
       });
     } catch (err) {
       if (!(err instanceof ServerGoneError)) throw err;
@@ -203,6 +204,9 @@ export class LauncherServer {
     if (this.server) return this.server;
     const server: Server = spawn(this.launcherPath, ['--serve'], { detached: true, stdio: ['pipe', 'pipe', 'ignore'] });
     this.server = server;
+    // A turn's requests (an ACCEPT's launches, a batch of retired containers) leave in one write,
+    // which wakes the server once, rather than a write and a wake-up each.
+    corkUntilTurnEnd(server.stdin);
     server.stdout.setEncoding('utf8');
     server.stdout.on('data', (chunk: string) => this.onData(chunk));
     server.stdin.on('error', () => undefined); // EPIPE when it died: 'exit' handles that
@@ -287,4 +291,11 @@ export class LauncherServer {
       socket.unref?.();
     }
   }
+}
+
+/** Writes one request; it leaves with the rest of the turn's (the stream holds its cork until the turn ends). */
+function send(server: Server, request: Buffer): void {
+  server.stdin.cork();
+  server.stdin.write(request);
+  server.stdin.uncork();
 }
