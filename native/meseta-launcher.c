@@ -958,9 +958,9 @@ static size_t n_launched, cap_launched;
 
 /* Notes the --status_file among a request's `args`, to read once launcher `pid` exits. */
 static void remember_launched(pid_t pid, char **args, int argc) {
-  const char *path = NULL;
+  const char *path = NULL, *v;
   for (int i = 0; i < argc; i++) {
-    if (strncmp(args[i], "--status_file=", 14) == 0) path = args[i] + 14;
+    if (starts_with(args[i], "--status_file=", &v)) path = v;
   }
   if (!path) return;
   if (n_launched == cap_launched) {

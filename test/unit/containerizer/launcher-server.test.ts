@@ -9,6 +9,7 @@ import { parseStatusFile, type LauncherOutcome, type LauncherSpec } from '../../
 import { LauncherServer, encodeRemoval, encodeRequest, parseServerLine } from '../../../src/agent/containerizer/launcher-server.js';
 import { parseProcStat } from '../../../src/agent/isolator/procfs.js';
 import { launcherPath } from '../../../src/cli/paths.js';
+import { waitFor } from '../agent/fake-master.js';
 
 describe('launcher server wire format', () => {
   it('encodes a request as a length line and NUL-terminated fields', () => {
@@ -208,7 +209,8 @@ describe('LauncherServer with the real meseta-launcher', () => {
     assert.deepEqual(statuses.map((s) => s >> 8), starts.map((_, i) => i % 7));
     // With each exit, the status file as the launcher wrote it, read by the server.
     const more = await Promise.all(Array.from({ length: 10 }, (_, i) => server.launch(spec(`n${i}`, { shell: true, value: `exit ${i}` }))));
-    await new Promise((r) => setTimeout(r, 50));
+    // Watched once the server has reaped them all: most of these exits are heard before watch().
+    await waitFor('the launchers reaped', () => more.every((s) => !existsSync(`/proc/${s.launcherPid}`)));
     const outcomes = await Promise.all(more.map((s) => outcomeOf(s.launcherPid)));
     for (let i = 0; i < more.length; i++) {
       assert.deepEqual(outcomes[i], parseStatusFile(readFileSync(join(dir, `n${i}.status`), 'utf8')));
