@@ -104,6 +104,30 @@ export function cpuMs(pid: number | undefined): number {
   }
 }
 
+/** What Linux's scheduler says of one thread: time on a CPU and time runnable but waiting for one, ms. */
+export interface ThreadSchedStat {
+  runMs: number;
+  waitMs: number;
+}
+
+/**
+ * Scheduler statistics of process `pid`'s main thread (its JavaScript event
+ * loop; V8's and libuv's helper threads are not counted) so far, from
+ * /proc/<pid>/schedstat; zeros when unknown (not Linux, or the process is gone).
+ * `waitMs` is how long the thread was ready to run while every CPU was busy
+ * with something else: on a machine shared by the benches' processes it tells
+ * a thread that was short of work from one that was short of a CPU.
+ */
+export function mainThreadSchedStat(pid: number | undefined): ThreadSchedStat {
+  if (pid === undefined) return { runMs: 0, waitMs: 0 };
+  try {
+    const [runNs, waitNs] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ').map(Number);
+    return { runMs: (runNs ?? 0) / 1e6, waitMs: (waitNs ?? 0) / 1e6 };
+  } catch {
+    return { runMs: 0, waitMs: 0 };
+  }
+}
+
 /**
  * CPU time the whole machine has spent busy so far (every CPU's user, nice,
  * system, irq, softirq and steal time in /proc/stat), ms.

@@ -31,7 +31,7 @@ import { SchedulerClient } from '../src/scheduler/scheduler-client.js';
 import { createMasterDetector } from '../src/scheduler/master-detector.js';
 import { OfferMatcher } from '../src/scheduler/offer-matcher.js';
 import type { Resource, TaskInfo } from '../src/mesos/types.js';
-import { cpuMs, flagNumber, freePort, getJson, percentile, round, spawnMeseta, stopProcess, summarizeCpuProfile, waitFor, writeResult } from './bench-util.js';
+import { cpuMs, flagNumber, freePort, getJson, mainThreadSchedStat, percentile, round, spawnMeseta, stopProcess, summarizeCpuProfile, waitFor, writeResult, type ThreadSchedStat } from './bench-util.js';
 import { startSelfProfile } from './self-profile.js';
 
 /** Nomad's C1M placement rate, tasks/s. */
@@ -78,6 +78,16 @@ export interface PlacementBenchResult {
    * tasks/s does not.
    */
   cpuUsPerTask: { master: number; simulator: number; framework: number };
+  /**
+   * While the tasks were driven (`driveMs` of wall time): each process's main
+   * thread's time on a CPU and time ready but waiting for one, ms (Linux's
+   * /proc/<pid>/schedstat; zeros elsewhere). The three processes and V8's
+   * helper threads share the machine's cores, so a master that waited long
+   * was short of a CPU, not of work.
+   */
+  mainThreads: { master: ThreadSchedStat; simulator: ThreadSchedStat; framework: ThreadSchedStat };
+  /** Wall time of the drive, first OFFERS to the last TASK_RUNNING, ms. */
+  driveMs: number;
   /** placedPerSecond over Nomad C1M's placements per second. */
   ratioToNomad: number;
   /** placedPerSecond over the target. */
@@ -123,9 +133,17 @@ export async function run(options: PlacementBenchOptions = {}): Promise<Placemen
     ]);
     client = new SchedulerClient({ detector: createMasterDetector(`127.0.0.1:${port}`), autoAcknowledge: true, coalesceAcknowledgements: true });
     const self = options.profile ? await startSelfProfile() : undefined;
+    const pids = [master.pid, simulator.pid, process.pid] as const;
+    const schedBefore = pids.map(mainThreadSchedStat);
+    const driveStart = performance.now();
     const cpuBefore = [cpuMs(master.pid), cpuMs(simulator.pid), process.cpuUsage()] as const;
     const figures = await drive(client, tasks, taskDurationSecs);
     const selfCpu = process.cpuUsage(cpuBefore[2]);
+    const driveMs = round(performance.now() - driveStart);
+    const [masterSched, simulatorSched, frameworkSched] = pids.map((pid, i): ThreadSchedStat => {
+      const now = mainThreadSchedStat(pid);
+      return { runMs: round(now.runMs - schedBefore[i]!.runMs), waitMs: round(now.waitMs - schedBefore[i]!.waitMs) };
+    });
     const perTask = (ms: number): number => round((ms * 1000) / tasks);
     const cpuUsPerTask = {
       master: perTask(cpuMs(master.pid) - cpuBefore[0]),
@@ -147,6 +165,8 @@ export async function run(options: PlacementBenchOptions = {}): Promise<Placemen
       taskDurationSecs,
       ...figures,
       cpuUsPerTask,
+      mainThreads: { master: masterSched!, simulator: simulatorSched!, framework: frameworkSched! },
+      driveMs,
       ratioToNomad: round(figures.placedPerSecond / NOMAD_C1M_PER_SECOND),
       ratioToTarget: round(figures.placedPerSecond / PLACEMENT_TARGET_PER_SECOND),
     };
@@ -248,6 +268,9 @@ function print(r: PlacementBenchResult): void {
       `  placed (first ACCEPT → last TASK_STARTING at the framework): ${r.placedPerSecond} tasks/s\n` +
       `  running (first ACCEPT → last TASK_RUNNING at the framework): ${r.runningPerSecond} tasks/s; ACCEPT → TASK_RUNNING p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms\n` +
       `  CPU per task: master ${r.cpuUsPerTask.master} µs, simulator ${r.cpuUsPerTask.simulator} µs, framework ${r.cpuUsPerTask.framework} µs\n` +
+      `  main threads over the ${r.driveMs} ms driven, ms on a CPU / ms ready but waiting for one: ` +
+      `master ${r.mainThreads.master.runMs} / ${r.mainThreads.master.waitMs}, simulator ${r.mainThreads.simulator.runMs} / ${r.mainThreads.simulator.waitMs}, ` +
+      `framework ${r.mainThreads.framework.runMs} / ${r.mainThreads.framework.waitMs}\n` +
       `  placed vs Nomad C1M ${NOMAD_C1M_PER_SECOND}/s: ${r.ratioToNomad}×; vs target ${PLACEMENT_TARGET_PER_SECOND}/s: ${r.ratioToTarget}×\n`,
   );
   const profiles: Array<[string, ProfileSummary | undefined]> = [
