@@ -133,16 +133,15 @@ export async function run(options: PlacementBenchOptions = {}): Promise<Placemen
     ]);
     client = new SchedulerClient({ detector: createMasterDetector(`127.0.0.1:${port}`), autoAcknowledge: true, coalesceAcknowledgements: true });
     const self = options.profile ? await startSelfProfile() : undefined;
-    const pids = [master.pid, simulator.pid, process.pid] as const;
-    const schedBefore = pids.map(mainThreadSchedStat);
+    const schedBefore = [master.pid, simulator.pid, process.pid].map((pid) => ({ pid, at: mainThreadSchedStat(pid) }));
     const driveStart = performance.now();
     const cpuBefore = [cpuMs(master.pid), cpuMs(simulator.pid), process.cpuUsage()] as const;
     const figures = await drive(client, tasks, taskDurationSecs);
     const selfCpu = process.cpuUsage(cpuBefore[2]);
     const driveMs = round(performance.now() - driveStart);
-    const [masterSched, simulatorSched, frameworkSched] = pids.map((pid, i): ThreadSchedStat => {
+    const [masterSched, simulatorSched, frameworkSched] = schedBefore.map(({ pid, at }): ThreadSchedStat => {
       const now = mainThreadSchedStat(pid);
-      return { runMs: round(now.runMs - schedBefore[i]!.runMs), waitMs: round(now.waitMs - schedBefore[i]!.waitMs) };
+      return { runMs: round(now.runMs - at.runMs), waitMs: round(now.waitMs - at.waitMs) };
     });
     const perTask = (ms: number): number => round((ms * 1000) / tasks);
     const cpuUsPerTask = {

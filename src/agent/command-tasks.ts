@@ -16,7 +16,7 @@ import type { ExecutorRecord, FrameworkRecord } from './agent-model.js';
 import { COMMAND_EXECUTOR_CPUS, COMMAND_EXECUTOR_MEM_MB, CommandTaskDriver, type CommandTaskDriverOptions } from './command-executor.js';
 import type { ContainerConfig } from './containerizer/containerizer.js';
 import { buildExecutorEnv } from './executor-env.js';
-import { executorLatestRunLink, executorRunDir } from './sandbox.js';
+import { executorRunDir, runSandboxCreation } from './sandbox.js';
 
 /** The role a task's resources are allocated to (`MESOS_ALLOCATION_ROLE`). */
 export function allocationRole(resources: readonly Resource[] | undefined, framework: FrameworkInfo): string {
@@ -119,7 +119,7 @@ export class CommandTasks {
       const config: ContainerConfig = {
         containerId,
         sandbox: directory,
-        createSandbox: { latestLink: path.resolve(executorLatestRunLink(options.workDir, run)) },
+        createSandbox: runSandboxCreation(options.workDir, run),
         command: containerCommand(command),
         env,
         stdoutPath: path.join(directory, 'stdout'),

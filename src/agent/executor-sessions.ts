@@ -28,7 +28,7 @@ import type { ContainerConfig, ContainerTermination } from './containerizer/cont
 import type { ExecutorCall, ExecutorEvent, ExecutorLookup } from './executor-api.js';
 import { formatDuration } from '../mesos/durations.js';
 import { buildExecutorEnv } from './executor-env.js';
-import { executorLatestRunLink, executorRunDir } from './sandbox.js';
+import { executorRunDir, runSandboxCreation } from './sandbox.js';
 
 interface Session {
   framework: FrameworkRecord;
@@ -289,7 +289,7 @@ export class ExecutorSessions {
       const config: ContainerConfig = {
         containerId: run.containerId,
         sandbox: directory,
-        createSandbox: { latestLink: path.resolve(executorLatestRunLink(options.workDir, run)) },
+        createSandbox: runSandboxCreation(options.workDir, run),
         command: containerCommand(command),
         env: buildExecutorEnv({
           frameworkId: run.frameworkId,

@@ -74,6 +74,14 @@ export function executorLatestRunLink(workDir: string, run: Omit<RunRef, 'contai
   return path.join(executorDir(workDir, run.agentId, run.frameworkId, run.executorId), 'runs', 'latest');
 }
 
+/**
+ * What a run's `ContainerConfig.createSandbox` asks for: its `runs/latest`
+ * link, absolute, for the containerizer to point at the run's sandbox.
+ */
+export function runSandboxCreation(workDir: string, run: Omit<RunRef, 'containerId'>): { latestLink: string } {
+  return { latestLink: path.resolve(executorLatestRunLink(workDir, run)) };
+}
+
 /** `<work_dir>/meta/slaves/<agent_id>`: where the agent's checkpoints live. */
 export function metaAgentDir(workDir: string, agentId: string): string {
   return path.join(workDir, 'meta', 'slaves', checkPathId('agent id', agentId));

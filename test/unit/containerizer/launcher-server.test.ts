@@ -203,8 +203,8 @@ describe('LauncherServer with the real meseta-launcher', () => {
 
   it('starts many launchers at once and hears every exit, even one heard before watch()', async () => {
     const starts = await Promise.all(Array.from({ length: 40 }, (_, i) => server.launch(spec(`m${i}`, { shell: true, value: `exit ${i % 7}` }))));
-    // Let some exits arrive before anyone watches them.
-    await new Promise((r) => setTimeout(r, 50));
+    // Some exits arrive before anyone watches them.
+    await waitFor('a launcher reaped', () => starts.some((s) => !existsSync(`/proc/${s.launcherPid}`)));
     const statuses = await Promise.all(starts.map((s) => exitOf(s.launcherPid)));
     assert.deepEqual(statuses.map((s) => s >> 8), starts.map((_, i) => i % 7));
     // With each exit, the status file as the launcher wrote it, read by the server.
