@@ -133,9 +133,20 @@ export function mainThreadSchedStat(pid: number | undefined): ThreadSchedStat {
  * system, irq, softirq and steal time in /proc/stat), ms.
  */
 export function machineBusyMs(): number {
+  return machineTimes().busyMs;
+}
+
+/**
+ * The machine's CPU time so far (all CPUs, /proc/stat), ms: `busyMs` as
+ * machineBusyMs; of it, `kernelMs` the kernel's own (system, irq and softirq
+ * time) and `stealMs` what the hypervisor gave to other guests while this
+ * machine had work (a virtual machine's lost time).
+ */
+export function machineTimes(): { busyMs: number; kernelMs: number; stealMs: number } {
   const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
-  const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
-  return (((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) * 1000) / CLOCK_TICKS_PER_SECOND;
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = line.trim().split(/\s+/).slice(1).map(Number);
+  const ms = (ticks: number): number => (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+  return { busyMs: ms(user + nice + system + irq + softirq + steal), kernelMs: ms(system + irq + softirq), stealMs: ms(steal) };
 }
 
 /** Resident set size of a process in kB (VmRSS of /proc/<pid>/status). */

@@ -36,6 +36,7 @@ import { SchedulerClient } from '../src/scheduler/scheduler-client.js';
 import { createMasterDetector } from '../src/scheduler/master-detector.js';
 import { OfferMatcher } from '../src/scheduler/offer-matcher.js';
 import type { Offer, Resource, TaskInfo } from '../src/mesos/types.js';
+import { CpuTimeline, describeStretch, kernelMemoryThreads, type CpuStretch } from './cpu-timeline.js';
 import { collectedRssKb, inspectArg } from './inspector-gc.js';
 import { flagNumber, flagString, freePort, getJson, percentile, round, rssKb, spawnMeseta, stopProcess, summarizeCpuProfile, waitFor, writeResult } from './bench-util.js';
 
@@ -133,6 +134,13 @@ export interface MasterScaleResult {
    * serves nothing else meanwhile: a slow answer stalls it).
    */
   endpointMs: { slaves: number; state: number };
+  /**
+   * The timed launch that took longest, and where the machine's CPU time went
+   * from its ACCEPT to its TASK_RUNNING (sampled every 50 ms): whether the
+   * master, the simulators or the frameworks' process was busy, or ready but
+   * waiting for a core, or the machine busy with work of none of them.
+   */
+  slowestLaunch?: { ms: number; acceptedAfterMs: number; cpu: CpuStretch };
 }
 
 const TASK: Resource[] = [
@@ -274,10 +282,20 @@ export async function run(options: MasterScaleOptions = {}): Promise<MasterScale
       beforeLaunches = rssKb(master.pid!);
       collectedBeforeLaunches = collect ? await collectedRssKb(master.pid!, inspectPort) : undefined;
     }
+    const timeline = new CpuTimeline([
+      { name: 'master', pids: [master.pid!] },
+      { name: 'simulators', pids: simulators.map((s) => s.pid!) },
+      { name: 'frameworks', pids: [process.pid] },
+      kernelMemoryThreads(),
+    ]);
+    const launchesStart = performance.now();
     const launched = await launchAtRate(Math.round(rate * seconds), timing.measured, 't');
     const latencies = timing.measured.latencies;
     const runningIds = timing.measured.runningIds;
     await waitFor(`${launched} tasks running`, () => runningIds.size >= launched, 60_000, 20).catch(() => undefined);
+    timeline.stop();
+    const slowest = timing.measured.slowest();
+    const slowestCpu = slowest ? timeline.stretch(slowest.acceptedAt, slowest.runningAt) : undefined;
     const withTasks = rssKb(master.pid!);
     const heapWithTasks = await snapshot();
     const collectedWithTasks = collect ? await collectedRssKb(master.pid!, inspectPort) : undefined;
@@ -303,6 +321,9 @@ export async function run(options: MasterScaleOptions = {}): Promise<MasterScale
       warmup: { tasks: timing.warmup.latencies.length, ...(timing.warmup.latencies.length > 0 ? { latencyMs: summary(timing.warmup.latencies) } : {}) },
       masterRssKb: { idle, withAgents, withFrameworks, withTasks },
       endpointMs,
+      ...(slowest && slowestCpu
+        ? { slowestLaunch: { ms: round(slowest.runningAt - slowest.acceptedAt), acceptedAfterMs: round(slowest.acceptedAt - launchesStart), cpu: slowestCpu } }
+        : {}),
       kbPerAgent: round((withAgents - withFrameworks) / agents),
       // With a collection between the two readings, the garbage of registration is not counted against the tasks.
       kbPerTask: round((withTasks - (collectedBeforeLaunches ?? beforeLaunches)) / Math.max(1, launched)),
@@ -349,6 +370,9 @@ function print(r: MasterScaleResult, launched: number): void {
       (r.warmup.latencyMs
         ? `  cold start, the ${r.warmup.tasks} warm-up launches before: p50 ${r.warmup.latencyMs.p50} ms, p99 ${r.warmup.latencyMs.p99} ms, max ${r.warmup.latencyMs.max} ms\n`
         : '') +
+      (r.slowestLaunch
+        ? `  slowest launch ${r.slowestLaunch.ms} ms, accepted ${r.slowestLaunch.acceptedAfterMs} ms into the launches; over ${describeStretch(r.slowestLaunch.cpu)}\n`
+        : '') +
       `  master RSS: idle ${r.masterRssKb.idle} kB, +frameworks ${r.masterRssKb.withFrameworks} kB, +agents (each offered) ${r.masterRssKb.withAgents} kB, +tasks ${r.masterRssKb.withTasks} kB\n` +
       `  per agent ${r.kbPerAgent} kB (target ≤ ${TARGET_KB_PER_AGENT}), per task ${r.kbPerTask} kB between collections\n` +
       (r.collected
@@ -368,6 +392,7 @@ class Launches {
   private readonly acceptedAt = new Map<string, number>();
   readonly runningIds = new Set<string>();
   readonly latencies: number[] = [];
+  private longest: { acceptedAt: number; runningAt: number } | undefined;
 
   accepted(id: string): void {
     this.acceptedAt.set(id, performance.now());
@@ -378,7 +403,14 @@ class Launches {
     // A resent update (its acknowledgement was late) is not a second launch.
     if (at === undefined || this.runningIds.has(id)) return;
     this.runningIds.add(id);
-    this.latencies.push(performance.now() - at);
+    const now = performance.now();
+    this.latencies.push(now - at);
+    if (!this.longest || now - at > this.longest.runningAt - this.longest.acceptedAt) this.longest = { acceptedAt: at, runningAt: now };
+  }
+
+  /** The launch that took longest to TASK_RUNNING: when it was accepted and when it ran (`performance.now()`, ms). */
+  slowest(): { acceptedAt: number; runningAt: number } | undefined {
+    return this.longest;
   }
 }
 

@@ -31,7 +31,8 @@ import { SchedulerClient } from '../src/scheduler/scheduler-client.js';
 import { createMasterDetector } from '../src/scheduler/master-detector.js';
 import { OfferMatcher } from '../src/scheduler/offer-matcher.js';
 import type { Resource, TaskInfo } from '../src/mesos/types.js';
-import { cpuMs, flagNumber, freePort, getJson, mainThreadSchedStat, percentile, round, spawnMeseta, stopProcess, summarizeCpuProfile, waitFor, writeResult, type ThreadSchedStat } from './bench-util.js';
+import { CpuTimeline, describeStretch, kernelMemoryThreads, type CpuStretch } from './cpu-timeline.js';
+import { cpuMs, flagNumber, freePort, getJson, percentile, round, spawnMeseta, stopProcess, summarizeCpuProfile, waitFor, writeResult, type ThreadSchedStat } from './bench-util.js';
 import { startSelfProfile } from './self-profile.js';
 
 /** Nomad's C1M placement rate, tasks/s. */
@@ -88,6 +89,12 @@ export interface PlacementBenchResult {
   mainThreads: { master: ThreadSchedStat; simulator: ThreadSchedStat; framework: ThreadSchedStat };
   /** Wall time of the drive, first OFFERS to the last TASK_RUNNING, ms. */
   driveMs: number;
+  /**
+   * The drive's CPU time by process (and the kernel's memory threads) and the
+   * machine's, with what none of them used: other work on the machine takes
+   * the cores the three processes share.
+   */
+  driveCpu?: CpuStretch;
   /** placedPerSecond over Nomad C1M's placements per second. */
   ratioToNomad: number;
   /** placedPerSecond over the target. */
@@ -133,16 +140,23 @@ export async function run(options: PlacementBenchOptions = {}): Promise<Placemen
     ]);
     client = new SchedulerClient({ detector: createMasterDetector(`127.0.0.1:${port}`), autoAcknowledge: true, coalesceAcknowledgements: true });
     const self = options.profile ? await startSelfProfile() : undefined;
-    const schedBefore = [master.pid, simulator.pid, process.pid].map((pid) => ({ pid, at: mainThreadSchedStat(pid) }));
+    const timeline = new CpuTimeline(
+      [
+        { name: 'master', pids: [master.pid!] },
+        { name: 'simulator', pids: [simulator.pid!] },
+        { name: 'framework', pids: [process.pid] },
+        kernelMemoryThreads(),
+      ],
+      1000,
+    );
     const driveStart = performance.now();
     const cpuBefore = [cpuMs(master.pid), cpuMs(simulator.pid), process.cpuUsage()] as const;
     const figures = await drive(client, tasks, taskDurationSecs);
     const selfCpu = process.cpuUsage(cpuBefore[2]);
     const driveMs = round(performance.now() - driveStart);
-    const [masterSched, simulatorSched, frameworkSched] = schedBefore.map(({ pid, at }): ThreadSchedStat => {
-      const now = mainThreadSchedStat(pid);
-      return { runMs: round(now.runMs - at.runMs), waitMs: round(now.waitMs - at.waitMs) };
-    });
+    timeline.stop();
+    const driveCpu = timeline.stretch(driveStart, driveStart + driveMs);
+    const sched = (group: number): ThreadSchedStat => ({ runMs: driveCpu?.groups[group]?.mainRunMs ?? 0, waitMs: driveCpu?.groups[group]?.mainWaitMs ?? 0 });
     const perTask = (ms: number): number => round((ms * 1000) / tasks);
     const cpuUsPerTask = {
       master: perTask(cpuMs(master.pid) - cpuBefore[0]),
@@ -164,8 +178,9 @@ export async function run(options: PlacementBenchOptions = {}): Promise<Placemen
       taskDurationSecs,
       ...figures,
       cpuUsPerTask,
-      mainThreads: { master: masterSched!, simulator: simulatorSched!, framework: frameworkSched! },
+      mainThreads: { master: sched(0), simulator: sched(1), framework: sched(2) },
       driveMs,
+      ...(driveCpu ? { driveCpu } : {}),
       ratioToNomad: round(figures.placedPerSecond / NOMAD_C1M_PER_SECOND),
       ratioToTarget: round(figures.placedPerSecond / PLACEMENT_TARGET_PER_SECOND),
     };
@@ -267,9 +282,7 @@ function print(r: PlacementBenchResult): void {
       `  placed (first ACCEPT → last TASK_STARTING at the framework): ${r.placedPerSecond} tasks/s\n` +
       `  running (first ACCEPT → last TASK_RUNNING at the framework): ${r.runningPerSecond} tasks/s; ACCEPT → TASK_RUNNING p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms\n` +
       `  CPU per task: master ${r.cpuUsPerTask.master} µs, simulator ${r.cpuUsPerTask.simulator} µs, framework ${r.cpuUsPerTask.framework} µs\n` +
-      `  main threads over the ${r.driveMs} ms driven, ms on a CPU / ms ready but waiting for one: ` +
-      `master ${r.mainThreads.master.runMs} / ${r.mainThreads.master.waitMs}, simulator ${r.mainThreads.simulator.runMs} / ${r.mainThreads.simulator.waitMs}, ` +
-      `framework ${r.mainThreads.framework.runMs} / ${r.mainThreads.framework.waitMs}\n` +
+      (r.driveCpu ? `  CPU over the drive's ${describeStretch(r.driveCpu)}\n` : '') +
       `  placed vs Nomad C1M ${NOMAD_C1M_PER_SECOND}/s: ${r.ratioToNomad}×; vs target ${PLACEMENT_TARGET_PER_SECOND}/s: ${r.ratioToTarget}×\n`,
   );
   const profiles: Array<[string, ProfileSummary | undefined]> = [
