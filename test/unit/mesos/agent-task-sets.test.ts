@@ -43,6 +43,23 @@ describe('task sets of a reregistration', () => {
     );
   });
 
+  it('puts consecutive tasks whose resources differ only in the order of their keys in one set, and tells apart ones that differ in a value', () => {
+    const reordered: Resource[] = [{ allocation_info: { role: '*' }, role: '*', scalar: { value: 0.1 }, type: 'SCALAR', name: 'cpus' }];
+    const sets = packAgentTasks([
+      task('a1', 'F1', cpus(0.1)),
+      task('a2', 'F1', reordered),
+      task('a3', 'F1', [{ ...cpus(0.1)[0]!, allocation_info: { role: 'web' } }]),
+      task('a4', 'F1', cpus(0.1)),
+    ]);
+    assert.deepEqual(
+      sets.map((s) => [s.resources[0]!.allocation_info?.role, s.tasks.map((t) => t.task_id.value)]),
+      [
+        ['*', ['a1', 'a2', 'a4']],
+        ['web', ['a3']],
+      ],
+    );
+  });
+
   it('leaves the framework id and resources to the set and keeps every other field of a task', () => {
     const status = { task_id: { value: 't' }, state: 'TASK_RUNNING' as const, uuid: 'dXVpZA==' };
     const labels = { labels: [{ key: 'k', value: 'v' }] };
