@@ -71,10 +71,9 @@ export class CpuTimeline {
   /**
    * CPU use between the last sample at or before `fromMs` and the first at or
    * after `toMs` (so the stretch reported may be up to one interval wider on
-   * each side). Undefined before two samples exist.
+   * each side). All zeros before a second sample exists.
    */
-  stretch(fromMs: number, toMs: number): CpuStretch | undefined {
-    if (this.samples.length < 2) return undefined;
+  stretch(fromMs: number, toMs: number): CpuStretch {
     let first = 0;
     while (first + 1 < this.samples.length - 1 && this.samples[first + 1]!.at <= fromMs) first++;
     let last = this.samples.length - 1;

@@ -117,7 +117,7 @@ export interface FailoverBenchResult {
    * every 50 ms): the new leader's event loop busy, or ready but waiting for a
    * core while the other processes had both.
    */
-  windowCpu?: CpuStretch;
+  windowCpu: CpuStretch;
   agentsReregisteredPerSecond: number;
   /** Tasks the new leader knows as running once every agent is back. */
   tasksRunningAfter: number;
@@ -295,7 +295,7 @@ export async function run(options: FailoverBenchOptions = {}): Promise<FailoverB
         p99: round(percentile(times, 0.99) - servingAt),
       },
       reregistrationWindowMs: round(windowMs),
-      ...(windowCpu ? { windowCpu } : {}),
+      windowCpu,
       agentsReregisteredPerSecond: round((agents * 1000) / windowMs),
       tasksRunningAfter,
       ratioToMesos: round((agents * 1000) / windowMs / MESOS_REREGISTRATION_PER_SECOND),
@@ -461,7 +461,7 @@ function print(r: FailoverBenchResult): void {
       `  agents reregistered: ${r.agentsReregisteredPerSecond}/s over ${r.reregistrationWindowMs} ms (Mesos 1.5 ≈ ${MESOS_REREGISTRATION_PER_SECOND}/s: ${r.ratioToMesos}×; target ≥ ${FAILOVER_TARGET_AGENTS_PER_SECOND}/s); ` +
       `all back ${r.agentsBackMs} ms after the kill (${r.agentsBackAfterElectionMs} ms after serving; ` +
       `50/90/99 % back ${r.agentsBackAfterElectionPercentilesMs.p50}/${r.agentsBackAfterElectionPercentilesMs.p90}/${r.agentsBackAfterElectionPercentilesMs.p99} ms after serving)\n` +
-      (r.windowCpu ? `  CPU over the window's ${describeStretch(r.windowCpu)}\n` : '') +
+      `  CPU over the window's ${describeStretch(r.windowCpu)}\n` +
       `  tasks running at the new leader: ${r.tasksRunningAfter}\n`,
   );
   if (r.masterProfile) {

@@ -295,7 +295,6 @@ export async function run(options: MasterScaleOptions = {}): Promise<MasterScale
     await waitFor(`${launched} tasks running`, () => runningIds.size >= launched, 60_000, 20).catch(() => undefined);
     timeline.stop();
     const slowest = timing.measured.slowest();
-    const slowestCpu = slowest ? timeline.stretch(slowest.acceptedAt, slowest.runningAt) : undefined;
     const withTasks = rssKb(master.pid!);
     const heapWithTasks = await snapshot();
     const collectedWithTasks = collect ? await collectedRssKb(master.pid!, inspectPort) : undefined;
@@ -321,8 +320,14 @@ export async function run(options: MasterScaleOptions = {}): Promise<MasterScale
       warmup: { tasks: timing.warmup.latencies.length, ...(timing.warmup.latencies.length > 0 ? { latencyMs: summary(timing.warmup.latencies) } : {}) },
       masterRssKb: { idle, withAgents, withFrameworks, withTasks },
       endpointMs,
-      ...(slowest && slowestCpu
-        ? { slowestLaunch: { ms: round(slowest.runningAt - slowest.acceptedAt), acceptedAfterMs: round(slowest.acceptedAt - launchesStart), cpu: slowestCpu } }
+      ...(slowest
+        ? {
+            slowestLaunch: {
+              ms: round(slowest.runningAt - slowest.acceptedAt),
+              acceptedAfterMs: round(slowest.acceptedAt - launchesStart),
+              cpu: timeline.stretch(slowest.acceptedAt, slowest.runningAt),
+            },
+          }
         : {}),
       kbPerAgent: round((withAgents - withFrameworks) / agents),
       // With a collection between the two readings, the garbage of registration is not counted against the tasks.

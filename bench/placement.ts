@@ -31,8 +31,8 @@ import { SchedulerClient } from '../src/scheduler/scheduler-client.js';
 import { createMasterDetector } from '../src/scheduler/master-detector.js';
 import { OfferMatcher } from '../src/scheduler/offer-matcher.js';
 import type { Resource, TaskInfo } from '../src/mesos/types.js';
-import { CpuTimeline, describeStretch, kernelMemoryThreads, type CpuStretch } from './cpu-timeline.js';
-import { cpuMs, flagNumber, freePort, getJson, percentile, round, spawnMeseta, stopProcess, summarizeCpuProfile, waitFor, writeResult, type ThreadSchedStat } from './bench-util.js';
+import { CpuTimeline, describeStretch, kernelMemoryThreads, type CpuStretch, type GroupCpu } from './cpu-timeline.js';
+import { flagNumber, freePort, getJson, percentile, round, spawnMeseta, stopProcess, summarizeCpuProfile, waitFor, writeResult, type ThreadSchedStat } from './bench-util.js';
 import { startSelfProfile } from './self-profile.js';
 
 /** Nomad's C1M placement rate, tasks/s. */
@@ -94,7 +94,7 @@ export interface PlacementBenchResult {
    * machine's, with what none of them used: other work on the machine takes
    * the cores the three processes share.
    */
-  driveCpu?: CpuStretch;
+  driveCpu: CpuStretch;
   /** placedPerSecond over Nomad C1M's placements per second. */
   ratioToNomad: number;
   /** placedPerSecond over the target. */
@@ -150,19 +150,14 @@ export async function run(options: PlacementBenchOptions = {}): Promise<Placemen
       1000,
     );
     const driveStart = performance.now();
-    const cpuBefore = [cpuMs(master.pid), cpuMs(simulator.pid), process.cpuUsage()] as const;
     const figures = await drive(client, tasks, taskDurationSecs);
-    const selfCpu = process.cpuUsage(cpuBefore[2]);
     const driveMs = round(performance.now() - driveStart);
     timeline.stop();
     const driveCpu = timeline.stretch(driveStart, driveStart + driveMs);
-    const sched = (group: number): ThreadSchedStat => ({ runMs: driveCpu?.groups[group]?.mainRunMs ?? 0, waitMs: driveCpu?.groups[group]?.mainWaitMs ?? 0 });
+    const [masterCpu, simulatorCpu, frameworkCpu] = driveCpu.groups as [GroupCpu, GroupCpu, GroupCpu, GroupCpu];
+    const sched = (g: GroupCpu): ThreadSchedStat => ({ runMs: g.mainRunMs, waitMs: g.mainWaitMs });
     const perTask = (ms: number): number => round((ms * 1000) / tasks);
-    const cpuUsPerTask = {
-      master: perTask(cpuMs(master.pid) - cpuBefore[0]),
-      simulator: perTask(cpuMs(simulator.pid) - cpuBefore[1]),
-      framework: perTask((selfCpu.user + selfCpu.system) / 1000),
-    };
+    const cpuUsPerTask = { master: perTask(masterCpu.processMs), simulator: perTask(simulatorCpu.processMs), framework: perTask(frameworkCpu.processMs) };
     const selfFile = await self?.stop(join(workDir, 'framework.cpuprofile'));
     await client.teardown().catch(() => undefined);
     // Both children write their profiles on a clean exit (SIGTERM).
@@ -178,9 +173,9 @@ export async function run(options: PlacementBenchOptions = {}): Promise<Placemen
       taskDurationSecs,
       ...figures,
       cpuUsPerTask,
-      mainThreads: { master: sched(0), simulator: sched(1), framework: sched(2) },
+      mainThreads: { master: sched(masterCpu), simulator: sched(simulatorCpu), framework: sched(frameworkCpu) },
       driveMs,
-      ...(driveCpu ? { driveCpu } : {}),
+      driveCpu,
       ratioToNomad: round(figures.placedPerSecond / NOMAD_C1M_PER_SECOND),
       ratioToTarget: round(figures.placedPerSecond / PLACEMENT_TARGET_PER_SECOND),
     };
@@ -282,7 +277,7 @@ function print(r: PlacementBenchResult): void {
       `  placed (first ACCEPT → last TASK_STARTING at the framework): ${r.placedPerSecond} tasks/s\n` +
       `  running (first ACCEPT → last TASK_RUNNING at the framework): ${r.runningPerSecond} tasks/s; ACCEPT → TASK_RUNNING p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms\n` +
       `  CPU per task: master ${r.cpuUsPerTask.master} µs, simulator ${r.cpuUsPerTask.simulator} µs, framework ${r.cpuUsPerTask.framework} µs\n` +
-      (r.driveCpu ? `  CPU over the drive's ${describeStretch(r.driveCpu)}\n` : '') +
+      `  CPU over the drive's ${describeStretch(r.driveCpu)}\n` +
       `  placed vs Nomad C1M ${NOMAD_C1M_PER_SECOND}/s: ${r.ratioToNomad}×; vs target ${PLACEMENT_TARGET_PER_SECOND}/s: ${r.ratioToTarget}×\n`,
   );
   const profiles: Array<[string, ProfileSummary | undefined]> = [
