@@ -70,7 +70,8 @@ export interface MasterScaleOptions {
   profile?: boolean;
   /**
    * Directory for two heap snapshots of the master (`node --heapsnapshot-signal`):
-   * one with the agents registered, one with every task running. Diffing them
+   * one before the timed launches (agents registered, warm-up tasks finished, as
+   * the per-task RSS figures start), one with every task running. Diffing them
    * shows what a task costs in the master's heap (writing one pauses the master,
    * so the latency figures of such a run are not comparable).
    */
@@ -227,7 +228,6 @@ export async function run(options: MasterScaleOptions = {}): Promise<MasterScale
     );
     const registrationSeconds = (performance.now() - t0) / 1000;
     const withAgents = rssKb(master.pid!);
-    const heapWithAgents = await snapshot();
     // Collected before the clock starts, so the forced pause is outside the latency window.
     const collectedWithAgents = collect ? await collectedRssKb(master.pid!, inspectPort) : undefined;
     // Every agent offered and every offer parsed by its framework before the clock starts: the
@@ -275,12 +275,14 @@ export async function run(options: MasterScaleOptions = {}): Promise<MasterScale
     };
     let beforeLaunches = withAgents;
     let collectedBeforeLaunches = collectedWithAgents;
+    let heapBeforeLaunches = warmup > 0 ? undefined : await snapshot();
     if (warmup > 0) {
       const warmed = await launchAtRate(warmup, timing.warmup, 'w', { labels: [{ key: 'duration', value: '1' }] });
       await waitFor(`${warmed} warm-up tasks finished`, () => warmupFinished.size >= warmed, 120_000, 20);
       // The warm-up's finished tasks (kept as completed tasks) are not counted against the timed ones.
       beforeLaunches = rssKb(master.pid!);
       collectedBeforeLaunches = collect ? await collectedRssKb(master.pid!, inspectPort) : undefined;
+      heapBeforeLaunches = await snapshot();
     }
     const timeline = new CpuTimeline([
       { name: 'master', pids: [master.pid!] },
@@ -341,8 +343,8 @@ export async function run(options: MasterScaleOptions = {}): Promise<MasterScale
             },
           }
         : {}),
-      ...(heapWithAgents !== undefined && heapWithTasks !== undefined
-        ? { heapBytesPerTask: Math.round((heapWithTasks - heapWithAgents) / Math.max(1, launched)) }
+      ...(heapBeforeLaunches !== undefined && heapWithTasks !== undefined
+        ? { heapBytesPerTask: Math.round((heapWithTasks - heapBeforeLaunches) / Math.max(1, launched)) }
         : {}),
     };
     for (const client of clients) client.close();
