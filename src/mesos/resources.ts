@@ -17,6 +17,7 @@
 import type { Range, ReservationInfo, Resource } from './types.js';
 import {
   coalesceRanges,
+  exactly,
   countRanges,
   formatRanges,
   formatScalar,
@@ -235,7 +236,8 @@ export function normalizeResources(r: readonly Resource[]): Resource[] {
     const sum = sums[i]!;
     if (!Number.isNaN(sum)) out[i] = withScalarFixed(out[i]!, sum);
   }
-  return out;
+  // Built by push: the master keeps these lists (agents, offers, allocations).
+  return exactly(out);
 }
 
 /** Entries up to which kinds are found by comparing with each merged entry rather than by key. */
@@ -302,7 +304,8 @@ export function addNormalized(a: readonly Resource[], b: readonly Resource[]): R
     if (at >= 0) out[at] = addEntry(out[at]!, res);
     else out.push(res);
   }
-  return out;
+  // A kind `a` lacked was pushed, giving the copy spare room.
+  return out.length === a.length ? out : exactly(out);
 }
 
 /**
@@ -348,7 +351,9 @@ export function subtractNormalized(a: readonly Resource[], b: readonly Resource[
     const at = out.findIndex((x) => !isAtomic(x) && sameKind(x, res));
     if (at >= 0) out[at] = subtractEntry(out[at]!, res);
   }
-  return out.filter((x) => !isEmptyEntry(x));
+  // Usually nothing runs out (a task taken from an offer, given back to an
+  // allocation): the copy is returned as it is, exact in size, with no filtering.
+  return out.some(isEmptyEntry) ? exactly(out.filter((x) => !isEmptyEntry(x))) : out;
 }
 
 /**

@@ -144,27 +144,31 @@ export function formatSet(items: readonly string[]): string {
 /**
  * Sorts and merges overlapping or adjacent ranges (`[1-2, 3-5]` → `[1-5]`),
  * as `Value::Ranges` coalescing does. Returns new objects; input untouched.
+ * The list returned has no spare capacity (see {@link exactly}).
  */
 export function coalesceRanges(ranges: readonly Range[]): Range[] {
   const sorted = ranges
     .filter((r) => r.begin <= r.end)
     .map((r) => ({ begin: r.begin, end: r.end }))
     .sort((x, y) => x.begin - y.begin || x.end - y.end);
-  const out: Range[] = [];
-  for (const r of sorted) {
-    const last = out[out.length - 1];
-    if (last && r.begin <= last.end + 1) {
+  let merged = 0;
+  for (let i = 1; i < sorted.length; i++) {
+    const last = sorted[merged]!;
+    const r = sorted[i]!;
+    if (r.begin <= last.end + 1) {
       if (r.end > last.end) last.end = r.end;
     } else {
-      out.push(r);
+      sorted[++merged] = r;
     }
   }
-  return out;
+  // `map` sized the list exactly; shortening it in place keeps it so when nothing merged.
+  return sorted.length <= 1 || merged === sorted.length - 1 ? sorted : sorted.slice(0, merged + 1);
 }
 
-/** `a − b` on inclusive integer ranges; result coalesced. */
+/** `a − b` on inclusive integer ranges; result coalesced, with no spare capacity. */
 export function subtractRanges(a: readonly Range[], b: readonly Range[]): Range[] {
-  let out = coalesceRanges(a);
+  const whole = coalesceRanges(a);
+  let out = whole;
   for (const cut of coalesceRanges(b)) {
     const next: Range[] = [];
     for (const r of out) {
@@ -177,7 +181,18 @@ export function subtractRanges(a: readonly Range[], b: readonly Range[]): Range[
     }
     out = next;
   }
-  return out;
+  return out === whole ? out : exactly(out);
+}
+
+/**
+ * `list` without spare capacity: V8 gives an array grown by `push` (or made
+ * by `filter`) room for ~17 elements, ~130 bytes more than a list of one to
+ * four needs, and resource and range lists are held by the master for every
+ * agent, offer and allocation. A copy: for lists built by `push`; those made
+ * by `slice`, `map`, `concat` or a literal are exact already.
+ */
+export function exactly<T>(list: T[]): T[] {
+  return list.length === 0 ? [] : list.slice();
 }
 
 /** True when every value of `b` lies in `a`. */

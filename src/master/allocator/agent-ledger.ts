@@ -19,6 +19,7 @@ import {
 import type { Resource } from '../../mesos/types.js';
 import { fastContains, fastEquals, withoutAllocationInfo } from './fast-contains.js';
 import { sharedQuantities, summedUse } from './ledger-memo.js';
+import { exactly } from '../../mesos/values.js';
 import { addQuantities, GPUS, quantitiesFromResources, zeroQuantities, type Quantities } from './quantities.js';
 
 /** Available resources reserved to one role (or unreserved), with their quantity vector. */
@@ -265,14 +266,24 @@ function allocationKey(frameworkId: string, role: string): string {
   return `${frameworkId}\0${role}`;
 }
 
+/**
+ * `resources` split by reservation role. Lists go into the pools and are kept,
+ * so each is exact in size: usually all share one role and the list is one
+ * copy (a list grown by push keeps room for ~17 entries, ~130 bytes an agent).
+ */
 function byReservation(resources: readonly Resource[]): Map<string, Resource[]> {
   const out = new Map<string, Resource[]>();
+  const first = resources[0];
+  if (first === undefined) return out;
+  const role = reservationRole(first);
+  if (resources.every((r) => reservationRole(r) === role)) return out.set(role, resources.slice());
   for (const r of resources) {
     const k = reservationRole(r);
     const list = out.get(k);
     if (list) list.push(r);
     else out.set(k, [r]);
   }
+  for (const [k, list] of out) out.set(k, exactly(list));
   return out;
 }
 

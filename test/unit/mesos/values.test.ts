@@ -135,8 +135,12 @@ describe('range arithmetic', () => {
         assert.deepEqual([...diff].sort((x, y) => x - y), [...va].filter((v) => !vb.has(v)).sort((x, y) => x - y));
         assert.equal(countRanges(a), va.size);
         assert.equal(rangesContain(a, b), [...vb].every((v) => va.has(v)));
+        const before = JSON.stringify(a);
         const c = coalesceRanges(a);
         for (let i = 1; i < c.length; i++) assert.ok(c[i]!.begin > c[i - 1]!.end + 1, 'gaps between coalesced ranges');
+        assert.deepEqual(values(c), va, 'coalescing keeps every value');
+        assert.equal(JSON.stringify(a), before, 'input untouched');
+        for (const r of c) assert.ok(!a.includes(r), 'new range objects');
       }),
     );
   });
