@@ -275,15 +275,14 @@ export async function run(options: MasterScaleOptions = {}): Promise<MasterScale
     };
     let beforeLaunches = withAgents;
     let collectedBeforeLaunches = collectedWithAgents;
-    let heapBeforeLaunches = warmup > 0 ? undefined : await snapshot();
     if (warmup > 0) {
       const warmed = await launchAtRate(warmup, timing.warmup, 'w', { labels: [{ key: 'duration', value: '1' }] });
       await waitFor(`${warmed} warm-up tasks finished`, () => warmupFinished.size >= warmed, 120_000, 20);
       // The warm-up's finished tasks (kept as completed tasks) are not counted against the timed ones.
       beforeLaunches = rssKb(master.pid!);
       collectedBeforeLaunches = collect ? await collectedRssKb(master.pid!, inspectPort) : undefined;
-      heapBeforeLaunches = await snapshot();
     }
+    const heapBeforeLaunches = await snapshot();
     const timeline = new CpuTimeline([
       { name: 'master', pids: [master.pid!] },
       { name: 'simulators', pids: simulators.map((s) => s.pid!) },

@@ -32,7 +32,7 @@ import { createMasterDetector } from '../src/scheduler/master-detector.js';
 import { OfferMatcher } from '../src/scheduler/offer-matcher.js';
 import type { Resource, TaskInfo } from '../src/mesos/types.js';
 import { CpuTimeline, describeStretch, kernelMemoryThreads, type CpuStretch, type GroupCpu } from './cpu-timeline.js';
-import { flagNumber, freePort, getJson, percentile, round, spawnMeseta, stopProcess, summarizeCpuProfile, waitFor, writeResult, type ThreadSchedStat } from './bench-util.js';
+import { flagNumber, freePort, getJson, percentile, round, spawnMeseta, stopProcess, summarizeCpuProfile, waitFor, writeResult } from './bench-util.js';
 import { startSelfProfile } from './self-profile.js';
 
 /** Nomad's C1M placement rate, tasks/s. */
@@ -79,20 +79,14 @@ export interface PlacementBenchResult {
    * tasks/s does not.
    */
   cpuUsPerTask: { master: number; simulator: number; framework: number };
-  /**
-   * While the tasks were driven (`driveMs` of wall time): each process's main
-   * thread's time on a CPU and time ready but waiting for one, ms (Linux's
-   * /proc/<pid>/schedstat; zeros elsewhere). The three processes and V8's
-   * helper threads share the machine's cores, so a master that waited long
-   * was short of a CPU, not of work.
-   */
-  mainThreads: { master: ThreadSchedStat; simulator: ThreadSchedStat; framework: ThreadSchedStat };
   /** Wall time of the drive, first OFFERS to the last TASK_RUNNING, ms. */
   driveMs: number;
   /**
    * The drive's CPU time by process (and the kernel's memory threads) and the
-   * machine's, with what none of them used: other work on the machine takes
-   * the cores the three processes share.
+   * machine's, with what none of them used. Each process's main thread's time
+   * on a CPU and time ready but waiting for one (Linux's /proc/<pid>/schedstat;
+   * zeros elsewhere) tell a process short of a CPU from one short of work: the
+   * three processes and V8's helper threads share the machine's cores.
    */
   driveCpu: CpuStretch;
   /** placedPerSecond over Nomad C1M's placements per second. */
@@ -155,7 +149,6 @@ export async function run(options: PlacementBenchOptions = {}): Promise<Placemen
     timeline.stop();
     const driveCpu = timeline.stretch(driveStart, driveStart + driveMs);
     const [masterCpu, simulatorCpu, frameworkCpu] = driveCpu.groups as [GroupCpu, GroupCpu, GroupCpu, GroupCpu];
-    const sched = (g: GroupCpu): ThreadSchedStat => ({ runMs: g.mainRunMs, waitMs: g.mainWaitMs });
     const perTask = (ms: number): number => round((ms * 1000) / tasks);
     const cpuUsPerTask = { master: perTask(masterCpu.processMs), simulator: perTask(simulatorCpu.processMs), framework: perTask(frameworkCpu.processMs) };
     const selfFile = await self?.stop(join(workDir, 'framework.cpuprofile'));
@@ -173,7 +166,6 @@ export async function run(options: PlacementBenchOptions = {}): Promise<Placemen
       taskDurationSecs,
       ...figures,
       cpuUsPerTask,
-      mainThreads: { master: sched(masterCpu), simulator: sched(simulatorCpu), framework: sched(frameworkCpu) },
       driveMs,
       driveCpu,
       ratioToNomad: round(figures.placedPerSecond / NOMAD_C1M_PER_SECOND),

@@ -161,8 +161,8 @@ export function coalesceRanges(ranges: readonly Range[]): Range[] {
       sorted[++merged] = r;
     }
   }
-  // `map` sized the list exactly; shortening it in place keeps it so when nothing merged.
-  return sorted.length <= 1 || merged === sorted.length - 1 ? sorted : sorted.slice(0, merged + 1);
+  // `map` sized the list exactly: kept when nothing merged, else its merged head copied.
+  return merged + 1 >= sorted.length ? sorted : sorted.slice(0, merged + 1);
 }
 
 /** `a − b` on inclusive integer ranges; result coalesced, with no spare capacity. */
