@@ -11,7 +11,7 @@
  * carries it (failover), so the master keeps the framework's tasks as long as we
  * come back within `failover_timeout`.
  */
-import { HttpCallError, openStream, postJson, type CallResult, type OpenStream } from '../transport/stream-client.js';
+import { HttpCallError, openStream, type CallResult, type OpenStream } from '../transport/stream-client.js';
 import type {
   AgentID,
   ExecutorID,
@@ -98,6 +98,17 @@ export interface SchedulerClientOptions {
  * ~6 µs of the master's CPU per task with 4).
  */
 const ACK_CONNECTIONS = 1;
+/**
+ * Keep-alive connections for one-shot calls, each carrying one call at a time
+ * (an ACCEPT must not be sent twice, so these are not pipelined). Through
+ * undici rather than `http.request`: a framework answering a thousand offers
+ * at once spent ~90 µs per ACCEPT building Node's ClientRequest (placement
+ * bench profile). As many as Node's agent allowed before (64): with 8 the
+ * placement bench's launches reached the master later and it placed fewer
+ * tasks per second (5 alternated pairs, all behind). As before, calls on
+ * different connections may overtake one another.
+ */
+const CALL_CONNECTIONS = 64;
 const ACK_PIPELINED = 1024;
 
 /** What a successful subscription tells the framework. */
@@ -205,6 +216,8 @@ export class SchedulerClient {
    * with the path and headers of its calls worked out once per leader and stream.
    */
   private ackPipeline?: { target: string; origin: string; path: string; streamId: string; headers: Record<string, string>; pipeline: HttpPipeline };
+  /** Connections for one-shot calls (ACCEPT, DECLINE, KILL, …) to the current leader's origin. */
+  private callPipeline?: { origin: string; pipeline: HttpPipeline };
   /** Automatic acknowledgements (with `coalesceAcknowledgements`) waiting for room in the pipeline. */
   private readonly ackBacklog = new AckBacklog(
     ACK_CONNECTIONS * ACK_PIPELINED,
@@ -310,6 +323,8 @@ export class SchedulerClient {
     this.ackBacklog.clear();
     this.ackPipeline?.pipeline.close();
     this.ackPipeline = undefined;
+    this.callPipeline?.pipeline.close();
+    this.callPipeline = undefined;
     this.firstSubscription?.reject(new SchedulerClosedError());
     this.firstSubscription = undefined;
     this.listeners.emit('closed');
@@ -327,13 +342,18 @@ export class SchedulerClient {
     if (this.currentState !== 'subscribed' || !this.leader || !this.currentStreamId || !this.frameworkInfo?.id) {
       throw new SchedulerNotSubscribedError(call.type);
     }
-    const body = withFrameworkId(call, this.frameworkInfo.id);
-    return postJson(
-      masterUrl(this.leader, this.leaderPath),
-      body,
-      { ...(this.options.headers ?? {}), 'Mesos-Stream-Id': this.currentStreamId },
-      this.options.callTimeoutMs,
-    );
+    const target = masterUrl(this.leader, this.leaderPath);
+    const url = new URL(target);
+    if (this.callPipeline?.origin !== url.origin) {
+      // A new leader: calls still on the wire to the old one end with their connection there.
+      this.callPipeline?.pipeline.close();
+      this.callPipeline = {
+        origin: url.origin,
+        pipeline: new HttpPipeline({ origin: url.origin, connections: CALL_CONNECTIONS, timeoutMs: this.options.callTimeoutMs }),
+      };
+    }
+    const headers = { ...(this.options.headers ?? {}), 'Mesos-Stream-Id': this.currentStreamId };
+    return this.callPipeline.pipeline.post(`${url.pathname}${url.search}`, JSON.stringify(withFrameworkId(call, this.frameworkInfo.id)), headers).then(callResult);
   }
 
   /** ACCEPT: apply `operations` in order using `offerIds` (one agent); the rest is declined with `filters`. */
@@ -739,6 +759,12 @@ function withFrameworkId(call: SchedulerCall, id: FrameworkID): SchedulerCall {
   const body = Object.assign({}, call);
   body.framework_id = id;
   return body;
+}
+
+/** A one-shot call's answer: the CallResult of a 2xx, else HttpCallError (a 307 carries the leader's `Location`). */
+function callResult(answer: PipelinedResponse): CallResult {
+  if (answer.status >= 300) throw new HttpCallError(answer.status, answer.body, answer.headers['location']);
+  return { status: answer.status, body: answer.body, headers: answer.headers };
 }
 
 /** Settles an acknowledgement by the master's answer: 2xx, or HttpCallError. */
