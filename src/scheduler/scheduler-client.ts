@@ -98,6 +98,7 @@ export interface SchedulerClientOptions {
  * ~6 µs of the master's CPU per task with 4).
  */
 const ACK_CONNECTIONS = 1;
+const ACK_PIPELINED = 1024;
 /**
  * Keep-alive connections for one-shot calls, each carrying one call at a time
  * (an ACCEPT must not be sent twice, so these are not pipelined). Through
@@ -109,7 +110,6 @@ const ACK_CONNECTIONS = 1;
  * different connections may overtake one another.
  */
 const CALL_CONNECTIONS = 64;
-const ACK_PIPELINED = 1024;
 
 /** What a successful subscription tells the framework. */
 export interface SubscribedInfo {
@@ -215,9 +215,9 @@ export class SchedulerClient {
    * Acknowledgement pipeline to the current leader (with `coalesceAcknowledgements`),
    * with the path and headers of its calls worked out once per leader and stream.
    */
-  private ackPipeline?: { target: string; origin: string; path: string; streamId: string; headers: Record<string, string>; pipeline: HttpPipeline };
-  /** Connections for one-shot calls (ACCEPT, DECLINE, KILL, …) to the current leader's origin. */
-  private callPipeline?: { origin: string; pipeline: HttpPipeline };
+  private ackPipeline?: LeaderPipeline;
+  /** Connections for one-shot calls (ACCEPT, DECLINE, KILL, …) to the current leader, with their path and headers as for acknowledgements. */
+  private callPipeline?: LeaderPipeline;
   /** Automatic acknowledgements (with `coalesceAcknowledgements`) waiting for room in the pipeline. */
   private readonly ackBacklog = new AckBacklog(
     ACK_CONNECTIONS * ACK_PIPELINED,
@@ -333,27 +333,28 @@ export class SchedulerClient {
   // ---- calls -------------------------------------------------------------
 
   /**
-   * Sends one call on its own connection with the current `Mesos-Stream-Id` and
+   * Sends one call, on one of the client's keep-alive connections to the
+   * leader (CALL_CONNECTIONS), with the current `Mesos-Stream-Id` and
    * `framework_id`. Throws SchedulerNotSubscribedError when not subscribed,
    * HttpCallError on a non-2xx answer (a 307 here means the leader changed; the
-   * stream will break and the client re-subscribes).
+   * stream will break and the client re-subscribes), PipelineConnectionError
+   * when the connection breaks or no answer comes within `callTimeoutMs` (the
+   * call is not sent again).
    */
   async call(call: SchedulerCall): Promise<CallResult> {
     if (this.currentState !== 'subscribed' || !this.leader || !this.currentStreamId || !this.frameworkInfo?.id) {
       throw new SchedulerNotSubscribedError(call.type);
     }
-    const target = masterUrl(this.leader, this.leaderPath);
-    const url = new URL(target);
-    if (this.callPipeline?.origin !== url.origin) {
-      // A new leader: calls still on the wire to the old one end with their connection there.
-      this.callPipeline?.pipeline.close();
-      this.callPipeline = {
-        origin: url.origin,
-        pipeline: new HttpPipeline({ origin: url.origin, connections: CALL_CONNECTIONS, timeoutMs: this.options.callTimeoutMs }),
-      };
-    }
-    const headers = { ...(this.options.headers ?? {}), 'Mesos-Stream-Id': this.currentStreamId };
-    return this.callPipeline.pipeline.post(`${url.pathname}${url.search}`, JSON.stringify(withFrameworkId(call, this.frameworkInfo.id)), headers).then(callResult);
+    const calls = this.callConnections(this.leader, this.currentStreamId);
+    return calls.pipeline.post(calls.path, JSON.stringify(withFrameworkId(call, this.frameworkInfo.id)), calls.headers).then(callResult);
+  }
+
+  /** The call connections to `leader` for stream `streamId`, made (or re-aimed) when either changed. */
+  private callConnections(leader: MasterAddress, streamId: string): LeaderPipeline {
+    // A new leader: calls still on the wire to the old one end with their connections there.
+    const make = (origin: string): HttpPipeline => new HttpPipeline({ origin, connections: CALL_CONNECTIONS, timeoutMs: this.options.callTimeoutMs });
+    this.callPipeline = aimPipeline(this.callPipeline, masterUrl(leader, this.leaderPath), streamId, this.options.headers, make);
+    return this.callPipeline;
   }
 
   /** ACCEPT: apply `operations` in order using `offerIds` (one agent); the rest is declined with `filters`. */
@@ -435,25 +436,18 @@ export class SchedulerClient {
   }
 
   /** The acknowledgement pipeline to `leader` for stream `streamId`, made (or re-aimed) when either changed. */
-  private acknowledgementPipeline(leader: MasterAddress, streamId: string): NonNullable<SchedulerClient['ackPipeline']> {
-    const target = masterUrl(leader, this.leaderPath);
-    if (this.ackPipeline?.target === target && this.ackPipeline.streamId === streamId) return this.ackPipeline;
-    const url = new URL(target);
-    let pipeline = this.ackPipeline?.origin === url.origin ? this.ackPipeline.pipeline : undefined;
-    if (!pipeline) {
-      // A new leader: acknowledgements still queued for the old one fail there, as calls to a lost master do.
-      this.ackPipeline?.pipeline.close();
-      pipeline = new HttpPipeline({
-        origin: url.origin,
+  private acknowledgementPipeline(leader: MasterAddress, streamId: string): LeaderPipeline {
+    // A new leader: acknowledgements still queued for the old one fail there, as calls to a lost master do.
+    const make = (origin: string): HttpPipeline =>
+      new HttpPipeline({
+        origin,
         connections: ACK_CONNECTIONS,
         maxPipelined: ACK_PIPELINED,
         timeoutMs: this.options.callTimeoutMs,
         repeatable: true,
         oneWritePerTurn: true,
       });
-    }
-    const headers = { ...(this.options.headers ?? {}), 'Mesos-Stream-Id': streamId };
-    this.ackPipeline = { target, streamId, origin: url.origin, path: `${url.pathname}${url.search}`, headers, pipeline };
+    this.ackPipeline = aimPipeline(this.ackPipeline, masterUrl(leader, this.leaderPath), streamId, this.options.headers, make);
     return this.ackPipeline;
   }
 
@@ -759,6 +753,43 @@ function withFrameworkId(call: SchedulerCall, id: FrameworkID): SchedulerCall {
   const body = Object.assign({}, call);
   body.framework_id = id;
   return body;
+}
+
+/**
+ * Connections to the leader's scheduler endpoint (`target`, a full URL) for
+ * calls on stream `streamId`, with the path and headers of those calls worked
+ * out once per leader and stream.
+ */
+interface LeaderPipeline {
+  target: string;
+  origin: string;
+  path: string;
+  streamId: string;
+  headers: Record<string, string>;
+  pipeline: HttpPipeline;
+}
+
+/**
+ * `current` if it already serves `target` and `streamId`; else one that does,
+ * keeping `current`'s connections when only the stream or path changed and
+ * closing them (their calls fail) when the origin did, in favour of `make(origin)`.
+ */
+function aimPipeline(
+  current: LeaderPipeline | undefined,
+  target: string,
+  streamId: string,
+  extraHeaders: Record<string, string> | undefined,
+  make: (origin: string) => HttpPipeline,
+): LeaderPipeline {
+  if (current?.target === target && current.streamId === streamId) return current;
+  const url = new URL(target);
+  let pipeline = current?.origin === url.origin ? current.pipeline : undefined;
+  if (!pipeline) {
+    current?.pipeline.close();
+    pipeline = make(url.origin);
+  }
+  const headers = { ...(extraHeaders ?? {}), 'Mesos-Stream-Id': streamId };
+  return { target, streamId, origin: url.origin, path: `${url.pathname}${url.search}`, headers, pipeline };
 }
 
 /** A one-shot call's answer: the CallResult of a 2xx, else HttpCallError (a 307 carries the leader's `Location`). */

@@ -11,6 +11,7 @@ import { StandaloneMasterDetector } from '../../../src/scheduler/master-detector
 import { SubscriptionRejectedError, SchedulerNotSubscribedError } from '../../../src/scheduler/errors.js';
 import { HttpPeer, waitFor, freePort } from './http-peer.js';
 import { encodeRecord } from '../../../src/transport/recordio.js';
+import { HttpCallError } from '../../../src/transport/stream-client.js';
 
 const FRAMEWORK = { user: 'tester', name: 'unit' };
 const SUBSCRIBED = (id: string, heartbeat = 15) => ({
@@ -426,6 +427,33 @@ test('a subscribed client drops its stream and resubscribes when another leader 
     assert.deepEqual(stream.call.body['framework_id'], { value: 'fw-2' });
     stream.send(SUBSCRIBED('fw-2'));
     await waitFor(() => c.state === 'subscribed' && c.master?.port === second.port);
+  } finally {
+    c.close();
+    await first.stop();
+    await second.stop();
+  }
+});
+
+test('calls go to the current leader with its stream id; a refused call rejects with the status and body', async () => {
+  const first = await masterPeer();
+  const second = await masterPeer();
+  second.respond = (call) =>
+    call.body['type'] === 'SUBSCRIBE' ? { stream: true, headers: { 'Mesos-Stream-Id': 'other' } } : call.body['type'] === 'KILL' ? { status: 400, body: 'Task unknown' } : { status: 202 };
+  const detector = new StandaloneMasterDetector({ host: '127.0.0.1', port: first.port });
+  const c = new SchedulerClient({ detector, backoff: { initialMs: 60_000, maxMs: 60_000 }, random: () => 0.5 });
+  try {
+    const subscribing = c.subscribe(FRAMEWORK);
+    (await waitFor(() => first.streams[0])).send(SUBSCRIBED('fw-3'));
+    await subscribing;
+    await c.revive();
+    detector.appoint({ host: '127.0.0.1', port: second.port });
+    (await waitFor(() => second.streams[0], 3000, 'SUBSCRIBE at the new leader')).send(SUBSCRIBED('fw-3'));
+    await waitFor(() => c.state === 'subscribed' && c.master?.port === second.port);
+    await c.revive();
+    await assert.rejects(c.kill({ value: 't1' }), (error) => error instanceof HttpCallError && error.status === 400 && error.body === 'Task unknown');
+    assert.deepEqual(first.callsOf('REVIVE').map((r) => r.headers['mesos-stream-id']), ['s1']);
+    assert.deepEqual(second.callsOf('REVIVE').map((r) => r.headers['mesos-stream-id']), ['other']);
+    assert.equal(second.callsOf('KILL').length, 1);
   } finally {
     c.close();
     await first.stop();
