@@ -75,7 +75,10 @@ export class HttpPipeline {
   private readonly pool: Pool;
   private readonly timeoutMs: number;
   private readonly repeatable: boolean;
+  /** No more calls are taken (close() or drain()). */
   private closed = false;
+  /** The connections were dropped with whatever they carried (close()). */
+  private destroyed = false;
   private lastHeaders?: Record<string, string>;
   private lastMerged: Record<string, string> = {};
 
@@ -132,7 +135,7 @@ export class HttpPipeline {
 
   /** The error a failed call rejects with (undici's reason as its cause); bound once, for every handler. */
   private readonly failure = (error: Error): Error => {
-    if (this.closed) return new Error('HttpPipeline closed', { cause: error });
+    if (this.destroyed) return new Error('HttpPipeline closed', { cause: error });
     if (error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError) {
       return new PipelineConnectionError(`no answer within ${this.timeoutMs} ms`, { cause: error });
     }
@@ -141,9 +144,22 @@ export class HttpPipeline {
 
   /** Drops every connection; outstanding requests reject. Idempotent. */
   close(): void {
+    if (this.closed && this.destroyed) return;
+    this.closed = true;
+    this.destroyed = true;
+    void this.pool.destroy().catch(() => undefined);
+  }
+
+  /**
+   * Takes no more calls (post() rejects), but sends and reads the answers of
+   * those already made, then closes the connections. For calls a caller made
+   * before closing and still waits on, e.g. a framework's TEARDOWN while its
+   * client shuts down. close() after drain() drops what is left. Idempotent.
+   */
+  drain(): void {
     if (this.closed) return;
     this.closed = true;
-    void this.pool.destroy().catch(() => undefined);
+    void this.pool.close().catch(() => undefined);
   }
 }
 

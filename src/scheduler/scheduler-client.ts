@@ -323,7 +323,8 @@ export class SchedulerClient {
     this.ackBacklog.clear();
     this.ackPipeline?.pipeline.close();
     this.ackPipeline = undefined;
-    this.callPipeline?.pipeline.close();
+    // Calls already made (a TEARDOWN whose answer comes after the master ended our stream) still get their answers.
+    this.callPipeline?.pipeline.drain();
     this.callPipeline = undefined;
     this.firstSubscription?.reject(new SchedulerClosedError());
     this.firstSubscription = undefined;

@@ -29,7 +29,7 @@ export interface PeerStream {
 /** What to answer to a call: open a stream, or a status with optional headers and body. */
 export type PeerAnswer =
   | { stream: true; headers?: Record<string, string>; /** Written together with the headers (one packet). */ initial?: unknown[] }
-  | { status: number; headers?: Record<string, string>; body?: string };
+  | { status: number; headers?: Record<string, string>; body?: string; /** Answer once this settles, not at once. */ after?: Promise<unknown> };
 
 /** The HTTP peer. */
 export class HttpPeer {
@@ -100,8 +100,12 @@ export class HttpPeer {
         });
         return;
       }
-      res.writeHead(answer.status, answer.headers ?? {});
-      res.end(answer.body ?? '');
+      const reply = (): void => {
+        res.writeHead(answer.status, answer.headers ?? {});
+        res.end(answer.body ?? '');
+      };
+      if (answer.after) void answer.after.finally(reply);
+      else reply();
     });
   }
 }

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import net, { type AddressInfo, type Socket } from 'node:net';
 import { HttpPipeline, PipelineConnectionError, type HttpPipelineOptions } from '../../../src/scheduler/http-pipeline.js';
+import { waitFor } from './http-peer.js';
 
 interface Server {
   origin: string;
@@ -208,4 +209,24 @@ test('answers carry their headers under lower-case names, repeated ones joined',
     assert.equal(answer.headers['location'], '//127.0.0.1:5051/api/v1/scheduler');
     assert.equal(answer.headers['x-twice'], 'a, b');
   });
+});
+
+test('drain() takes no more calls but answers those already made; close() after it drops the rest', async () => {
+  const held: http.ServerResponse[] = [];
+  const server = await startServer((_, response) => held.push(response));
+  const pipeline = new HttpPipeline({ origin: server.origin, connections: 2 });
+  try {
+    const first = pipeline.post('/x', '1');
+    const second = pipeline.post('/x', '2');
+    await waitFor(() => held.length === 2 || undefined, 3000, 'both calls at the server');
+    pipeline.drain();
+    await assert.rejects(pipeline.post('/x', '3'), /closed/);
+    held[0]!.writeHead(202).end();
+    assert.equal((await first).status, 202);
+    pipeline.close();
+    await assert.rejects(second, /closed/);
+  } finally {
+    pipeline.close();
+    await server.close();
+  }
 });

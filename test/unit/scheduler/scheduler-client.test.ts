@@ -460,3 +460,25 @@ test('calls go to the current leader with its stream id; a refused call rejects 
     await second.stop();
   }
 });
+
+test('teardown resolves when the master ends the stream before it answers TEARDOWN', async () => {
+  const peer = await masterPeer();
+  const c = client(peer.port);
+  const subscribe = peer.respond;
+  peer.respond = (call) => {
+    if (call.body['type'] !== 'TEARDOWN') return subscribe(call);
+    peer.streams[0]!.end();
+    // The client closes on the end of its stream while TEARDOWN is in flight, and only then is it answered.
+    return { status: 200, after: waitFor(() => c.state === 'closed' || undefined, 3000, 'the client closed') };
+  };
+  try {
+    const subscribing = c.subscribe(FRAMEWORK);
+    (await waitFor(() => peer.streams[0])).send(SUBSCRIBED('fw'));
+    await subscribing;
+    await c.teardown();
+    assert.equal(peer.callsOf('TEARDOWN').length, 1);
+  } finally {
+    c.close();
+    await peer.stop();
+  }
+});
