@@ -144,7 +144,7 @@ export class HttpPipeline {
 
   /** Drops every connection; outstanding requests reject. Idempotent. */
   close(): void {
-    if (this.closed && this.destroyed) return;
+    if (this.destroyed) return;
     this.closed = true;
     this.destroyed = true;
     void this.pool.destroy().catch(() => undefined);

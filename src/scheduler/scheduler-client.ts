@@ -793,13 +793,13 @@ function aimPipeline(
   return { target, streamId, origin: url.origin, path: `${url.pathname}${url.search}`, headers, pipeline };
 }
 
-/** A one-shot call's answer: the CallResult of a 2xx, else HttpCallError (a 307 carries the leader's `Location`). */
+/** A one-shot call's answer: the CallResult of a 2xx, else HttpCallError (checkAcknowledged). */
 function callResult(answer: PipelinedResponse): CallResult {
-  if (answer.status >= 300) throw new HttpCallError(answer.status, answer.body, answer.headers['location']);
+  checkAcknowledged(answer);
   return { status: answer.status, body: answer.body, headers: answer.headers };
 }
 
-/** Settles an acknowledgement by the master's answer: 2xx, or HttpCallError. */
+/** Settles a call (an acknowledgement among them) by the master's answer: 2xx, or HttpCallError (a 307 carries the leader's `Location`). */
 function checkAcknowledged(answer: PipelinedResponse): void {
   if (answer.status >= 300) throw new HttpCallError(answer.status, answer.body, answer.headers['location']);
 }

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { SchedulerClient, type SchedulerClientOptions } from '../../../src/scheduler/scheduler-client.js';
 import { StandaloneMasterDetector } from '../../../src/scheduler/master-detector.js';
 import { SubscriptionRejectedError, SchedulerNotSubscribedError } from '../../../src/scheduler/errors.js';
-import { HttpPeer, waitFor, freePort } from './http-peer.js';
+import { HttpPeer, waitFor, freePort, type PeerStream } from './http-peer.js';
 import { encodeRecord } from '../../../src/transport/recordio.js';
 import { HttpCallError } from '../../../src/transport/stream-client.js';
 
@@ -28,12 +28,21 @@ function client(port: number, extra: Partial<SchedulerClientOptions> = {}): Sche
   });
 }
 
-/** A peer answering SUBSCRIBE with a stream (stream id `s<n>`) and other calls with 202. */
-async function masterPeer(): Promise<HttpPeer> {
+/** A peer answering SUBSCRIBE with a stream (stream id `<streamPrefix><n>`, `s1` first by default) and other calls with 202. */
+async function masterPeer(streamPrefix = 's'): Promise<HttpPeer> {
   const peer = await new HttpPeer().start();
   let n = 0;
-  peer.respond = (call) => (call.body['type'] === 'SUBSCRIBE' ? { stream: true, headers: { 'Mesos-Stream-Id': `s${++n}` } } : { status: 202 });
+  peer.respond = (call) => (call.body['type'] === 'SUBSCRIBE' ? { stream: true, headers: { 'Mesos-Stream-Id': `${streamPrefix}${++n}` } } : { status: 202 });
   return peer;
+}
+
+/** Appoints `peer` leader and answers the client's SUBSCRIBE there as framework `id`; resolves, with that stream, once subscribed to it. */
+async function moveLeader(detector: StandaloneMasterDetector, c: SchedulerClient, peer: HttpPeer, id: string): Promise<PeerStream> {
+  detector.appoint({ host: '127.0.0.1', port: peer.port });
+  const stream = await waitFor(() => peer.streams[0], 3000, 'SUBSCRIBE at the new leader');
+  stream.send(SUBSCRIBED(id));
+  await waitFor(() => c.state === 'subscribed' && c.master?.port === peer.port);
+  return stream;
 }
 
 test('subscribe resolves on SUBSCRIBED; calls carry Mesos-Stream-Id and framework_id', async () => {
@@ -422,11 +431,8 @@ test('a subscribed client drops its stream and resubscribes when another leader 
     const subscribing = c.subscribe(FRAMEWORK);
     (await waitFor(() => first.streams[0])).send(SUBSCRIBED('fw-2'));
     await subscribing;
-    detector.appoint({ host: '127.0.0.1', port: second.port });
-    const stream = await waitFor(() => second.streams[0], 3000, 'SUBSCRIBE at the new leader');
+    const stream = await moveLeader(detector, c, second, 'fw-2');
     assert.deepEqual(stream.call.body['framework_id'], { value: 'fw-2' });
-    stream.send(SUBSCRIBED('fw-2'));
-    await waitFor(() => c.state === 'subscribed' && c.master?.port === second.port);
   } finally {
     c.close();
     await first.stop();
@@ -436,9 +442,9 @@ test('a subscribed client drops its stream and resubscribes when another leader 
 
 test('calls go to the current leader with its stream id; a refused call rejects with the status and body', async () => {
   const first = await masterPeer();
-  const second = await masterPeer();
-  second.respond = (call) =>
-    call.body['type'] === 'SUBSCRIBE' ? { stream: true, headers: { 'Mesos-Stream-Id': 'other' } } : call.body['type'] === 'KILL' ? { status: 400, body: 'Task unknown' } : { status: 202 };
+  const second = await masterPeer('t');
+  const subscribeOrAccept = second.respond;
+  second.respond = (call) => (call.body['type'] === 'KILL' ? { status: 400, body: 'Task unknown' } : subscribeOrAccept(call));
   const detector = new StandaloneMasterDetector({ host: '127.0.0.1', port: first.port });
   const c = new SchedulerClient({ detector, backoff: { initialMs: 60_000, maxMs: 60_000 }, random: () => 0.5 });
   try {
@@ -446,13 +452,11 @@ test('calls go to the current leader with its stream id; a refused call rejects 
     (await waitFor(() => first.streams[0])).send(SUBSCRIBED('fw-3'));
     await subscribing;
     await c.revive();
-    detector.appoint({ host: '127.0.0.1', port: second.port });
-    (await waitFor(() => second.streams[0], 3000, 'SUBSCRIBE at the new leader')).send(SUBSCRIBED('fw-3'));
-    await waitFor(() => c.state === 'subscribed' && c.master?.port === second.port);
+    await moveLeader(detector, c, second, 'fw-3');
     await c.revive();
     await assert.rejects(c.kill({ value: 't1' }), (error) => error instanceof HttpCallError && error.status === 400 && error.body === 'Task unknown');
     assert.deepEqual(first.callsOf('REVIVE').map((r) => r.headers['mesos-stream-id']), ['s1']);
-    assert.deepEqual(second.callsOf('REVIVE').map((r) => r.headers['mesos-stream-id']), ['other']);
+    assert.deepEqual(second.callsOf('REVIVE').map((r) => r.headers['mesos-stream-id']), ['t1']);
     assert.equal(second.callsOf('KILL').length, 1);
   } finally {
     c.close();
@@ -464,9 +468,9 @@ test('calls go to the current leader with its stream id; a refused call rejects 
 test('teardown resolves when the master ends the stream before it answers TEARDOWN', async () => {
   const peer = await masterPeer();
   const c = client(peer.port);
-  const subscribe = peer.respond;
+  const subscribeOrAccept = peer.respond;
   peer.respond = (call) => {
-    if (call.body['type'] !== 'TEARDOWN') return subscribe(call);
+    if (call.body['type'] !== 'TEARDOWN') return subscribeOrAccept(call);
     peer.streams[0]!.end();
     // The client closes on the end of its stream while TEARDOWN is in flight, and only then is it answered.
     return { status: 200, after: waitFor(() => c.state === 'closed' || undefined, 3000, 'the client closed') };
