@@ -79,6 +79,12 @@ export class HttpPipeline {
   private closed = false;
   /** The connections were dropped with whatever they carried (close()). */
   private destroyed = false;
+  /** Calls made and not yet answered or failed. */
+  private unsettled = 0;
+  /** Set by drain(): settles it once the last unsettled call has. */
+  private onDrained?: () => void;
+  /** drain()'s promise: resolved once the connections are closed. */
+  private whenClosed?: Promise<void>;
   private lastHeaders?: Record<string, string>;
   private lastMerged: Record<string, string> = {};
 
@@ -111,11 +117,12 @@ export class HttpPipeline {
    */
   post(path: string, body: string, headers: Record<string, string> = {}): Promise<PipelinedResponse> {
     if (this.closed) return Promise.reject(new Error('HttpPipeline closed'));
+    this.unsettled++;
     return new Promise((resolve, reject) => {
       this.pool.dispatch(
         // undici pipelines, and replays on a fresh connection, only what it is told may repeat.
         { method: 'POST', path, body, headers: this.withDefaults(headers), idempotent: this.repeatable },
-        new PostHandler(this.failure, resolve, reject),
+        new PostHandler(this.book, resolve, reject),
       );
     });
   }
@@ -133,34 +140,65 @@ export class HttpPipeline {
     return this.lastMerged;
   }
 
-  /** The error a failed call rejects with (undici's reason as its cause); bound once, for every handler. */
-  private readonly failure = (error: Error): Error => {
+  /** What every call's PostHandler reports to: made once, shared by all. */
+  private readonly book: CallBook = {
+    failure: (error) => this.failure(error),
+    settled: () => {
+      this.unsettled--;
+      // The last call a drain() waited for closes the connections.
+      if (this.unsettled === 0 && this.onDrained) queueMicrotask(this.onDrained);
+    },
+  };
+
+  /** The error a failed call rejects with (undici's reason as its cause). */
+  private failure(error: Error): Error {
     if (this.destroyed) return new Error('HttpPipeline closed', { cause: error });
     if (error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError) {
       return new PipelineConnectionError(`no answer within ${this.timeoutMs} ms`, { cause: error });
     }
     return new PipelineConnectionError(`connection to the server failed: ${error.message}`, { cause: error });
-  };
+  }
 
   /** Drops every connection; outstanding requests reject. Idempotent. */
   close(): void {
     if (this.destroyed) return;
     this.closed = true;
     this.destroyed = true;
+    this.onDrained = undefined;
     void this.pool.destroy().catch(() => undefined);
   }
 
   /**
    * Takes no more calls (post() rejects), but sends and reads the answers of
-   * those already made, then closes the connections. For calls a caller made
-   * before closing and still waits on, e.g. a framework's TEARDOWN while its
-   * client shuts down. close() after drain() drops what is left. Idempotent.
+   * those already made, then closes the connections; resolves then (never
+   * rejects). For calls a caller made before closing and still waits on, e.g.
+   * a framework's TEARDOWN while its client shuts down. close() after drain()
+   * drops what is left. Idempotent.
+   *
+   * Counts the calls itself and destroys the pool when none is left, rather
+   * than undici's `Pool.close()`: closed with requests still queued for a
+   * connection, that closes the connections again each time one of them
+   * drains, and the second time rejects, unhandled, on a connection already
+   * closed (undici 6.x) — a process-ending error.
    */
-  drain(): void {
-    if (this.closed) return;
+  drain(): Promise<void> {
+    if (this.whenClosed) return this.whenClosed;
     this.closed = true;
-    void this.pool.close().catch(() => undefined);
+    this.whenClosed = new Promise((resolve) => {
+      this.onDrained = () => {
+        this.close();
+        resolve();
+      };
+      if (this.destroyed || this.unsettled === 0) this.onDrained();
+    });
+    return this.whenClosed;
   }
+}
+
+/** A pipeline's side of its calls' handlers: the error a failed call rejects with, and that a call is done. */
+interface CallBook {
+  failure(error: Error): Error;
+  settled(): void;
 }
 
 /**
@@ -176,7 +214,7 @@ class PostHandler {
   private chunks?: Buffer[];
 
   constructor(
-    private readonly failure: (error: Error) => Error,
+    private readonly book: CallBook,
     private readonly resolve: (answer: PipelinedResponse) => void,
     private readonly reject: (error: Error) => void,
   ) {}
@@ -199,11 +237,13 @@ class PostHandler {
   }
 
   onComplete(): void {
+    this.book.settled();
     this.resolve(new Answer(this.status, this.rawHeaders, this.chunks ? Buffer.concat(this.chunks).toString('utf8') : ''));
   }
 
   onError(error: Error): void {
-    this.reject(this.failure(error));
+    this.book.settled();
+    this.reject(this.book.failure(error));
   }
 }
 

@@ -324,7 +324,7 @@ export class SchedulerClient {
     this.ackPipeline?.pipeline.close();
     this.ackPipeline = undefined;
     // Calls already made (a TEARDOWN whose answer comes after the master ended our stream) still get their answers.
-    this.callPipeline?.pipeline.drain();
+    void this.callPipeline?.pipeline.drain();
     this.callPipeline = undefined;
     this.firstSubscription?.reject(new SchedulerClosedError());
     this.firstSubscription = undefined;
