@@ -75,8 +75,6 @@ export class HttpPipeline {
   private readonly pool: Pool;
   private readonly timeoutMs: number;
   private readonly repeatable: boolean;
-  /** No more calls are taken (close() or drain()). */
-  private closed = false;
   /** The connections were dropped with whatever they carried (close()). */
   private destroyed = false;
   /** Calls made and not yet answered or failed. */
@@ -85,6 +83,10 @@ export class HttpPipeline {
   private onDrained?: () => void;
   /** drain()'s promise: resolved once the connections are closed. */
   private whenClosed?: Promise<void>;
+  /** No more calls are taken: close() or drain() was called. */
+  private get closed(): boolean {
+    return this.destroyed || this.whenClosed !== undefined;
+  }
   private lastHeaders?: Record<string, string>;
   private lastMerged: Record<string, string> = {};
 
@@ -162,7 +164,6 @@ export class HttpPipeline {
   /** Drops every connection; outstanding requests reject. Idempotent. */
   close(): void {
     if (this.destroyed) return;
-    this.closed = true;
     this.destroyed = true;
     this.onDrained = undefined;
     void this.pool.destroy().catch(() => undefined);
@@ -183,7 +184,6 @@ export class HttpPipeline {
    */
   drain(): Promise<void> {
     if (this.whenClosed) return this.whenClosed;
-    this.closed = true;
     this.whenClosed = new Promise((resolve) => {
       this.onDrained = () => {
         this.close();

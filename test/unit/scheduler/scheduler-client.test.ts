@@ -36,6 +36,15 @@ async function masterPeer(streamPrefix = 's'): Promise<HttpPeer> {
   return peer;
 }
 
+/** Subscribes `c` and answers its SUBSCRIBE at `peer` as framework `id`; resolves, with that stream, once subscribed. */
+async function subscribeAt(c: SchedulerClient, peer: HttpPeer, id: string): Promise<PeerStream> {
+  const subscribing = c.subscribe(FRAMEWORK);
+  const stream = await waitFor(() => peer.streams[0], 3000, 'SUBSCRIBE at the master');
+  stream.send(SUBSCRIBED(id));
+  await subscribing;
+  return stream;
+}
+
 /** Appoints `peer` leader and answers the client's SUBSCRIBE there as framework `id`; resolves, with that stream, once subscribed to it. */
 async function moveLeader(detector: StandaloneMasterDetector, c: SchedulerClient, peer: HttpPeer, id: string): Promise<PeerStream> {
   detector.appoint({ host: '127.0.0.1', port: peer.port });
@@ -128,10 +137,7 @@ test('events are parsed: nested offers, base64 message data, failure, rescind; u
   c.on('rescind', (id) => seen.push(`rescind:${id.value}`));
   c.on('heartbeat', () => seen.push('heartbeat'));
   try {
-    const subscribing = c.subscribe(FRAMEWORK);
-    const stream = await waitFor(() => peer.streams[0]);
-    stream.send(SUBSCRIBED('fw'));
-    await subscribing;
+    const stream = await subscribeAt(c, peer, 'fw');
     stream.send({ type: 'HEARTBEAT' });
     stream.send({ type: 'SOMETHING_NEW', something_new: {} });
     stream.send({
@@ -179,9 +185,7 @@ test('a broken stream leads to re-subscription with the framework id (failover),
   c.on('disconnected', () => events.push('disconnected'));
   c.on('subscribed', (i) => events.push(`subscribed:${i.resubscribed}:${i.streamId}`));
   try {
-    const subscribing = c.subscribe(FRAMEWORK);
-    (await waitFor(() => peer.streams[0])).send(SUBSCRIBED('fw-9'));
-    await subscribing;
+    await subscribeAt(c, peer, 'fw-9');
     peer.streams[0]!.destroy();
     const second = await waitFor(() => peer.streams[1], 3000, 're-SUBSCRIBE');
     assert.deepEqual(second.call.body, {
@@ -304,10 +308,7 @@ test('auto-acknowledge sends ACKNOWLEDGE only for updates with a uuid, after the
   const order: string[] = [];
   c.on('update', (s) => order.push(`update:${s.task_id.value}:${peer.callsOf('ACKNOWLEDGE').length}`));
   try {
-    const subscribing = c.subscribe(FRAMEWORK);
-    const stream = await waitFor(() => peer.streams[0]);
-    stream.send(SUBSCRIBED('fw'));
-    await subscribing;
+    const stream = await subscribeAt(c, peer, 'fw');
     const uuid = Buffer.alloc(16, 7).toString('base64');
     stream.send({ type: 'UPDATE', update: { status: { task_id: { value: 'reconciled' }, state: 'TASK_LOST', source: 'SOURCE_MASTER' } } });
     stream.send({ type: 'UPDATE', update: { status: { task_id: { value: 't1' }, state: 'TASK_RUNNING', agent_id: { value: 'a1' }, uuid } } });
@@ -325,10 +326,7 @@ test('coalesced acknowledgements: exactly one ACKNOWLEDGE per update, in order, 
   const peer = await masterPeer();
   const c = client(peer.port, { autoAcknowledge: true, coalesceAcknowledgements: true, headers: { Authorization: 'Basic eDp5' } });
   try {
-    const subscribing = c.subscribe(FRAMEWORK);
-    const stream = await waitFor(() => peer.streams[0]);
-    stream.send(SUBSCRIBED('fw'));
-    await subscribing;
+    const stream = await subscribeAt(c, peer, 'fw');
     const uuid = (i: number): string => Buffer.alloc(16, i).toString('base64');
     for (let i = 0; i < 50; i++) {
       stream.send({ type: 'UPDATE', update: { status: { task_id: { value: `t${i}` }, state: 'TASK_RUNNING', agent_id: { value: 'a1' }, uuid: uuid(i) } } });
@@ -359,9 +357,7 @@ test('coalesced acknowledgements after a re-subscription carry the new stream id
     update: { status: { task_id: { value: `t${i}` }, state: 'TASK_RUNNING', agent_id: { value: 'a1' }, uuid: Buffer.alloc(16, i).toString('base64') } },
   });
   try {
-    const subscribing = c.subscribe(FRAMEWORK);
-    (await waitFor(() => peer.streams[0])).send(SUBSCRIBED('fw'));
-    await subscribing;
+    await subscribeAt(c, peer, 'fw');
     peer.streams[0]!.send(update(1));
     await waitFor(() => peer.callsOf('ACKNOWLEDGE')[0]);
     peer.streams[0]!.destroy();
@@ -381,9 +377,7 @@ test('teardown sends TEARDOWN and closes; launch builds one LAUNCH operation', a
   const peer = await masterPeer();
   const c = client(peer.port);
   try {
-    const subscribing = c.subscribe(FRAMEWORK);
-    (await waitFor(() => peer.streams[0])).send(SUBSCRIBED('fw'));
-    await subscribing;
+    await subscribeAt(c, peer, 'fw');
     const task = { name: 't', task_id: { value: 't' }, agent_id: { value: 'a' }, resources: [], command: { value: 'true' } };
     await c.launch([{ value: 'o1' }], [task]);
     assert.deepEqual(peer.callsOf('ACCEPT')[0]!.body['accept'], {
@@ -428,9 +422,7 @@ test('a subscribed client drops its stream and resubscribes when another leader 
   const detector = new StandaloneMasterDetector({ host: '127.0.0.1', port: first.port });
   const c = new SchedulerClient({ detector, backoff: { initialMs: 60_000, maxMs: 60_000 }, random: () => 0.5 });
   try {
-    const subscribing = c.subscribe(FRAMEWORK);
-    (await waitFor(() => first.streams[0])).send(SUBSCRIBED('fw-2'));
-    await subscribing;
+    await subscribeAt(c, first, 'fw-2');
     const stream = await moveLeader(detector, c, second, 'fw-2');
     assert.deepEqual(stream.call.body['framework_id'], { value: 'fw-2' });
   } finally {
@@ -448,9 +440,7 @@ test('calls go to the current leader with its stream id; a refused call rejects 
   const detector = new StandaloneMasterDetector({ host: '127.0.0.1', port: first.port });
   const c = new SchedulerClient({ detector, backoff: { initialMs: 60_000, maxMs: 60_000 }, random: () => 0.5 });
   try {
-    const subscribing = c.subscribe(FRAMEWORK);
-    (await waitFor(() => first.streams[0])).send(SUBSCRIBED('fw-3'));
-    await subscribing;
+    await subscribeAt(c, first, 'fw-3');
     await c.revive();
     await moveLeader(detector, c, second, 'fw-3');
     await c.revive();
@@ -476,9 +466,7 @@ test('teardown resolves when the master ends the stream before it answers TEARDO
     return { status: 200, after: waitFor(() => c.state === 'closed' || undefined, 3000, 'the client closed') };
   };
   try {
-    const subscribing = c.subscribe(FRAMEWORK);
-    (await waitFor(() => peer.streams[0])).send(SUBSCRIBED('fw'));
-    await subscribing;
+    await subscribeAt(c, peer, 'fw');
     await c.teardown();
     assert.equal(peer.callsOf('TEARDOWN').length, 1);
   } finally {
