@@ -352,11 +352,13 @@ export class SchedulerClient {
 
   /** The call connections to `leader` for stream `streamId`, made (or re-aimed) when either changed. */
   private callConnections(leader: MasterAddress, streamId: string): LeaderPipeline {
-    // A new leader: calls still on the wire to the old one end with their connections there.
-    const make = (origin: string): HttpPipeline => new HttpPipeline({ origin, connections: CALL_CONNECTIONS, timeoutMs: this.options.callTimeoutMs });
-    this.callPipeline = aimPipeline(this.callPipeline, masterUrl(leader, this.leaderPath), streamId, this.options.headers, make);
+    this.callPipeline = aimPipeline(this.callPipeline, masterUrl(leader, this.leaderPath), streamId, this.options.headers, this.makeCallPipeline);
     return this.callPipeline;
   }
+
+  /** New call connections to `origin`; on a new leader, calls still on the wire to the old one end with their connections there. Made once, not per call. */
+  private readonly makeCallPipeline = (origin: string): HttpPipeline =>
+    new HttpPipeline({ origin, connections: CALL_CONNECTIONS, timeoutMs: this.options.callTimeoutMs });
 
   /** ACCEPT: apply `operations` in order using `offerIds` (one agent); the rest is declined with `filters`. */
   async accept(offerIds: OfferID[], operations: OfferOperation[], filters?: Filters): Promise<void> {
@@ -438,19 +440,20 @@ export class SchedulerClient {
 
   /** The acknowledgement pipeline to `leader` for stream `streamId`, made (or re-aimed) when either changed. */
   private acknowledgementPipeline(leader: MasterAddress, streamId: string): LeaderPipeline {
-    // A new leader: acknowledgements still queued for the old one fail there, as calls to a lost master do.
-    const make = (origin: string): HttpPipeline =>
-      new HttpPipeline({
-        origin,
-        connections: ACK_CONNECTIONS,
-        maxPipelined: ACK_PIPELINED,
-        timeoutMs: this.options.callTimeoutMs,
-        repeatable: true,
-        oneWritePerTurn: true,
-      });
-    this.ackPipeline = aimPipeline(this.ackPipeline, masterUrl(leader, this.leaderPath), streamId, this.options.headers, make);
+    this.ackPipeline = aimPipeline(this.ackPipeline, masterUrl(leader, this.leaderPath), streamId, this.options.headers, this.makeAckPipeline);
     return this.ackPipeline;
   }
+
+  /** A new acknowledgement pipeline to `origin`; on a new leader, acknowledgements still queued for the old one fail there, as calls to a lost master do. Made once, not per acknowledgement. */
+  private readonly makeAckPipeline = (origin: string): HttpPipeline =>
+    new HttpPipeline({
+      origin,
+      connections: ACK_CONNECTIONS,
+      maxPipelined: ACK_PIPELINED,
+      timeoutMs: this.options.callTimeoutMs,
+      repeatable: true,
+      oneWritePerTurn: true,
+    });
 
   /** RECONCILE the given tasks; an empty list asks for every task the master knows (implicit). */
   async reconcile(tasks: Array<{ task_id: TaskID; agent_id?: AgentID }> = []): Promise<void> {

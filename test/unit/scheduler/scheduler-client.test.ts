@@ -45,6 +45,24 @@ async function subscribeAt(c: SchedulerClient, peer: HttpPeer, id: string): Prom
   return stream;
 }
 
+/**
+ * Two masters, the first appointed leader, and a client of theirs that does not
+ * retry within a test (`moveLeader` moves it to the second); `stop` closes all.
+ * The second's stream ids start with `secondPrefix`.
+ */
+async function twoLeaders(secondPrefix = 's') {
+  const first = await masterPeer();
+  const second = await masterPeer(secondPrefix);
+  const detector = new StandaloneMasterDetector({ host: '127.0.0.1', port: first.port });
+  const c = new SchedulerClient({ detector, backoff: { initialMs: 60_000, maxMs: 60_000 }, random: () => 0.5 });
+  const stop = async (): Promise<void> => {
+    c.close();
+    await first.stop();
+    await second.stop();
+  };
+  return { first, second, detector, c, stop };
+}
+
 /** Appoints `peer` leader and answers the client's SUBSCRIBE there as framework `id`; resolves, with that stream, once subscribed to it. */
 async function moveLeader(detector: StandaloneMasterDetector, c: SchedulerClient, peer: HttpPeer, id: string): Promise<PeerStream> {
   detector.appoint({ host: '127.0.0.1', port: peer.port });
@@ -417,28 +435,20 @@ test('a newly detected leader is subscribed to at once, not after the pending ba
 });
 
 test('a subscribed client drops its stream and resubscribes when another leader is detected', async () => {
-  const first = await masterPeer();
-  const second = await masterPeer();
-  const detector = new StandaloneMasterDetector({ host: '127.0.0.1', port: first.port });
-  const c = new SchedulerClient({ detector, backoff: { initialMs: 60_000, maxMs: 60_000 }, random: () => 0.5 });
+  const { first, second, detector, c, stop } = await twoLeaders();
   try {
     await subscribeAt(c, first, 'fw-2');
     const stream = await moveLeader(detector, c, second, 'fw-2');
     assert.deepEqual(stream.call.body['framework_id'], { value: 'fw-2' });
   } finally {
-    c.close();
-    await first.stop();
-    await second.stop();
+    await stop();
   }
 });
 
 test('calls go to the current leader with its stream id; a refused call rejects with the status and body', async () => {
-  const first = await masterPeer();
-  const second = await masterPeer('t');
+  const { first, second, detector, c, stop } = await twoLeaders('t');
   const subscribeOrAccept = second.respond;
   second.respond = (call) => (call.body['type'] === 'KILL' ? { status: 400, body: 'Task unknown' } : subscribeOrAccept(call));
-  const detector = new StandaloneMasterDetector({ host: '127.0.0.1', port: first.port });
-  const c = new SchedulerClient({ detector, backoff: { initialMs: 60_000, maxMs: 60_000 }, random: () => 0.5 });
   try {
     await subscribeAt(c, first, 'fw-3');
     await c.revive();
@@ -449,9 +459,7 @@ test('calls go to the current leader with its stream id; a refused call rejects 
     assert.deepEqual(second.callsOf('REVIVE').map((r) => r.headers['mesos-stream-id']), ['t1']);
     assert.equal(second.callsOf('KILL').length, 1);
   } finally {
-    c.close();
-    await first.stop();
-    await second.stop();
+    await stop();
   }
 });
 
