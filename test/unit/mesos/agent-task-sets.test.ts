@@ -60,6 +60,28 @@ describe('task sets of a reregistration', () => {
     );
   });
 
+  it('finds a task its set among more sets than it compares in place: interleaved frameworks and sizes', () => {
+    const tasks: AgentTask[] = [];
+    for (let round = 1; round <= 3; round++) {
+      for (let f = 1; f <= 6; f++) {
+        for (const size of [0.1, 0.2]) tasks.push(task(`F${f}-${size}-${round}`, `F${f}`, cpus(size)));
+      }
+    }
+    const sets = packAgentTasks(tasks);
+    assert.equal(sets.length, 12);
+    for (const set of sets) {
+      const size = set.resources[0]!.scalar!.value;
+      assert.deepEqual(
+        set.tasks.map((t) => t.task_id.value),
+        [1, 2, 3].map((round) => `${set.framework_id.value}-${size}-${round}`),
+      );
+    }
+    assert.deepEqual(
+      sets.map((s) => s.tasks[0]!.task_id.value),
+      tasks.slice(0, 12).map((t) => t.task_id.value),
+    );
+  });
+
   it('leaves the framework id and resources to the set and keeps every other field of a task', () => {
     const status = { task_id: { value: 't' }, state: 'TASK_RUNNING' as const, uuid: 'dXVpZA==' };
     const labels = { labels: [{ key: 'k', value: 'v' }] };
