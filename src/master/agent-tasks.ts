@@ -8,6 +8,7 @@
  * what a master holds per task.
  */
 import type { MasterTask } from './task.js';
+import { TaskGauges } from './task-gauges.js';
 
 /** Key of a task whose bare id another framework's task already holds (NUL: not in any id). */
 function compositeKey(frameworkId: string, taskId: string): string {
@@ -19,7 +20,13 @@ function isTask(task: MasterTask, frameworkId: string, taskId: string): boolean 
   return task.frameworkId === frameworkId && task.id === taskId;
 }
 
+/**
+ * The tasks on one agent, and their live counts by state and used resources
+ * (`gauges`), kept as tasks are filed, change state and are taken away.
+ */
 export class AgentTasks {
+  /** Counts of the tasks filed here, kept current by each task (MasterTask.fileIn). */
+  readonly gauges = new TaskGauges();
   private readonly byKey = new Map<string, MasterTask>();
   /**
    * Entries under a composite key. While there are none, a task missing under
@@ -41,20 +48,41 @@ export class AgentTasks {
     const bare = this.byKey.get(task.id);
     if (bare === undefined || isTask(bare, task.frameworkId, task.id)) {
       // Filed under a composite key while another framework's namesake held the bare id.
-      if (bare === undefined && this.composites > 0 && this.byKey.delete(compositeKey(task.frameworkId, task.id))) this.composites--;
+      if (bare === undefined && this.composites > 0) {
+        const key = compositeKey(task.frameworkId, task.id);
+        const filed = this.byKey.get(key);
+        if (filed !== undefined) {
+          this.byKey.delete(key);
+          this.composites--;
+          if (filed !== task) filed.fileIn(undefined);
+        }
+      }
+      if (bare !== undefined && bare !== task) bare.fileIn(undefined);
       this.byKey.set(task.id, task);
+      task.fileIn(this.gauges);
       return;
     }
     const key = compositeKey(task.frameworkId, task.id);
-    if (!this.byKey.has(key)) this.composites++;
+    const filed = this.byKey.get(key);
+    if (filed === undefined) this.composites++;
+    else if (filed !== task) filed.fileIn(undefined);
     this.byKey.set(key, task);
+    task.fileIn(this.gauges);
   }
 
   /** Removes the task; true if it was here. */
   delete(frameworkId: string, taskId: string): boolean {
     const bare = this.byKey.get(taskId);
-    if (bare !== undefined && isTask(bare, frameworkId, taskId)) return this.byKey.delete(taskId);
-    if (this.composites === 0 || !this.byKey.delete(compositeKey(frameworkId, taskId))) return false;
+    if (bare !== undefined && isTask(bare, frameworkId, taskId)) {
+      bare.fileIn(undefined);
+      return this.byKey.delete(taskId);
+    }
+    if (this.composites === 0) return false;
+    const key = compositeKey(frameworkId, taskId);
+    const filed = this.byKey.get(key);
+    if (filed === undefined) return false;
+    filed.fileIn(undefined);
+    this.byKey.delete(key);
     this.composites--;
     return true;
   }

@@ -1,6 +1,7 @@
 /**
  * Master counters behind `/metrics/snapshot` (names as Mesos's `master/…`).
- * Gauges (resources, active counts) are computed from state when read.
+ * Gauges (resources, active counts) are read from state when asked for; live
+ * task counts and what those tasks use are kept per agent (task-gauges.ts).
  */
 import type { TaskState } from '../mesos/types.js';
 

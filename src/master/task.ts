@@ -10,6 +10,7 @@
 import type { AgentID, Resource, TaskID, TaskInfo, TaskState, TaskStatus } from '../mesos/types.js';
 import { reportedInfo, type ReportedTaskInfo } from '../mesos/reported-task-info.js';
 import { internToken } from './interned-tokens.js';
+import type { TaskGauges } from './task-gauges.js';
 
 /** Statuses kept per task for `/master/state` (Mesos keeps the full history; we bound it). */
 const MAX_STATUSES = 32;
@@ -19,8 +20,9 @@ const NO_STATUSES: readonly TaskStatus[] = Object.freeze([]);
 export class MasterTask {
   /** What the launch said, as far as the master reports it (the resources are kept normalized in `resources`). */
   readonly info: ReportedTaskInfo;
-  /** Latest state known from the agent; resources are freed when it turns terminal. */
-  state: TaskState = 'TASK_STAGING';
+  private currentState: TaskState = 'TASK_STAGING';
+  /** The gauges of the agent record the task is filed on, which count it by state (see `fileIn`). */
+  private gauges: TaskGauges | undefined = undefined;
   /** State of the update currently being delivered to the scheduler. */
   statusUpdateState?: TaskState;
   statusUpdateUuid?: string;
@@ -51,6 +53,28 @@ export class MasterTask {
     readonly user: string | undefined,
   ) {
     this.info = reportedInfo(info);
+  }
+
+  /** Latest state known from the agent; resources are freed when it turns terminal. */
+  get state(): TaskState {
+    return this.currentState;
+  }
+
+  set state(state: TaskState) {
+    this.gauges?.move(this.currentState, state, this.resources);
+    this.currentState = state;
+  }
+
+  /**
+   * Has `gauges` (an agent's, see AgentTasks) count this task from now on, in
+   * whatever state it takes, or stops the counting (undefined). Moving to
+   * another agent's gauges takes the task out of the ones it was counted in.
+   */
+  fileIn(gauges: TaskGauges | undefined): void {
+    if (gauges === this.gauges) return;
+    this.gauges?.move(this.currentState, undefined, this.resources);
+    gauges?.move(undefined, this.currentState, this.resources);
+    this.gauges = gauges;
   }
 
   get id(): string {
