@@ -245,8 +245,7 @@ export async function run(options: FailoverBenchOptions = {}): Promise<FailoverB
     ]);
     await waitFor('every framework re-subscribed', () => subscribedAt.size === frameworks, 120_000, 10);
     // Polled once a second: the window is measured from the agents' `reregistered_time`, not
-    // from when the bench notices, and each snapshot walks every task on the master it
-    // measures (~25 ms at 100,000 tasks, taken from the window it falls in).
+    // from when the bench notices, and each snapshot takes a few ms of the master it measures.
     await waitFor(`${agents} agents reregistered`, async () => (await metrics(leader.url))['master/slaves_connected'] === agents, 600_000, 1000);
     const slaves = await getJson<{ slaves: Array<{ reregistered_time?: number; registered_time: number }> }>(`${leader.url}/master/slaves`).catch(
       (error: Error) => {
