@@ -54,10 +54,10 @@ export class AgentTasks {
         if (filed !== undefined) {
           this.byKey.delete(key);
           this.composites--;
-          if (filed !== task) filed.fileIn(undefined);
+          if (filed !== task) filed.leave(this.gauges);
         }
       }
-      if (bare !== undefined && bare !== task) bare.fileIn(undefined);
+      if (bare !== undefined && bare !== task) bare.leave(this.gauges);
       this.byKey.set(task.id, task);
       task.fileIn(this.gauges);
       return;
@@ -65,7 +65,7 @@ export class AgentTasks {
     const key = compositeKey(task.frameworkId, task.id);
     const filed = this.byKey.get(key);
     if (filed === undefined) this.composites++;
-    else if (filed !== task) filed.fileIn(undefined);
+    else if (filed !== task) filed.leave(this.gauges);
     this.byKey.set(key, task);
     task.fileIn(this.gauges);
   }
@@ -74,14 +74,14 @@ export class AgentTasks {
   delete(frameworkId: string, taskId: string): boolean {
     const bare = this.byKey.get(taskId);
     if (bare !== undefined && isTask(bare, frameworkId, taskId)) {
-      bare.fileIn(undefined);
+      bare.leave(this.gauges);
       return this.byKey.delete(taskId);
     }
     if (this.composites === 0) return false;
     const key = compositeKey(frameworkId, taskId);
     const filed = this.byKey.get(key);
     if (filed === undefined) return false;
-    filed.fileIn(undefined);
+    filed.leave(this.gauges);
     this.byKey.delete(key);
     this.composites--;
     return true;

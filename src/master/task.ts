@@ -67,14 +67,21 @@ export class MasterTask {
 
   /**
    * Has `gauges` (an agent's, see AgentTasks) count this task from now on, in
-   * whatever state it takes, or stops the counting (undefined). Moving to
-   * another agent's gauges takes the task out of the ones it was counted in.
+   * whatever state it takes. Filing it in other gauges takes it out of the ones
+   * it was counted in.
    */
-  fileIn(gauges: TaskGauges | undefined): void {
+  fileIn(gauges: TaskGauges): void {
     if (gauges === this.gauges) return;
     this.gauges?.move(this.currentState, undefined, this.resources);
-    gauges?.move(undefined, this.currentState, this.resources);
+    gauges.move(undefined, this.currentState, this.resources);
     this.gauges = gauges;
+  }
+
+  /** Stops `gauges` counting this task, if they are the ones counting it (not another agent record's it was filed in since). */
+  leave(gauges: TaskGauges): void {
+    if (gauges !== this.gauges) return;
+    gauges.move(this.currentState, undefined, this.resources);
+    this.gauges = undefined;
   }
 
   get id(): string {

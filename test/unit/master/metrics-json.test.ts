@@ -73,6 +73,20 @@ describe('masterMetricsJson', () => {
     assert.equal(m['master/mem_used'], 136);
     assert.equal(m['master/cpus_percent'], 0.25);
     assert.equal(m['master/slaves_connected'], 1);
+
+    // Kept as the tasks change: one finishes, one turns unreachable (moved to its framework), one is lost.
+    const onAgent = (id: string) => master.agents.get('S1')!.tasks.get('F1', id)!;
+    master.recordStatus(onAgent('r1'), { task_id: { value: 'r1' }, state: 'TASK_FINISHED', source: 'SOURCE_EXECUTOR' });
+    master.transitionTask(onAgent('r2'), 'TASK_UNREACHABLE', 'REASON_AGENT_REMOVED', 'test', false);
+    master.transitionTask(onAgent('s1'), 'TASK_LOST', 'REASON_AGENT_REMOVED', 'test', false);
+    const after = masterMetricsJson(master);
+    assert.equal(after['master/tasks_running'], 0);
+    assert.equal(after['master/tasks_staging'], 0);
+    assert.equal(after['master/tasks_starting'], 1);
+    assert.equal(after['master/tasks_killing'], 1);
+    assert.equal(after['master/tasks_unreachable'], 1);
+    assert.equal(after['master/cpus_used'], 0.15, 'what the starting and killing tasks use: 0.1 + 0.05');
+    assert.equal(after['master/mem_used'], 24);
     await master.stop();
     await close();
   });

@@ -57,6 +57,19 @@ describe('TaskGauges', () => {
     assert.equal(tasks.gauges.running, 0, 'a task taken away is no longer counted');
   });
 
+  it('leaves a task counted where it was filed last when an earlier agent record lets it go', () => {
+    const before = new AgentTasks();
+    const after = new AgentTasks();
+    const t = new MasterTask({ name: 't', task_id: { value: 't' } }, 'F1', 'A', '', '*', resources(1, 64), undefined);
+    t.state = 'TASK_RUNNING';
+    before.set(t);
+    after.set(t);
+    assert.deepEqual([before.gauges.running, after.gauges.running], [0, 1]);
+    before.delete('F1', 't');
+    assert.equal(after.gauges.running, 1);
+    assert.equal(after.gauges.used.get('cpus'), 1);
+  });
+
   it('matches a recount after every step of 5,000 random filings, state changes, replacements, removals and moves', () => {
     const next = random(20261123);
     const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
