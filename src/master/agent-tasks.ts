@@ -52,39 +52,46 @@ export class AgentTasks {
         const key = compositeKey(task.frameworkId, task.id);
         const filed = this.byKey.get(key);
         if (filed !== undefined) {
-          this.byKey.delete(key);
+          this.remove(key, filed);
           this.composites--;
-          if (filed !== task) filed.leave(this.gauges);
         }
       }
-      if (bare !== undefined && bare !== task) bare.leave(this.gauges);
-      this.byKey.set(task.id, task);
-      task.fileIn(this.gauges);
+      this.file(task.id, task, bare);
       return;
     }
     const key = compositeKey(task.frameworkId, task.id);
     const filed = this.byKey.get(key);
     if (filed === undefined) this.composites++;
-    else if (filed !== task) filed.leave(this.gauges);
-    this.byKey.set(key, task);
-    task.fileIn(this.gauges);
+    this.file(key, task, filed);
   }
 
   /** Removes the task; true if it was here. */
   delete(frameworkId: string, taskId: string): boolean {
     const bare = this.byKey.get(taskId);
     if (bare !== undefined && isTask(bare, frameworkId, taskId)) {
-      bare.leave(this.gauges);
-      return this.byKey.delete(taskId);
+      this.remove(taskId, bare);
+      return true;
     }
     if (this.composites === 0) return false;
     const key = compositeKey(frameworkId, taskId);
     const filed = this.byKey.get(key);
     if (filed === undefined) return false;
-    filed.leave(this.gauges);
-    this.byKey.delete(key);
+    this.remove(key, filed);
     this.composites--;
     return true;
+  }
+
+  /** Files `task` under `key`, where `filed` (if any) was; the gauges count it instead. */
+  private file(key: string, task: MasterTask, filed: MasterTask | undefined): void {
+    if (filed !== undefined && filed !== task) filed.leave(this.gauges);
+    this.byKey.set(key, task);
+    task.fileIn(this.gauges);
+  }
+
+  /** Takes `filed` away from under `key`; the gauges stop counting it. */
+  private remove(key: string, filed: MasterTask): void {
+    this.byKey.delete(key);
+    filed.leave(this.gauges);
   }
 
   /** Every task here, in insertion order. */

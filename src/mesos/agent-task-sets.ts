@@ -36,14 +36,16 @@ export function packAgentTasks(tasks: readonly AgentTask[]): AgentTaskSet[] {
   let byKey: Map<string, AgentTaskSet> | undefined;
   for (const task of tasks) {
     let set = latestMatch(sets, task);
+    let key: string | undefined;
     if (set === undefined && sets.length > SCANNED_SETS) {
       byKey ??= new Map(sets.map((s) => [setKey(s.framework_id.value, s.resources), s]));
-      set = byKey.get(setKey(task.framework_id.value, task.resources));
+      key = setKey(task.framework_id.value, task.resources);
+      set = byKey.get(key);
     }
     if (set === undefined) {
       set = { framework_id: task.framework_id, resources: task.resources, tasks: [] };
       sets.push(set);
-      byKey?.set(setKey(task.framework_id.value, task.resources), set);
+      byKey?.set(key ?? setKey(task.framework_id.value, task.resources), set);
     }
     set.tasks.push(entryOf(task));
   }

@@ -3,9 +3,11 @@
  * (reference §5.5). Gauges are read at request time from what the master
  * keeps: agents, offers, frameworks, and each agent's task gauges.
  */
-import type { TaskState } from '../../mesos/types.js';
+import { fromFixed, toFixed } from '../../mesos/values.js';
+import type { Resource, TaskState } from '../../mesos/types.js';
+import { FAIR_KINDS, type Quantities } from '../allocator/quantities.js';
 import type { Master } from '../master.js';
-import { ScalarSums, SUMMED_SCALARS, TaskGauges } from '../task-gauges.js';
+import { TaskGauges } from '../task-gauges.js';
 
 const COUNTED: TaskState[] = ['TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_LOST', 'TASK_ERROR', 'TASK_DROPPED', 'TASK_GONE', 'TASK_GONE_BY_OPERATOR'];
 
@@ -15,7 +17,7 @@ export function masterMetricsJson(master: Master): Record<string, number> {
   // (task-gauges.ts), and benches and dashboards poll this every second or faster.
   const total = new ScalarSums();
   const live = new TaskGauges();
-  const used = live.used;
+  const used = new ScalarSums();
   const offered = new ScalarSums();
   let connected = 0;
   let disconnected = 0;
@@ -23,17 +25,20 @@ export function masterMetricsJson(master: Master): Record<string, number> {
   for (const agent of master.agents.values()) {
     if (agent.state === 'connected') connected++;
     else if (agent.state === 'disconnected') disconnected++;
-    else if (agent.state === 'unreachable') unreachableAgents++;
-    if (agent.state === 'unreachable') continue;
+    else if (agent.state === 'unreachable') {
+      unreachableAgents++;
+      continue;
+    }
     total.add(agent.total);
     live.addGauges(agent.tasks.gauges);
     for (const executor of agent.executors.values()) used.add(executor.info.resources ?? []);
   }
+  used.addQuantities(live.used);
   for (const offer of master.offers.values()) offered.add(offer.resources);
   let unreachable = live.unreachable;
   for (const framework of master.frameworks.values()) unreachable += framework.unreachableTasks.size;
   const m: Record<string, number> = {};
-  for (const name of SUMMED_SCALARS) {
+  for (const name of FAIR_KINDS) {
     const t = total.get(name);
     const u = used.get(name);
     m[`master/${name}_total`] = t;
@@ -71,4 +76,43 @@ export function masterMetricsJson(master: Master): Record<string, number> {
   m['allocator/mesos/allocation_runs'] = master.metrics.allocationRuns;
   m['master/offers_sent'] = master.metrics.offersSent;
   return m;
+}
+
+/** Sums of the scalar resources in FAIR_KINDS, in the fixed-point units of resources.ts (no rounding drift). */
+class ScalarSums {
+  // One field each, not a map by name: a keyed `+=` stored a new boxed number per task.
+  private cpus = 0;
+  private mem = 0;
+  private disk = 0;
+  private gpus = 0;
+  add(resources: readonly Resource[]): void {
+    for (const r of resources) {
+      if (r.type !== 'SCALAR') continue;
+      const fixed = Math.max(0, toFixed(r.scalar?.value ?? 0));
+      switch (r.name) {
+        case 'cpus':
+          this.cpus += fixed;
+          break;
+        case 'mem':
+          this.mem += fixed;
+          break;
+        case 'disk':
+          this.disk += fixed;
+          break;
+        case 'gpus':
+          this.gpus += fixed;
+          break;
+      }
+    }
+  }
+  /** Adds a `[cpus, mem, disk, gpus]` vector (quantities.ts). */
+  addQuantities(q: Quantities): void {
+    this.cpus += toFixed(q[0]!);
+    this.mem += toFixed(q[1]!);
+    this.disk += toFixed(q[2]!);
+    this.gpus += toFixed(q[3]!);
+  }
+  get(name: (typeof FAIR_KINDS)[number]): number {
+    return fromFixed(this[name]);
+  }
 }
