@@ -45,7 +45,8 @@ export function packAgentTasks(tasks: readonly AgentTask[]): AgentTaskSet[] {
     if (set === undefined) {
       set = { framework_id: task.framework_id, resources: task.resources, tasks: [] };
       sets.push(set);
-      byKey?.set(key ?? setKey(task.framework_id.value, task.resources), set);
+      // Sets are keyed only while they are looked up by key, and then every miss has its key.
+      if (key !== undefined) byKey?.set(key, set);
     }
     set.tasks.push(entryOf(task));
   }
