@@ -18,14 +18,14 @@ import {
 } from '../../mesos/resources.js';
 import type { Resource } from '../../mesos/types.js';
 import { fastContains, fastEquals, withoutAllocationInfo } from './fast-contains.js';
-import { sharedQuantities, summedUse } from './ledger-memo.js';
+import { sharedDifference, sharedQuantities, summedUse } from './ledger-memo.js';
 import { exactly } from '../../mesos/values.js';
 import { addQuantities, GPUS, quantitiesFromResources, zeroQuantities, type Quantities } from './quantities.js';
 
 /** Available resources reserved to one role (or unreserved), with their quantity vector. */
 interface Pool {
-  /** Normalized, without `allocation_info`. */
-  resources: Resource[];
+  /** Normalized, without `allocation_info`; may be a frozen list shared with other ledgers. */
+  resources: readonly Resource[];
   q: Quantities;
 }
 
@@ -33,8 +33,8 @@ interface Pool {
 export interface AgentAllocation {
   readonly frameworkId: string;
   readonly role: string;
-  /** Normalized, without `allocation_info`. */
-  resources: Resource[];
+  /** Normalized, without `allocation_info`; may be a frozen list shared with other ledgers. */
+  resources: readonly Resource[];
   q: Quantities;
 }
 
@@ -223,7 +223,8 @@ export class AgentLedger {
       this.allocations.set(k, {
         frameworkId,
         role,
-        resources: adopt ? (resources as Resource[]) : [...resources],
+        // A frozen list is shared as it is: nothing changes a ledger's lists in place.
+        resources: adopt || Object.isFrozen(resources) ? resources : [...resources],
         q: adopt ? q : Float64Array.from(q),
       });
     }
@@ -243,14 +244,16 @@ export class AgentLedger {
   private removeFromPools(resources: readonly Resource[]): void {
     for (const [k, part] of byReservation(resources)) {
       const p = this.pools.get(k);
-      if (p) this.setPool(k, subtractNormalized(p.resources, part));
+      if (p) this.setPool(k, sharedDifference(p.resources, part));
     }
   }
 
-  private setPool(k: string, resources: Resource[]): void {
+  /** @param resources normalized; kept as they are (a frozen list stays shared). */
+  private setPool(k: string, resources: readonly Resource[]): void {
     const had = this.pools.has(k);
     if (resources.length === 0) this.pools.delete(k);
-    else this.pools.set(k, { resources, q: quantitiesFromResources(resources) });
+    // A pool's vector is its own: an allocation that takes the pool adds to it in place.
+    else this.pools.set(k, { resources, q: Object.isFrozen(resources) ? sharedQuantities(resources).slice() : quantitiesFromResources(resources) });
     // Most changes refill or drain a pool that stays: the key order is unchanged.
     if (had === this.pools.has(k)) return;
     this.poolKeys = [...this.pools.keys()].sort((a, b) => (a === '*' ? -1 : b === '*' ? 1 : cmp(a, b)));
@@ -271,12 +274,32 @@ function allocationKey(frameworkId: string, role: string): string {
  * so each is exact in size: usually all share one role and the list is one
  * copy (a list grown by push keeps room for ~17 entries, ~130 bytes an agent).
  */
-function byReservation(resources: readonly Resource[]): Map<string, Resource[]> {
+function byReservation(resources: readonly Resource[]): ReadonlyMap<string, readonly Resource[]> {
+  if (!Object.isFrozen(resources)) return splitByReservation(resources);
+  let parts = frozenSplits.get(resources);
+  if (parts === undefined) {
+    parts = splitByReservation(resources);
+    for (const part of parts.values()) Object.freeze(part);
+    frozenSplits.set(resources, parts);
+  }
+  return parts;
+}
+
+/**
+ * Splits of frozen lists (shared totals and task sums), remembered: after a
+ * failover every agent's ledger starts from one of a few such lists. A list
+ * all of one role is its own part, frozen and shared like the list.
+ */
+const frozenSplits = new WeakMap<readonly Resource[], ReadonlyMap<string, readonly Resource[]>>();
+
+function splitByReservation(resources: readonly Resource[]): Map<string, readonly Resource[]> {
   const out = new Map<string, Resource[]>();
   const first = resources[0];
   if (first === undefined) return out;
   const role = reservationRole(first);
-  if (resources.every((r) => reservationRole(r) === role)) return out.set(role, resources.slice());
+  if (resources.every((r) => reservationRole(r) === role)) {
+    return out.set(role, Object.isFrozen(resources) ? (resources as Resource[]) : resources.slice());
+  }
   for (const r of resources) {
     const k = reservationRole(r);
     const list = out.get(k);

@@ -349,7 +349,8 @@ export class HierarchicalDRFAllocator implements Allocator {
     return (this.agents.get(agentId)?.allocationList() ?? []).map((a) => ({
       frameworkId: a.frameworkId,
       role: a.role,
-      resources: a.resources,
+      // A copy: the ledger's list may be frozen and shared.
+      resources: a.resources.slice(),
     }));
   }
 

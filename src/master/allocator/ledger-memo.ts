@@ -9,7 +9,7 @@
  * would throw rather than change every agent's books.
  */
 import equal from 'fast-deep-equal';
-import { normalizeResources, scaleScalars, stripAllocationInfo } from '../../mesos/resources.js';
+import { normalizeResources, scaleScalars, stripAllocationInfo, subtractNormalized } from '../../mesos/resources.js';
 import type { Resource } from '../../mesos/types.js';
 import { deepFreeze } from '../shared-resources.js';
 import { quantitiesFromResources, type Quantities } from './quantities.js';
@@ -32,8 +32,24 @@ export class AgentTotals {
   /** Newest first: a deep copy of the raw total asked for, and its frozen canonical form. */
   private readonly recent: { raw: Resource[]; canonical: readonly Resource[] }[] = [];
 
-  /** `total` normalized, without `allocation_info`; frozen, shared with equal totals. `total` is not kept. */
+  /** Canonical forms of frozen totals (shared lists, see Master.agentResources), by identity. */
+  private readonly ofFrozen = new WeakMap<readonly Resource[], readonly Resource[]>();
+
+  /**
+   * `total` normalized, without `allocation_info`; frozen, shared with equal
+   * totals. A frozen `total` is looked up by identity (and then kept as a
+   * key while it lives); any other is compared with the recent ones and not kept.
+   */
   canonical(total: readonly Resource[]): readonly Resource[] {
+    if (Object.isFrozen(total)) {
+      let canonical = this.ofFrozen.get(total);
+      if (canonical === undefined) this.ofFrozen.set(total, (canonical = this.byValue(total)));
+      return canonical;
+    }
+    return this.byValue(total);
+  }
+
+  private byValue(total: readonly Resource[]): readonly Resource[] {
     for (let i = 0; i < this.recent.length; i++) {
       const known = this.recent[i]!;
       if (equal(known.raw, total)) {
@@ -94,4 +110,22 @@ function repeatedUse(list: readonly Resource[], copies: number): readonly Resour
     byCopies.set(copies, use);
   }
   return use;
+}
+
+/** Per frozen list: per frozen list taken from it, the frozen difference. */
+const differences = new WeakMap<readonly Resource[], WeakMap<readonly Resource[], readonly Resource[]>>();
+
+/**
+ * `subtractNormalized(from, part)`, computed once per pair when both lists are
+ * frozen (an agent's shared total less its tasks' shared sum: after a
+ * failover most agents come back as the same pair) and then frozen and
+ * shared; never mutate the result. Other pairs are computed each time.
+ */
+export function sharedDifference(from: readonly Resource[], part: readonly Resource[]): readonly Resource[] {
+  if (!Object.isFrozen(from) || !Object.isFrozen(part)) return subtractNormalized(from, part);
+  let byPart = differences.get(from);
+  if (byPart === undefined) differences.set(from, (byPart = new WeakMap()));
+  let difference = byPart.get(part);
+  if (difference === undefined) byPart.set(part, (difference = deepFreeze(subtractNormalized(from, part))));
+  return difference;
 }

@@ -28,7 +28,7 @@
  */
 import sameJson from 'fast-deep-equal';
 import type { Store } from '../../coordination/store.js';
-import type { AgentInfo, FrameworkInfo } from '../../mesos/types.js';
+import type { AgentInfo, FrameworkInfo, Resource } from '../../mesos/types.js';
 
 export interface RegistryAgent {
   info: AgentInfo & { id: { value: string } };
@@ -107,9 +107,15 @@ export class Registry {
    */
   private readonly recoveredAgents = new Set<string>();
 
-  /** Reads everything persisted by earlier masters. */
-  async recover(): Promise<RecoveredRegistry> {
+  /**
+   * Reads everything persisted by earlier masters. `share`, when given, gets
+   * each recovered agent's resource list and returns the list to keep in its
+   * place (e.g. a frozen one shared with equal lists, which later comparisons
+   * then settle by identity); it must return a list equal to the one given.
+   */
+  async recover(share?: (resources: Resource[]) => Resource[]): Promise<RecoveredRegistry> {
     const agents = await this.store.list<RegistryAgent>(AGENTS);
+    if (share) for (const e of agents) if (e.value.info.resources) e.value.info.resources = share(e.value.info.resources);
     const frameworks = await this.store.list<RegistryFramework>(FRAMEWORKS);
     const gone = await this.store.list<GoneAgent>(GONE);
     const weights = await this.store.get<{ weights: Record<string, number> }>(WEIGHTS);

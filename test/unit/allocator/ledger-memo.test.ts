@@ -6,9 +6,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { normalizeResources, stripAllocationInfo, withAllocationRole } from '../../../src/mesos/resources.js';
+import { normalizeResources, stripAllocationInfo, subtractNormalized, withAllocationRole } from '../../../src/mesos/resources.js';
 import type { Resource } from '../../../src/mesos/types.js';
-import { AgentTotals, summedUse } from '../../../src/master/allocator/ledger-memo.js';
+import { AgentTotals, sharedDifference, summedUse } from '../../../src/master/allocator/ledger-memo.js';
 import { SharedResources } from '../../../src/master/shared-resources.js';
 import { qty, res, Scenario } from './harness.js';
 
@@ -29,6 +29,34 @@ test('equal totals share one frozen canonical form; a different total gets its o
   const other = totals.canonical(res('cpus:8;mem:8192'));
   assert.notEqual(other, first);
   assert.deepEqual(other, canonical(res('cpus:8;mem:8192')));
+});
+
+test('a frozen total (one the master shares between agents) is looked up by identity: its canonical form is computed once', () => {
+  const totals = new AgentTotals();
+  const shared = new SharedResources().share(res('cpus:4;mem:8192;ports:[31000-32000]'));
+  const first = totals.canonical(shared);
+  assert.deepEqual(first, canonical(shared));
+  assert.equal(totals.canonical(shared), first);
+  // An equal list that is not frozen still meets the same canonical form by value.
+  assert.equal(totals.canonical(res('cpus:4;mem:8192;ports:[31000-32000]')), first);
+  // Many other totals in between do not push a frozen one out.
+  for (let cpus = 1; cpus <= 20; cpus++) totals.canonical(res(`cpus:${cpus};mem:64`));
+  assert.equal(totals.canonical(shared), first);
+});
+
+test('the difference of two frozen lists is computed once per pair and frozen; other pairs are computed each time', () => {
+  const total = new AgentTotals().canonical(res('cpus:4;mem:1024;ports:[31000-32000]'));
+  const used = summedUse(new Array<readonly Resource[]>(3).fill(frozenTaskList('cpus:0.5;mem:100')));
+  const left = sharedDifference(total, used);
+  assert.deepEqual(left, subtractNormalized(total, used));
+  assert.deepEqual(left, res('cpus:2.5;mem:724;ports:[31000-32000]'));
+  assert.ok(Object.isFrozen(left) && left.every((r) => Object.isFrozen(r)));
+  assert.equal(sharedDifference(total, used), left, 'remembered');
+  const loose = res('cpus:1');
+  const once = sharedDifference(total, loose);
+  assert.deepEqual(once, res('cpus:3;mem:1024;ports:[31000-32000]'));
+  assert.ok(!Object.isFrozen(once));
+  assert.notEqual(sharedDifference(total, loose), once);
 });
 
 test("a total's canonical form leaves the caller's list unfrozen, and changing that list later changes nothing remembered", () => {
@@ -85,4 +113,20 @@ test('agents of one shape, re-added with shared task lists, each offer their own
     a2: { cpus: 2, mem: 624, ports: 1001 },
     a3: { cpus: 2, mem: 624, ports: 1001 },
   });
+});
+
+test('agents sharing one frozen total keep separate books: a task on one leaves the others whole', () => {
+  const s = new Scenario().framework('f1');
+  const total = new SharedResources().share(res('cpus:4;mem:1024'));
+  const task = frozenTaskList('cpus:1;mem:100');
+  s.allocator.addAgent('a1', { hostname: 'a1.example', total }, [{ frameworkId: 'f1', role: '*', resources: task as Resource[] }]);
+  s.allocator.addAgent('a2', { hostname: 'a2.example', total }, []);
+  s.allocator.addAgent('a3', { hostname: 'a3.example', total }, [{ frameworkId: 'f1', role: '*', resources: task as Resource[] }]);
+  const offered = new Map(s.allocate().map((a) => [a.agentId, qty(a.resources)]));
+  assert.deepEqual(Object.fromEntries(offered), { a1: { cpus: 3, mem: 924 }, a2: { cpus: 4, mem: 1024 }, a3: { cpus: 3, mem: 924 } });
+  // The task on a1 ends: only a1's books change.
+  s.allocator.recoverResources('f1', 'a1', '*', withAllocationRole(res('cpus:1;mem:100'), '*'), 0, s.clock.now);
+  assert.deepEqual(qty(s.allocator.agentAvailable('a1') ?? []), { cpus: 1, mem: 100 });
+  assert.deepEqual(qty(s.allocator.agentAvailable('a3') ?? []), {});
+  assert.deepEqual(s.allocator.agentAllocations('a3').map((a) => qty(a.resources)), [{ cpus: 4, mem: 1024 }]);
 });

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { SqliteStore } from '../../../src/coordination/sqlite-store.js';
 import type { Store, StoreEntry, StoreWrite } from '../../../src/coordination/store.js';
 import { Registry, type RegistryAgent } from '../../../src/master/registry/registry.js';
+import type { Resource } from '../../../src/mesos/types.js';
 
 const agent = (id: string, hostname = `host-${id}`): RegistryAgent => ({
   info: { id: { value: id }, hostname, resources: [] },
@@ -187,6 +188,31 @@ describe('Registry: unchanged re-admissions (Mesos MESOS-7711)', () => {
     await registry.admitAgent(moved);
     assert.deepEqual(store.calls, ['putMany A1', 'putMany A1'], 'attribute changed');
     assert.equal((await store.get<RegistryAgent>('registry/agents/A1'))?.value.info.attributes?.[0]?.text?.value, 'r2');
+  });
+
+  it("hands each recovered agent's resources to `share` and keeps what it returns, so an equal re-admission is unchanged", async () => {
+    const store = new RecordingStore();
+    const withCpus = (id: string, cpus: number): RegistryAgent => ({
+      info: { id: { value: id }, hostname: id, resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: cpus } }] },
+      pid: `slave(1)@${id}:5051`,
+    });
+    await new Registry(store).admitAgent(withCpus('A1', 2));
+    await new Registry(store).admitAgent(withCpus('A2', 2));
+    await new Registry(store).admitAgent({ info: { id: { value: 'A3' }, hostname: 'A3' }, pid: 'slave(1)@A3:5051' });
+    store.calls.length = 0;
+    const shared = Object.freeze([{ name: 'cpus', type: 'SCALAR', scalar: { value: 2 } }]) as Resource[];
+    const given: Resource[][] = [];
+    const registry = new Registry(store);
+    const recovered = await registry.recover((resources) => {
+      given.push(resources);
+      return shared;
+    });
+    assert.deepEqual(given, [withCpus('A1', 2).info.resources, withCpus('A2', 2).info.resources], 'agents without resources are left alone');
+    assert.deepEqual(recovered.agents.map((a) => a.info.resources), [shared, shared, undefined]);
+    assert.equal(recovered.agents[0]!.info.resources, shared);
+    await registry.admitAgent({ ...withCpus('A1', 2), info: { ...withCpus('A1', 2).info, resources: shared } });
+    await registry.admitAgent(withCpus('A2', 3));
+    assert.deepEqual(store.calls, ['putMany A2'], 'only the changed one is written');
   });
 
   it('writes the re-admission of an agent marked unreachable, clearing the mark', async () => {
