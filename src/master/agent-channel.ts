@@ -31,7 +31,7 @@ export function openAgentStream(master: Master, call: RegisterCall | ReregisterC
 /** REGISTER: admits a new agent under a fresh id on `stream` (its own, or a link's channel). */
 export function registerAgent(master: Master, call: RegisterCall, stream: AgentStream): void {
   const { agent_info: info, version, pid } = call.register;
-  if (info.resources) info.resources = master.agentResources.share(info.resources);
+  if (info.resources) info.resources = master.agentShapes.share(info.resources);
   const id = master.ids.nextAgentId();
   const agent = new AgentRecord(id, { ...info, id: { value: id } }, pid, version, master.nowSecs());
   master.agents.set(id, agent);
@@ -59,7 +59,7 @@ export function registerAgent(master: Master, call: RegisterCall, stream: AgentS
 export function reregisterAgent(master: Master, call: ReregisterCall, stream: AgentStream): void {
   const body = call.reregister;
   const id = body.agent_info.id.value;
-  if (body.agent_info.resources) body.agent_info.resources = master.agentResources.share(body.agent_info.resources);
+  if (body.agent_info.resources) body.agent_info.resources = master.agentShapes.share(body.agent_info.resources);
   if (master.goneAgents.has(id)) {
     master.logger.warn(`Refusing agent ${id} at ${body.pid}: it was marked gone; telling it to shut down`);
     stream.send({ type: 'SHUTDOWN', shutdown: { message: 'Agent was marked gone by the operator' } });

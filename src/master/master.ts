@@ -17,6 +17,7 @@ import type { MasterTask } from './task.js';
 import { MasterMetrics } from './metrics.js';
 import { ObserverSet } from './observers.js';
 import { SharedResources } from './shared-resources.js';
+import { AgentShapes } from './agent-shapes.js';
 import type { Registry } from './registry/registry.js';
 import type { Clock } from '../mesos/clock.js';
 import { isTerminalState, stateForFramework } from '../mesos/task-states.js';
@@ -34,8 +35,6 @@ import type {
 
 /** Mesos's default `--agent_reregister_timeout`, ms. */
 const DEFAULT_AGENT_REREGISTER_TIMEOUT_MS = 10 * 60_000;
-/** Distinct agent totals shared at most; a cluster whose agents all differ just passes through. */
-const AGENT_SHAPES_REMEMBERED = 64;
 
 /** Minimal logger the master needs (glog-style in production). */
 export interface MasterLogger {
@@ -98,14 +97,8 @@ export class Master {
   readonly metrics = new MasterMetrics();
   /** Resource lists shared between task records (most tasks ask for the same). */
   readonly sharedResources = new SharedResources();
-  /**
-   * Agents' total resources, shared between agents whose totals are equal
-   * (a cluster has a few machine shapes). A shared list is then compared by
-   * identity where an agent's info is compared (the registry, the allocator):
-   * after a failover 10,000 agents come back at once, and comparing each one's
-   * total field by field twice was ~8 % of the new leader's work.
-   */
-  readonly agentResources = new SharedResources(AGENT_SHAPES_REMEMBERED);
+  /** Agents' totals, one frozen list per shape (see AgentShapes). */
+  readonly agentShapes = new AgentShapes();
   /** Operator-API subscribers and other watchers of state changes. */
   readonly observers = new ObserverSet();
   /**
@@ -238,7 +231,7 @@ export class Master {
       settle = resolve;
     });
     try {
-      const recovered = await this.registry.recover((resources) => this.agentResources.share(resources));
+      const recovered = await this.registry.recover((resources) => this.agentShapes.share(resources));
       for (const id of recovered.goneAgents) this.goneAgents.add(id);
       for (const a of recovered.agents) if (a.unreachableTime !== undefined) this.unreachableAgentIds.add(a.info.id.value);
       if (this.registry.isRecovering()) {

@@ -32,7 +32,7 @@ export class AgentTotals {
   /** Newest first: a deep copy of the raw total asked for, and its frozen canonical form. */
   private readonly recent: { raw: Resource[]; canonical: readonly Resource[] }[] = [];
 
-  /** Canonical forms of frozen totals (shared lists, see Master.agentResources), by identity. */
+  /** Canonical forms of frozen totals (shared lists, see AgentShapes), by identity. */
   private readonly ofFrozen = new WeakMap<readonly Resource[], readonly Resource[]>();
 
   /**
