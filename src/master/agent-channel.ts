@@ -59,13 +59,13 @@ export function registerAgent(master: Master, call: RegisterCall, stream: AgentS
 export function reregisterAgent(master: Master, call: ReregisterCall, stream: AgentStream): void {
   const body = call.reregister;
   const id = body.agent_info.id.value;
-  if (body.agent_info.resources) body.agent_info.resources = master.agentShapes.share(body.agent_info.resources);
   if (master.goneAgents.has(id)) {
     master.logger.warn(`Refusing agent ${id} at ${body.pid}: it was marked gone; telling it to shut down`);
     stream.send({ type: 'SHUTDOWN', shutdown: { message: 'Agent was marked gone by the operator' } });
     stream.close();
     return;
   }
+  if (body.agent_info.resources) body.agent_info.resources = master.agentShapes.share(body.agent_info.resources);
   let agent = master.agents.get(id);
   const wasUnreachable = agent?.state === 'unreachable';
   if (agent) {

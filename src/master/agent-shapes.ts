@@ -25,12 +25,13 @@ export class AgentShapes {
 
   /**
    * A frozen list deep-equal to `resources` (same order): one remembered, or
-   * `resources` itself, frozen and remembered. The caller gives `resources`
-   * up: it may be frozen. Comparing with the few recent shapes costs less than
+   * else `resources` itself, frozen and remembered; the caller gives it up.
+   * With `copy`, a miss remembers a deep copy instead, and `resources` stays
+   * the caller's, unfrozen. Comparing with the few recent shapes costs less than
    * encoding the list as a key (~1.6 µs against ~2.6 for 4 entries), and
    * consecutive agents mostly have the same shape. Throws nothing.
    */
-  share(resources: Resource[]): Resource[] {
+  share(resources: readonly Resource[], copy = false): Resource[] {
     const recent = this.recent;
     for (let i = 0; i < recent.length; i++) {
       const known = recent[i]!;
@@ -39,7 +40,7 @@ export class AgentShapes {
         return known;
       }
     }
-    const frozen = deepFreeze(resources);
+    const frozen = deepFreeze(copy ? structuredClone(resources as Resource[]) : (resources as Resource[]));
     recent.unshift(frozen);
     if (recent.length > this.remembered) recent.pop();
     return frozen;

@@ -48,14 +48,7 @@ export class AgentTasks {
     const bare = this.byKey.get(task.id);
     if (bare === undefined || isTask(bare, task.frameworkId, task.id)) {
       // Filed under a composite key while another framework's namesake held the bare id.
-      if (bare === undefined && this.composites > 0) {
-        const key = compositeKey(task.frameworkId, task.id);
-        const filed = this.byKey.get(key);
-        if (filed !== undefined) {
-          this.remove(key, filed);
-          this.composites--;
-        }
-      }
+      if (bare === undefined) this.removeComposite(task.frameworkId, task.id);
       this.file(task.id, task, bare);
       return;
     }
@@ -72,6 +65,11 @@ export class AgentTasks {
       this.remove(taskId, bare);
       return true;
     }
+    return this.removeComposite(frameworkId, taskId);
+  }
+
+  /** Removes the task filed under its composite key, if any; true if there was one. */
+  private removeComposite(frameworkId: string, taskId: string): boolean {
     if (this.composites === 0) return false;
     const key = compositeKey(frameworkId, taskId);
     const filed = this.byKey.get(key);

@@ -286,20 +286,17 @@ function byReservation(resources: readonly Resource[]): ReadonlyMap<string, read
 }
 
 /**
- * Splits of frozen lists (shared totals and task sums), remembered: after a
- * failover every agent's ledger starts from one of a few such lists. A list
- * all of one role is its own part, frozen and shared like the list.
+ * Splits of frozen lists (shared totals and task sums), remembered and
+ * frozen: after a failover every agent's ledger starts from one of a few such lists.
  */
 const frozenSplits = new WeakMap<readonly Resource[], ReadonlyMap<string, readonly Resource[]>>();
 
-function splitByReservation(resources: readonly Resource[]): Map<string, readonly Resource[]> {
+function splitByReservation(resources: readonly Resource[]): Map<string, Resource[]> {
   const out = new Map<string, Resource[]>();
   const first = resources[0];
   if (first === undefined) return out;
   const role = reservationRole(first);
-  if (resources.every((r) => reservationRole(r) === role)) {
-    return out.set(role, Object.isFrozen(resources) ? (resources as Resource[]) : resources.slice());
-  }
+  if (resources.every((r) => reservationRole(r) === role)) return out.set(role, resources.slice());
   for (const r of resources) {
     const k = reservationRole(r);
     const list = out.get(k);

@@ -8,14 +8,11 @@
  * What is remembered is frozen, so a caller that tried to change it in place
  * would throw rather than change every agent's books.
  */
-import equal from 'fast-deep-equal';
 import { normalizeResources, scaleScalars, stripAllocationInfo, subtractNormalized } from '../../mesos/resources.js';
 import type { Resource } from '../../mesos/types.js';
+import { AgentShapes } from '../agent-shapes.js';
 import { deepFreeze } from '../shared-resources.js';
 import { quantitiesFromResources, type Quantities } from './quantities.js';
-
-/** Distinct agent totals remembered at most (a cluster has few machine shapes; others pass through). */
-const TOTALS_REMEMBERED = 8;
 
 /** Normalized, without `allocation_info`: what the ledger keeps. */
 function canonicalUse(resources: readonly Resource[]): Resource[] {
@@ -24,45 +21,25 @@ function canonicalUse(resources: readonly Resource[]): Resource[] {
 
 /**
  * Agent totals in the ledger's form (normalized, without `allocation_info`),
- * shared between agents whose totals are deep-equal. The last few distinct
- * totals are compared with the one asked for, newest first; a miss is
- * normalized and remembered in place of the oldest.
+ * shared between agents whose totals are deep-equal. A frozen total (the
+ * master shares its agents' totals, see AgentShapes) is looked up by identity
+ * once it has been seen; any other is matched by value against the last few
+ * shapes met, and a copy of it is what gets remembered.
  */
 export class AgentTotals {
-  /** Newest first: a deep copy of the raw total asked for, and its frozen canonical form. */
-  private readonly recent: { raw: Resource[]; canonical: readonly Resource[] }[] = [];
+  private readonly shapes = new AgentShapes();
+  /** Frozen canonical forms, by shape (ours, and every frozen total asked for). */
+  private readonly ofShape = new WeakMap<readonly Resource[], readonly Resource[]>();
 
-  /** Canonical forms of frozen totals (shared lists, see AgentShapes), by identity. */
-  private readonly ofFrozen = new WeakMap<readonly Resource[], readonly Resource[]>();
-
-  /**
-   * `total` normalized, without `allocation_info`; frozen, shared with equal
-   * totals. A frozen `total` is looked up by identity (and then kept as a
-   * key while it lives); any other is compared with the recent ones and not kept.
-   */
+  /** `total` normalized, without `allocation_info`; frozen, shared with equal totals. An unfrozen `total` is neither kept nor frozen. */
   canonical(total: readonly Resource[]): readonly Resource[] {
-    if (Object.isFrozen(total)) {
-      let canonical = this.ofFrozen.get(total);
-      if (canonical === undefined) this.ofFrozen.set(total, (canonical = this.byValue(total)));
-      return canonical;
-    }
-    return this.byValue(total);
-  }
-
-  private byValue(total: readonly Resource[]): readonly Resource[] {
-    for (let i = 0; i < this.recent.length; i++) {
-      const known = this.recent[i]!;
-      if (equal(known.raw, total)) {
-        if (i > 0) this.recent.unshift(...this.recent.splice(i, 1));
-        return known.canonical;
-      }
-    }
-    // Worked from our own copy: the canonical form may share nested objects (reservations,
-    // disk) with its input, and freezing must not reach into the caller's list.
-    const raw = structuredClone(total) as Resource[];
-    const canonical = deepFreeze(canonicalUse(raw));
-    this.recent.unshift({ raw, canonical });
-    if (this.recent.length > TOTALS_REMEMBERED) this.recent.pop();
+    const known = this.ofShape.get(total);
+    if (known !== undefined) return known;
+    const shape = this.shapes.share(total, true);
+    let canonical = this.ofShape.get(shape);
+    // `shape` is ours and deep-frozen, so the canonical form may share its nested objects.
+    if (canonical === undefined) this.ofShape.set(shape, (canonical = deepFreeze(canonicalUse(shape))));
+    if (Object.isFrozen(total)) this.ofShape.set(total, canonical);
     return canonical;
   }
 }

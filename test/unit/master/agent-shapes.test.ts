@@ -31,14 +31,24 @@ describe('AgentShapes', () => {
     assert.equal(shapes.share(total(4)), first, 'an older shape is still found');
   });
 
+  it('with `copy`, remembers a copy and leaves the list given unfrozen', () => {
+    const shapes = new AgentShapes();
+    const given = total(4);
+    const shared = shapes.share(given, true);
+    assert.notEqual(shared, given);
+    assert.ok(Object.isFrozen(shared) && !Object.isFrozen(given) && !Object.isFrozen(given[0]));
+    assert.equal(shapes.share(total(4)), shared);
+  });
+
   it('forgets the least recently met shape beyond its bound, and still gives equal lists', () => {
     const shapes = new AgentShapes(2);
     const four = shapes.share(total(4));
-    shapes.share(total(5));
+    const firstFive = shapes.share(total(5));
     shapes.share(total(4));
     shapes.share(total(6));
     assert.equal(shapes.share(total(4)), four, 'met again before the sixth came, so kept');
     const five = shapes.share(total(5));
+    assert.notEqual(five, firstFive, 'forgotten, so shared anew');
     assert.deepEqual(five, total(5));
     assert.equal(shapes.share(total(5)), five);
   });
