@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { reapOnExit } from '../test/support/reap-on-exit.js';
@@ -51,9 +52,39 @@ export async function freePortRange(count: number): Promise<number> {
   throw new Error(`no ${count} consecutive free ports found`);
 }
 
-/** Spawns `node [nodeArgs] bin/meseta <args>` with output ignored (or inherited, or piped to the caller). */
+/** Node's default V8 platform pool: helper threads per process, whatever the machine. */
+const NODE_DEFAULT_V8_POOL = 4;
+
+/**
+ * Node's arguments for every meseta process a bench starts: V8's platform
+ * pool sized to the machine, `--v8-pool-size=min(4, cores)`, unless
+ * `nodeOptions` (NODE_OPTIONS, which the children inherit) sets it already.
+ * Pure; throws nothing.
+ *
+ * Why: Node gives each process 4 helper threads on any machine, and V8 splits
+ * each young-generation collection between the main thread and every helper,
+ * which all must finish before the main thread goes on. The failover bench
+ * runs a dozen processes on this machine's 2 cores; with 4 helpers per process
+ * a new leader's collections waited on helpers that had no core. Alternated
+ * runs (10,000 agents, 100,000 tasks, session 34): pool of 2 ≥ 10,000 agents/s
+ * in 8 of 11 (9,216–12,422), default pool in 3 of 11 (8,117–12,690), the new
+ * leader's main thread waiting for a core 84–189 ms of the window against
+ * 180–333; a pool of 1 gained nothing (also in an earlier session). On a
+ * machine with 4 or more cores this is Node's default. A master host with
+ * fewer cores is started the same way (README, "Benchmarks").
+ */
+export function mesetaNodeArgs(cores = availableParallelism(), nodeOptions = process.env.NODE_OPTIONS ?? ''): string[] {
+  if (/(^|\s)--v8[-_]pool[-_]size\b/.test(nodeOptions)) return [];
+  return [`--v8-pool-size=${Math.max(1, Math.min(NODE_DEFAULT_V8_POOL, cores))}`];
+}
+
+/**
+ * Spawns `node [mesetaNodeArgs()] [nodeArgs] bin/meseta <args>` with output
+ * ignored (or inherited, or piped to the caller); `nodeArgs` come later, so
+ * they win over the defaults.
+ */
 export function spawnMeseta(args: string[], nodeArgs: string[] = [], stdio: 'ignore' | 'inherit' | 'pipe' = 'ignore'): ChildProcess {
-  return reapOnExit(spawn(process.execPath, [...nodeArgs, MESETA, ...args], { stdio }));
+  return reapOnExit(spawn(process.execPath, [...mesetaNodeArgs(), ...nodeArgs, MESETA, ...args], { stdio }));
 }
 
 /** Sends SIGTERM and waits for exit (SIGKILL after `graceMs`). */
