@@ -78,6 +78,12 @@ export function mesetaNodeArgs(cores = availableParallelism(), nodeOptions = pro
   return [`--v8-pool-size=${Math.max(1, Math.min(NODE_DEFAULT_V8_POOL, cores))}`];
 }
 
+/** How the benches start meseta's processes, for their printed headers: `node --v8-pool-size=2`, or the NODE_OPTIONS that set it. */
+export function describeMesetaNodeArgs(): string {
+  const args = mesetaNodeArgs();
+  return args.length > 0 ? `node ${args.join(' ')}` : `NODE_OPTIONS=${process.env.NODE_OPTIONS ?? ''}`;
+}
+
 /**
  * Spawns `node [mesetaNodeArgs()] [nodeArgs] bin/meseta <args>` with output
  * ignored (or inherited, or piped to the caller); `nodeArgs` come later, so

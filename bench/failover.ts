@@ -37,7 +37,7 @@ import { OfferMatcher } from '../src/scheduler/offer-matcher.js';
 import type { Resource, TaskInfo } from '../src/mesos/types.js';
 import { ZooKeeperEnsemble } from '../test/support/zookeeper.js';
 import { CpuTimeline, describeStretch, kernelMemoryThreads, type CpuStretch } from './cpu-timeline.js';
-import { flagNumber, flagString, freePort, getJson, mesetaNodeArgs, percentile, round, spawnMeseta, stopProcess, summarizeCpuProfile, waitFor, writeResult } from './bench-util.js';
+import { describeMesetaNodeArgs, flagNumber, flagString, freePort, getJson, percentile, round, spawnMeseta, stopProcess, summarizeCpuProfile, waitFor, writeResult } from './bench-util.js';
 
 /** Mesos 1.5: 40,000 agents reregistered in about 19 s. */
 export const MESOS_REREGISTRATION_PER_SECOND = 2100;
@@ -453,7 +453,7 @@ async function launchTasks(
 
 function print(r: FailoverBenchResult): void {
   process.stdout.write(
-    `failover: 3 masters (--zk_session_timeout=${r.zkSessionTimeoutSecs}secs; node ${mesetaNodeArgs().join(' ') || '(NODE_OPTIONS)'}), ${r.agents} simulated agents (backoff factor ${r.registrationBackoffFactorSecs} s), ${r.tasks} running tasks${r.tasks < r.tasksAsked ? ` (of ${r.tasksAsked} launched)` : ''}, ${r.frameworks} frameworks${r.suppressed ? ' (suppressed)' : ' (not suppressed)'}\n` +
+    `failover: 3 masters (--zk_session_timeout=${r.zkSessionTimeoutSecs}secs; ${describeMesetaNodeArgs()}), ${r.agents} simulated agents (backoff factor ${r.registrationBackoffFactorSecs} s), ${r.tasks} running tasks${r.tasks < r.tasksAsked ? ` (of ${r.tasksAsked} launched)` : ''}, ${r.frameworks} frameworks${r.suppressed ? ' (suppressed)' : ' (not suppressed)'}\n` +
       `  setup: agents registered at ${r.setup.agentsPerSecond}/s, tasks running at ${r.setup.tasksRunningPerSecond}/s\n` +
       `  leader SIGKILLed → new leader detected ${r.leaderDetectedMs} ms, serving (registry recovered) ${r.leaderServingMs} ms\n` +
       `  frameworks all back ${r.frameworksBackAfterElectionMs} ms after the new leader served (target ≤ ${FAILOVER_TARGET_FRAMEWORK_MS} ms)\n` +

@@ -12,7 +12,7 @@ import { run as masterScale, MESOS_PAPER_OVERHEAD_MS } from './master-scale.js';
 import { run as failover, FAILOVER_TARGET_AGENTS_PER_SECOND, FAILOVER_TARGET_FRAMEWORK_MS, MESOS_REREGISTRATION_PER_SECOND } from './failover.js';
 import { run as marathon, MARATHON_015_PER_SECOND, MARATHON_TARGET_REAL, MARATHON_TARGET_SIMULATED } from './marathon.js';
 import { zookeeperMissing } from '../test/support/zookeeper.js';
-import { mesetaNodeArgs } from './bench-util.js';
+import { describeMesetaNodeArgs } from './bench-util.js';
 
 const smoke = process.argv.includes('--smoke');
 const rows: Array<[string, string, string]> = [];
@@ -83,4 +83,4 @@ for (const r of mt.runs) {
 const width = Math.max(...rows.map((r) => r[0].length));
 process.stdout.write(`\nbenchmark${' '.repeat(width - 9)}  figure            ratio / note\n`);
 for (const [name, figure, note] of rows) process.stdout.write(`${name.padEnd(width)}  ${figure.padEnd(16)}  ${note}\n`);
-process.stdout.write(`(node ${process.version}, ${alloc.cpus} cpus${smoke ? ', smoke sizes' : ''}; meseta processes started as node ${mesetaNodeArgs().join(' ') || '(NODE_OPTIONS)'})\n`);
+process.stdout.write(`(node ${process.version}, ${alloc.cpus} cpus${smoke ? ', smoke sizes' : ''}; meseta processes started with ${describeMesetaNodeArgs()})\n`);
