@@ -105,15 +105,20 @@ export function reregisterAgent(master: Master, call: ReregisterCall, stream: Ag
       }
     }
   }
-  // A set's resources are normalized once for all its tasks (the list's identity says which set).
+  // A set's resources are normalized, and their role found, once for all its tasks (the
+  // list's identity and the framework say which set).
   let raw: Resource[] | undefined;
+  let rawFramework = '';
   let normalized: Resource[] = [];
+  let role = '*';
   forEachReportedTask(body, (reported, frameworkId, resources) => {
-    if (resources !== raw) {
+    if (resources !== raw || frameworkId.value !== rawFramework) {
       raw = resources;
+      rawFramework = frameworkId.value;
       normalized = master.sharedResources.normalized(resources, normalizeResources);
+      role = roleOf(normalized, master.frameworks.get(rawFramework));
     }
-    adoptTask(master, agent, reported, frameworkId.value, normalized, wasUnreachable);
+    adoptTask(master, agent, reported, frameworkId.value, normalized, role, wasUnreachable);
   });
   agent.executors.clear();
   for (const executor of body.executors) {
@@ -164,7 +169,8 @@ export function reregisterAgent(master: Master, call: ReregisterCall, stream: Ag
  * was not told keeps its last live state here: its end arrives as the agent's
  * resent status update, which counts it and frees its resources. Tasks of
  * frameworks torn down meanwhile are not adopted (SHUTDOWN_FRAMEWORK follows).
- * `resources` are the task's, normalized and shared (SharedResources).
+ * `resources` are the task's, normalized and shared (SharedResources);
+ * `role` is theirs (`roleOf`).
  */
 function adoptTask(
   master: Master,
@@ -172,6 +178,7 @@ function adoptTask(
   reported: AgentTaskEntry,
   frameworkId: string,
   resources: Resource[],
+  role: string,
   wasUnreachable: boolean,
 ): void {
   const taskId = reported.task_id.value;
@@ -186,7 +193,7 @@ function adoptTask(
       framework?.id ?? frameworkId,
       agent.id,
       reported.executor_id?.value ?? '',
-      roleOf(resources, framework),
+      role,
       resources,
       reported.user ?? framework?.info.user,
     );

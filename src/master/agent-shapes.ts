@@ -9,7 +9,7 @@
  * Shared lists are frozen, so code that tried to change an agent's total in
  * place would throw rather than change every agent of its shape.
  */
-import equal from 'fast-deep-equal';
+import { sameJson } from '../mesos/same-json.js';
 import type { Resource } from '../mesos/types.js';
 import { deepFreeze } from './shared-resources.js';
 
@@ -35,7 +35,7 @@ export class AgentShapes {
     const recent = this.recent;
     for (let i = 0; i < recent.length; i++) {
       const known = recent[i]!;
-      if (known === resources || equal(known, resources)) {
+      if (known === resources || sameJson(known, resources)) {
         if (i > 0) recent.unshift(...recent.splice(i, 1));
         return known;
       }

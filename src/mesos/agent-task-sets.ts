@@ -11,7 +11,7 @@
  * once per task. Mesos's ReregisterSlaveMessage is protobuf, where this weighs
  * far less; the fields and their meaning are unchanged.
  */
-import equal from 'fast-deep-equal';
+import { sameJson } from './same-json.js';
 import type { AgentTask, AgentTaskEntry, AgentTaskSet, ReregisterInfo } from './agent-protocol.js';
 import { reportedInfo } from './reported-task-info.js';
 import type { FrameworkID, Resource } from './types.js';
@@ -58,7 +58,7 @@ function latestMatch(sets: readonly AgentTaskSet[], task: AgentTask): AgentTaskS
   const frameworkId = task.framework_id.value;
   for (let i = sets.length - 1; i >= 0 && i >= sets.length - SCANNED_SETS; i--) {
     const set = sets[i]!;
-    if (set.framework_id.value === frameworkId && (set.resources === task.resources || equal(set.resources, task.resources))) return set;
+    if (set.framework_id.value === frameworkId && (set.resources === task.resources || sameJson(set.resources, task.resources))) return set;
   }
   return undefined;
 }

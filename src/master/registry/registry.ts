@@ -26,7 +26,7 @@
  * a failover every agent comes back, and rewriting 10,000 unchanged records
  * was a tenth of the new leader's work.
  */
-import sameJson from 'fast-deep-equal';
+import { sameJson } from '../../mesos/same-json.js';
 import type { Store } from '../../coordination/store.js';
 import type { AgentInfo, FrameworkInfo, Resource } from '../../mesos/types.js';
 
