@@ -8,8 +8,8 @@
  *
  *   node dist/bench/launch.js [--smoke] [--tasks=N] [--isolation=LIST] [--profile=DIR]
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -59,10 +59,20 @@ export interface LaunchBenchResult {
   /** Tasks the framework ran first against a cluster of its own, not counted (its JIT warm-up). */
   frameworkWarmupTasks: number;
   /**
-   * The same run with the work dir on tmpfs (/dev/shm), as /tmp is on Debian 13:
-   * this machine's disk (ext4 without a journal) spends ~0.25 ms creating each
-   * file or directory once earlier runs deleted theirs, and a task's sandbox
-   * creates 6 (its framework does not checkpoint). Absent without /dev/shm.
+   * Whether the on-disk run's work dir was placed in a block group of ext4's
+   * choosing (its parent marked with the top-directory flag, `chattr +T`; see
+   * `freshWorkDir`). False off ext4 (tmpfs and xfs have no walk past freed
+   * inodes to avoid), or where chattr failed: there the previous run's
+   * deletions may bill this one.
+   */
+  workDirSpread: boolean;
+  /** How long the on-disk run waited for ext4 to stop holding back the inodes a previous run freed, seconds (see `outwaitRecentDeletion`). */
+  waitedForFreedInodesSeconds: number;
+  /**
+   * The same run with the work dir on tmpfs (/dev/shm), as /tmp is on Debian 13.
+   * A task's sandbox creates 6 files and directories (its framework does not
+   * checkpoint); tmpfs creates them without ext4's inode allocator. Absent
+   * without /dev/shm.
    */
   workDirOnTmpfs?: { mesetaSeconds: number; mesetaTasksPerSecond: number; medianTaskLatencyMs: number; ratioToFloor: number; cpuMsPerTask: LaunchCpu };
   /** Where the machine's CPU went per task in the work-dir-on-disk run, ms. */
@@ -97,7 +107,10 @@ export async function run(options: LaunchBenchOptions = {}): Promise<LaunchBench
   // first. A short run against its own cluster, not counted, takes that.
   const warmupTasks = Math.min(200, Math.ceil(tasks / 5));
   await throughMeseta(warmupTasks, existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), isolation);
+  // A smoke run's figures are not judged: it does not wait.
+  const waitedSeconds = options.smoke ? 0 : await outwaitRecentDeletion();
   const meseta = await throughMeseta(tasks, os.tmpdir(), isolation, options.profileDir);
+  const workDirSpread = meseta.spread;
   floorSamples.push(await floor(tasks, 2));
   const onTmpfs = existsSync('/dev/shm') ? await throughMeseta(tasks, '/dev/shm', isolation, options.profileDir) : undefined;
   floorSamples.push(await floor(tasks, 2));
@@ -118,6 +131,8 @@ export async function run(options: LaunchBenchOptions = {}): Promise<LaunchBench
     floorSamplesSeconds: floorSamples.map(round),
     ratioToFloor: round(floorSeconds / meseta.seconds),
     frameworkWarmupTasks: warmupTasks,
+    workDirSpread,
+    waitedForFreedInodesSeconds: round(waitedSeconds),
     workDirOnTmpfs: onTmpfs && {
       mesetaSeconds: round(onTmpfs.seconds),
       mesetaTasksPerSecond: round(tasks / onTmpfs.seconds),
@@ -129,7 +144,8 @@ export async function run(options: LaunchBenchOptions = {}): Promise<LaunchBench
   if (options.print ?? true) {
     process.stdout.write(
       `launch: ${tasks} tasks running 'true' (${result.isolation})\n` +
-        `  meseta local, work dir on disk : ${result.mesetaSeconds} s, ${result.mesetaTasksPerSecond} tasks/s, median accept→finished ${result.medianTaskLatencyMs} ms, ratio ${result.ratioToFloor}\n` +
+        `  meseta local, work dir on disk : ${result.mesetaSeconds} s, ${result.mesetaTasksPerSecond} tasks/s, median accept→finished ${result.medianTaskLatencyMs} ms, ratio ${result.ratioToFloor}${result.workDirSpread || !onExt4(os.tmpdir()) ? '' : ' (chattr +T failed: work dir not in a fresh block group)'}\n` +
+        (result.waitedForFreedInodesSeconds > 0 ? `    (waited ${result.waitedForFreedInodesSeconds} s first: ext4 still held back the inodes the previous run freed)\n` : '') +
         `    CPU per task: ${cpuLine(result.cpuMsPerTask)}\n` +
         (result.workDirOnTmpfs
           ? `  meseta local, work dir on tmpfs: ${result.workDirOnTmpfs.mesetaSeconds} s, ${result.workDirOnTmpfs.mesetaTasksPerSecond} tasks/s, median accept→finished ${result.workDirOnTmpfs.medianTaskLatencyMs} ms, ratio ${result.workDirOnTmpfs.ratioToFloor}\n` +
@@ -195,12 +211,13 @@ async function throughMeseta(
   parent: string,
   isolation: string,
   profileDir?: string,
-): Promise<{ seconds: number; medianLatencyMs: number; cpuMsPerTask: LaunchCpu }> {
+): Promise<{ seconds: number; medianLatencyMs: number; cpuMsPerTask: LaunchCpu; spread: boolean }> {
   const port = await freePort();
   const agentPort = await freePort();
   const marathonPort = await freePort();
   const chronosPort = await freePort();
-  const workDir = mkdtempSync(join(parent, 'meseta-bench-launch-'));
+  const fresh = freshWorkDir(parent);
+  const workDir = fresh.workDir;
   // The runtime dir lives on tmpfs, as Mesos's default /var/run/mesos does on a
   // Debian host (this machine's /var/run is on its disk, where creating a file
   // costs ~0.25 ms); the work dir (sandboxes, checkpoints) stays on disk.
@@ -229,12 +246,78 @@ async function throughMeseta(
     const framework = (frameworkUs.user + frameworkUs.system) / 1000;
     const machine = machineBusyMs() - before.machine;
     const perTask = (ms: number): number => round(Math.max(0, ms) / count);
-    return { ...driven, cpuMsPerTask: { meseta: perTask(meseta), framework: perTask(framework), launchersAndTasks: perTask(machine - meseta - framework) } };
+    return {
+      ...driven,
+      cpuMsPerTask: { meseta: perTask(meseta), framework: perTask(framework), launchersAndTasks: perTask(machine - meseta - framework) },
+      spread: fresh.spread,
+    };
   } finally {
     await stopProcess(cluster);
-    rmSync(workDir, { recursive: true, force: true });
+    rmSync(fresh.parent, { recursive: true, force: true });
+    if (onExt4(parent)) noteDeletion();
     rmSync(runtimeDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A work dir for one run under `parent`, in an ext4 block group that the
+ * previous run's deletions are not in. ext4 without a journal (this machine's
+ * disk) will not hand out an inode freed in the last 60 s (360 s while its
+ * inode table block is unwritten): for every new inode it walks past each such
+ * one in the group, from the group's start. A run's ~6,000 sandbox inodes went
+ * beside their parent, /tmp, in the group where the run before had just
+ * deleted its 6,000, so back-to-back runs billed each other ~1 ms of launcher
+ * CPU per task (perf: `find_inode_bit` → `recently_deleted`; 6,000 files and
+ * directories took 690-880 ms there, 53-62 ms in a fresh group). A parent
+ * marked with the top-directory flag (`chattr +T`) makes ext4's Orlov
+ * allocator place the work dir in a group of its choosing, as a first run on
+ * a quiet machine gets. Returns the parent to delete afterwards and whether the
+ * flag took (not on tmpfs or xfs, which have no such walk, nor without chattr).
+ */
+function freshWorkDir(parent: string): { parent: string; workDir: string; spread: boolean } {
+  const top = mkdtempSync(join(parent, 'meseta-bench-launch-'));
+  const spread = onExt4(parent) && spawnSync('chattr', ['+T', top], { stdio: 'ignore' }).status === 0;
+  return { parent: top, workDir: mkdtempSync(join(top, 'work-')), spread };
+}
+
+/** ext4's RECENTCY_MIN: seconds a written-back freed inode is held back from reuse (without a journal). */
+const EXT4_HOLDS_FREED_INODES_S = 60;
+/** Its mtime: when a run last deleted its work dir on an ext4 disk. */
+const DELETION_MARK = join(os.tmpdir(), 'meseta-bench-launch.deleted');
+
+/** Whether `dir` is on ext2/3/4 (statfs magic 0xEF53), where `freshWorkDir`'s walk exists. */
+function onExt4(dir: string): boolean {
+  return statfsSync(dir).type === 0xef53;
+}
+
+/**
+ * After a run deletes its work dir on ext4: writes the deletion back (ext4
+ * holds a freed inode back for 60 s once its inode table block is written, 6
+ * minutes while it is not) and marks when, for `outwaitRecentDeletion`.
+ */
+function noteDeletion(): void {
+  spawnSync('sync', { stdio: 'ignore' });
+  writeFileSync(DELETION_MARK, '');
+}
+
+/**
+ * Waits until the inodes the previous run freed (see `noteDeletion`) are no
+ * longer held back, should that run have ended under 60 s ago: the fresh block
+ * group `freshWorkDir` asks for is chosen by ext4 and was, in ~1 of 10 runs
+ * here, the one the run before had used. Returns the seconds waited (0 when
+ * no run is that recent, or the clock has gone back).
+ */
+async function outwaitRecentDeletion(): Promise<number> {
+  let deletedAtMs: number;
+  try {
+    deletedAtMs = statSync(DELETION_MARK).mtimeMs;
+  } catch {
+    return 0;
+  }
+  const ms = deletedAtMs + (EXT4_HOLDS_FREED_INODES_S + 1) * 1000 - Date.now();
+  if (ms <= 0 || ms > (EXT4_HOLDS_FREED_INODES_S + 1) * 1000) return 0;
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  return ms / 1000;
 }
 
 /** The issue asks for tasks in cgroups: the cgroups isolators when this machine (as root) has them, else Mesos's posix default. */
