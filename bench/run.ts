@@ -22,7 +22,7 @@ for (const s of alloc.scenarios) {
   rows.push([`allocator: one pass, ${s.agents} agents / ${s.frameworks} frameworks`, `${s.passMs.median} ms`, `${s.msPer1kAgents} ms per 1k agents`]);
 }
 const l = await launch({ smoke, print: false });
-rows.push([`launch: ${l.tasks} × 'true' via meseta local (${l.isolation})`, `${l.mesetaTasksPerSecond} tasks/s`, `${l.ratioToFloor} × floor (${l.floorTasksPerSecond}/s sh -c true, 2 at a time)`]);
+rows.push([`launch: ${l.tasks} × 'true' via meseta local (${l.isolation})`, `${l.mesetaTasksPerSecond} tasks/s`, `${l.ratioToFloor} × floor (${l.floorTasksPerSecond}/s sh -c true, 2 at a time)${l.waitedForFreedInodesSeconds > 0 ? `; waited ${l.waitedForFreedInodesSeconds} s first for ext4 to stop holding back the last run's freed inodes` : ''}`]);
 if (l.workDirOnTmpfs) {
   const cpu = l.workDirOnTmpfs.cpuMsPerTask;
   rows.push([
