@@ -219,8 +219,8 @@ async function throughMeseta(
   const fresh = freshWorkDir(parent);
   const workDir = fresh.workDir;
   // The runtime dir lives on tmpfs, as Mesos's default /var/run/mesos does on a
-  // Debian host (this machine's /var/run is on its disk, where creating a file
-  // costs ~0.25 ms); the work dir (sandboxes, checkpoints) stays on disk.
+  // Debian host (this machine's /var/run is on its disk); the work dir (sandboxes,
+  // checkpoints) stays on disk.
   const runtimeDir = existsSync('/dev/shm') ? mkdtempSync('/dev/shm/meseta-bench-launch-run-') : join(workDir, 'run');
   const cluster = spawnMeseta(
     [
@@ -261,7 +261,8 @@ async function throughMeseta(
 
 /**
  * A work dir for one run under `parent`, in an ext4 block group that the
- * previous run's deletions are not in. ext4 without a journal (this machine's
+ * previous run's deletions are most likely not in (`outwaitRecentDeletion`
+ * covers the rest). ext4 without a journal (this machine's
  * disk) will not hand out an inode freed in the last 60 s (360 s while its
  * inode table block is unwritten): for every new inode it walks past each such
  * one in the group, from the group's start. A run's ~6,000 sandbox inodes went
@@ -304,8 +305,10 @@ function noteDeletion(): void {
  * Waits until the inodes the previous run freed (see `noteDeletion`) are no
  * longer held back, should that run have ended under 60 s ago: the fresh block
  * group `freshWorkDir` asks for is chosen by ext4 and was, in ~1 of 10 runs
- * here, the one the run before had used. Returns the seconds waited (0 when
- * no run is that recent, or the clock has gone back).
+ * here, the one the run before had used. (Once the wait is over, 6,000 new
+ * inodes in such a group took 90 ms against 62-73 in a fresh one and 407
+ * without the wait.) Returns the seconds waited (0 when no run is that recent,
+ * or the clock has gone back).
  */
 async function outwaitRecentDeletion(): Promise<number> {
   let deletedAtMs: number;
