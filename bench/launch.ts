@@ -12,6 +12,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { SchedulerClient } from '../src/scheduler/scheduler-client.js';
 import { createMasterDetector } from '../src/scheduler/master-detector.js';
@@ -254,7 +255,7 @@ async function throughMeseta(
   } finally {
     await stopProcess(cluster);
     rmSync(fresh.parent, { recursive: true, force: true });
-    if (onExt4(parent)) noteDeletion();
+    if (fresh.ext4) noteDeletion();
     rmSync(runtimeDir, { recursive: true, force: true });
   }
 }
@@ -272,13 +273,15 @@ async function throughMeseta(
  * directories took 690-880 ms there, 53-62 ms in a fresh group). A parent
  * marked with the top-directory flag (`chattr +T`) makes ext4's Orlov
  * allocator place the work dir in a group of its choosing, as a first run on
- * a quiet machine gets. Returns the parent to delete afterwards and whether the
- * flag took (not on tmpfs or xfs, which have no such walk, nor without chattr).
+ * a quiet machine gets. Returns the parent to delete afterwards, whether it is
+ * on ext4, and whether the flag took (not on tmpfs or xfs, which have no such
+ * walk, nor without chattr).
  */
-function freshWorkDir(parent: string): { parent: string; workDir: string; spread: boolean } {
+function freshWorkDir(parent: string): { parent: string; workDir: string; ext4: boolean; spread: boolean } {
   const top = mkdtempSync(join(parent, 'meseta-bench-launch-'));
-  const spread = onExt4(parent) && spawnSync('chattr', ['+T', top], { stdio: 'ignore' }).status === 0;
-  return { parent: top, workDir: mkdtempSync(join(top, 'work-')), spread };
+  const ext4 = onExt4(parent);
+  const spread = ext4 && spawnSync('chattr', ['+T', top], { stdio: 'ignore' }).status === 0;
+  return { parent: top, workDir: mkdtempSync(join(top, 'work-')), ext4, spread };
 }
 
 /** ext4's RECENTCY_MIN: seconds a written-back freed inode is held back from reuse (without a journal). */
@@ -319,7 +322,7 @@ async function outwaitRecentDeletion(): Promise<number> {
   }
   const ms = deletedAtMs + (EXT4_HOLDS_FREED_INODES_S + 1) * 1000 - Date.now();
   if (ms <= 0 || ms > (EXT4_HOLDS_FREED_INODES_S + 1) * 1000) return 0;
-  await new Promise((resolve) => setTimeout(resolve, ms));
+  await delay(ms);
   return ms / 1000;
 }
 
