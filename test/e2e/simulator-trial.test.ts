@@ -1,0 +1,139 @@
+/**
+ * The README's "Trying apps on a simulated cluster", as a user runs it: a real
+ * `meseta master`, `meseta simulate-agents` with rack attributes and a real
+ * `meseta marathon`, driven through Marathon's REST API only. Checks what such
+ * a trial is for: where an app's constraints put its instances, what stays
+ * unplaced when they cannot all be met (and why, in `/v2/queue`), and how the
+ * app's backoff paces relaunches of tasks that end (the simulator's `duration`
+ * label).
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { cleanupDirs, freePort, getJson, meseta, stopAll, tempDir, waitFor } from './harness.js';
+
+const AGENTS = 100;
+const RACKS = 5;
+
+interface AppJson {
+  app: { tasksRunning: number; tasksStaged: number };
+}
+interface TasksJson {
+  tasks: Array<{ id: string; host: string; state: string }>;
+}
+interface SlavesJson {
+  slaves: Array<{ hostname: string; attributes: Record<string, string | number> }>;
+}
+interface QueueJson {
+  queue: Array<{
+    app: { id: string };
+    count: number;
+    delay: { timeLeftSeconds: number; overdue: boolean };
+    processedOffersSummary: { rejectSummaryLastOffers: Array<{ reason: string; declined: number }> };
+  }>;
+}
+
+async function send(method: 'POST' | 'PUT', url: string, body: unknown): Promise<number> {
+  const response = await fetch(url, { method, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+describe('trying Marathon apps on simulated agents', () => {
+  let master: string;
+  let marathon: string;
+
+  before(async () => {
+    const masterPort = await freePort();
+    const marathonPort = await freePort();
+    const dir = tempDir('simulator-trial');
+    master = `http://127.0.0.1:${masterPort}`;
+    marathon = `http://127.0.0.1:${marathonPort}`;
+    meseta(['master', '--ip=127.0.0.1', `--port=${masterPort}`, `--work_dir=${join(dir, 'master')}`, '--quiet']);
+    await waitFor('master up', async () => (await fetch(`${master}/health`)).ok);
+    meseta([
+      'simulate-agents',
+      `--master=127.0.0.1:${masterPort}`,
+      `--count=${AGENTS}`,
+      `--attributes=rack:r{i%${RACKS}};zone:z{i%3}`,
+      '--resources=cpus:4;mem:8192;disk:40960;ports:[31000-32000]',
+      '--task_duration=1days',
+      '--quiet',
+    ]);
+    await waitFor(`${AGENTS} agents active`, async () => (await getJson<Record<string, number>>(`${master}/metrics/snapshot`))['master/slaves_active'] === AGENTS);
+    meseta(['marathon', `--master=127.0.0.1:${masterPort}`, '--http_address=127.0.0.1', `--http_port=${marathonPort}`, `--work_dir=${join(dir, 'marathon')}`, '--quiet']);
+    await waitFor('Marathon subscribed', async () => (await getJson<Record<string, number>>(`${master}/metrics/snapshot`))['master/frameworks_active'] === 1);
+  });
+  after(async () => {
+    await stopAll();
+    cleanupDirs();
+  });
+
+  const running = (id: string, n: number, timeoutMs = 30_000): Promise<AppJson> =>
+    waitFor(`${id} with ${n} tasks running`, async () => {
+      const app = await getJson<AppJson>(`${marathon}/v2/apps${id}`);
+      return app.app.tasksRunning === n ? app : undefined;
+    }, timeoutMs, 100);
+
+  it('spreads an app over racks and hosts as its constraints say', async () => {
+    const instances = 50;
+    const status = await send('POST', `${marathon}/v2/apps`, {
+      id: '/shop/web',
+      cmd: './serve --port $PORT0',
+      cpus: 0.5,
+      mem: 256,
+      instances,
+      constraints: [['rack', 'GROUP_BY', String(RACKS)], ['hostname', 'UNIQUE']],
+    });
+    assert.equal(status, 201);
+    await running('/shop/web', instances);
+    const rackOf = new Map((await getJson<SlavesJson>(`${master}/master/slaves`)).slaves.map((s) => [s.hostname, String(s.attributes.rack)]));
+    const tasks = (await getJson<TasksJson>(`${marathon}/v2/apps/shop/web/tasks`)).tasks;
+    const perRack = new Map<string, number>();
+    for (const task of tasks) perRack.set(rackOf.get(task.host)!, (perRack.get(rackOf.get(task.host)!) ?? 0) + 1);
+    assert.deepEqual([...perRack.values()], Array(RACKS).fill(instances / RACKS), `per rack: ${JSON.stringify([...perRack])}`);
+    assert.equal(new Set(tasks.map((t) => t.host)).size, instances, 'one instance per host');
+  });
+
+  it('leaves what the constraints cannot place in the queue, saying why', async () => {
+    assert.equal(await send('PUT', `${marathon}/v2/apps/shop/web`, { instances: AGENTS + 1 }), 200);
+    await running('/shop/web', AGENTS, 60_000);
+    const waiting = await waitFor('the instance left over, declined for its constraint', async () => {
+      const entry = (await getJson<QueueJson>(`${marathon}/v2/queue`)).queue.find((q) => q.app.id === '/shop/web');
+      const unfulfilled = entry?.processedOffersSummary.rejectSummaryLastOffers.find((r) => r.reason === 'UnfulfilledConstraint');
+      return entry && unfulfilled && unfulfilled.declined > 0 ? entry : undefined;
+    });
+    assert.equal(waiting.count, 1);
+    const app = await getJson<AppJson>(`${marathon}/v2/apps/shop/web`);
+    assert.equal(app.app.tasksRunning, AGENTS, 'no second instance on any host');
+  });
+
+  it('relaunches tasks that end, after the app\'s backoff', async () => {
+    const instances = 5;
+    const status = await send('POST', `${marathon}/v2/apps`, {
+      id: '/shop/worker',
+      cmd: './work',
+      cpus: 1,
+      mem: 512,
+      instances,
+      labels: { duration: '1' },
+    });
+    assert.equal(status, 201);
+    await running('/shop/worker', instances);
+    const first = new Set((await getJson<TasksJson>(`${marathon}/v2/apps/shop/worker/tasks`)).tasks.map((t) => t.id));
+    // Each task ends a second after it runs; the queue shows the delay before its relaunch.
+    const delayed = await waitFor('a launch delay for /shop/worker', async () => {
+      const entry = (await getJson<QueueJson>(`${marathon}/v2/queue`)).queue.find((q) => q.app.id === '/shop/worker');
+      return entry && !entry.delay.overdue && entry.delay.timeLeftSeconds > 0 ? entry : undefined;
+    }, 20_000, 100);
+    assert.ok(delayed.count >= 1 && delayed.count <= instances, `waiting: ${delayed.count}`);
+    const relaunched = await waitFor('relaunched worker tasks running', async () => {
+      const tasks = (await getJson<TasksJson>(`${marathon}/v2/apps/shop/worker/tasks`)).tasks;
+      const fresh = tasks.filter((t) => !first.has(t.id) && t.state === 'TASK_RUNNING');
+      return fresh.length > 0 ? fresh : undefined;
+    }, 30_000, 100);
+    assert.ok(relaunched.length >= 1);
+    const metrics = await getJson<Record<string, number>>(`${master}/metrics/snapshot`);
+    assert.ok(metrics['master/tasks_finished']! >= instances, `tasks finished: ${metrics['master/tasks_finished']}`);
+  });
+});
