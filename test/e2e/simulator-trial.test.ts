@@ -5,7 +5,8 @@
  * a trial is for: where an app's constraints put its instances, what stays
  * unplaced when they cannot all be met (and why, in `/v2/queue`), and how the
  * app's backoff paces relaunches of tasks that end (the simulator's `duration`
- * label).
+ * label); and a scheduling policy: two Marathons in roles weighted 3:1 sharing
+ * the cluster as the master's weighted DRF divides it.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -135,5 +136,68 @@ describe('trying Marathon apps on simulated agents', () => {
     assert.ok(relaunched.length >= 1);
     const metrics = await getJson<Record<string, number>>(`${master}/metrics/snapshot`);
     assert.ok(metrics['master/tasks_finished']! >= instances, `tasks finished: ${metrics['master/tasks_finished']}`);
+  });
+});
+
+describe('trying role weights on simulated agents', () => {
+  const agents = 20;
+  const cpusPerAgent = 4;
+  let master: string;
+  const marathons: Record<'prod' | 'dev', string> = { prod: '', dev: '' };
+
+  before(async () => {
+    const masterPort = await freePort();
+    const dir = tempDir('simulator-weights');
+    master = `http://127.0.0.1:${masterPort}`;
+    meseta(['master', '--ip=127.0.0.1', `--port=${masterPort}`, `--work_dir=${join(dir, 'master')}`, '--weights=prod=3,dev=1', '--quiet']);
+    await waitFor('master up', async () => (await fetch(`${master}/health`)).ok);
+    meseta(['simulate-agents', `--master=127.0.0.1:${masterPort}`, `--count=${agents}`, `--resources=cpus:${cpusPerAgent};mem:8192;ports:[31000-32000]`, '--quiet']);
+    for (const role of ['prod', 'dev'] as const) {
+      const port = await freePort();
+      marathons[role] = `http://127.0.0.1:${port}`;
+      meseta([
+        'marathon',
+        `--master=127.0.0.1:${masterPort}`,
+        '--http_address=127.0.0.1',
+        `--http_port=${port}`,
+        `--mesos_role=${role}`,
+        `--framework_name=marathon-${role}`,
+        `--work_dir=${join(dir, role)}`,
+        '--quiet',
+      ]);
+    }
+    await waitFor('both Marathons subscribed', async () => {
+      const metrics = await getJson<Record<string, number>>(`${master}/metrics/snapshot`);
+      return metrics['master/slaves_active'] === agents && metrics['master/frameworks_active'] === 2;
+    });
+  });
+  after(async () => {
+    await stopAll();
+    cleanupDirs();
+  });
+
+  it('shares the cpus 3:1 once tasks end and their cpus are offered again', async () => {
+    // More instances than the cluster holds, each ending after 2 s and relaunched without backoff:
+    // every freed cpu goes to the role furthest below its weighted share.
+    for (const url of Object.values(marathons)) {
+      const status = await send('POST', `${url}/v2/apps`, {
+        id: '/batch',
+        cmd: './crunch',
+        cpus: 1,
+        mem: 128,
+        instances: 1000,
+        labels: { duration: '2' },
+        backoffSeconds: 0,
+        backoffFactor: 1,
+      });
+      assert.equal(status, 201);
+    }
+    const total = agents * cpusPerAgent;
+    const split = await waitFor('the cpus split 3:1 between prod and dev', async () => {
+      const roles = (await getJson<{ roles: Array<{ name: string; resources: { cpus?: number } }> }>(`${master}/master/roles`)).roles;
+      const cpus = (name: string): number => roles.find((r) => r.name === name)?.resources.cpus ?? 0;
+      return cpus('prod') === (total * 3) / 4 && cpus('dev') === total / 4 ? { prod: cpus('prod'), dev: cpus('dev') } : undefined;
+    }, 60_000, 100);
+    assert.deepEqual(split, { prod: 60, dev: 20 });
   });
 });
