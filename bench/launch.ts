@@ -111,7 +111,6 @@ export async function run(options: LaunchBenchOptions = {}): Promise<LaunchBench
   // A smoke run's figures are not judged: it does not wait.
   const waitedSeconds = options.smoke ? 0 : await outwaitRecentDeletion();
   const meseta = await throughMeseta(tasks, os.tmpdir(), isolation, options.profileDir);
-  const workDirSpread = meseta.spread;
   floorSamples.push(await floor(tasks, 2));
   const onTmpfs = existsSync('/dev/shm') ? await throughMeseta(tasks, '/dev/shm', isolation, options.profileDir) : undefined;
   floorSamples.push(await floor(tasks, 2));
@@ -132,7 +131,7 @@ export async function run(options: LaunchBenchOptions = {}): Promise<LaunchBench
     floorSamplesSeconds: floorSamples.map(round),
     ratioToFloor: round(floorSeconds / meseta.seconds),
     frameworkWarmupTasks: warmupTasks,
-    workDirSpread,
+    workDirSpread: meseta.spread,
     waitedForFreedInodesSeconds: round(waitedSeconds),
     workDirOnTmpfs: onTmpfs && {
       mesetaSeconds: round(onTmpfs.seconds),
@@ -145,7 +144,7 @@ export async function run(options: LaunchBenchOptions = {}): Promise<LaunchBench
   if (options.print ?? true) {
     process.stdout.write(
       `launch: ${tasks} tasks running 'true' (${result.isolation})\n` +
-        `  meseta local, work dir on disk : ${result.mesetaSeconds} s, ${result.mesetaTasksPerSecond} tasks/s, median accept→finished ${result.medianTaskLatencyMs} ms, ratio ${result.ratioToFloor}${result.workDirSpread || !onExt4(os.tmpdir()) ? '' : ' (chattr +T failed: work dir not in a fresh block group)'}\n` +
+        `  meseta local, work dir on disk : ${result.mesetaSeconds} s, ${result.mesetaTasksPerSecond} tasks/s, median accept→finished ${result.medianTaskLatencyMs} ms, ratio ${result.ratioToFloor}${result.workDirSpread || !meseta.ext4 ? '' : ' (chattr +T failed: work dir not in a fresh block group)'}\n` +
         (result.waitedForFreedInodesSeconds > 0 ? `    (waited ${result.waitedForFreedInodesSeconds} s first: ext4 still held back the inodes the previous run freed)\n` : '') +
         `    CPU per task: ${cpuLine(result.cpuMsPerTask)}\n` +
         (result.workDirOnTmpfs
@@ -212,7 +211,7 @@ async function throughMeseta(
   parent: string,
   isolation: string,
   profileDir?: string,
-): Promise<{ seconds: number; medianLatencyMs: number; cpuMsPerTask: LaunchCpu; spread: boolean }> {
+): Promise<{ seconds: number; medianLatencyMs: number; cpuMsPerTask: LaunchCpu; spread: boolean; ext4: boolean }> {
   const port = await freePort();
   const agentPort = await freePort();
   const marathonPort = await freePort();
@@ -251,6 +250,7 @@ async function throughMeseta(
       ...driven,
       cpuMsPerTask: { meseta: perTask(meseta), framework: perTask(framework), launchersAndTasks: perTask(machine - meseta - framework) },
       spread: fresh.spread,
+      ext4: fresh.ext4,
     };
   } finally {
     await stopProcess(cluster);

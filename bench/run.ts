@@ -3,6 +3,7 @@
  * each at a small size (well under a minute). Results also go to
  * bench/results/<bench>.json.
  */
+import { join } from 'node:path';
 import { run as allocator } from './allocator.js';
 import { run as launch } from './launch.js';
 import { run as docker, dockerUnavailable } from './docker.js';
@@ -12,7 +13,6 @@ import { run as masterScale, MESOS_PAPER_OVERHEAD_MS, TARGET_KB_PER_AGENT, TARGE
 import { run as failover, FAILOVER_TARGET_AGENTS_PER_SECOND, FAILOVER_TARGET_FRAMEWORK_MS, MESOS_REREGISTRATION_PER_SECOND } from './failover.js';
 import { run as marathon, MARATHON_015_PER_SECOND, MARATHON_TARGET_REAL, MARATHON_TARGET_SIMULATED } from './marathon.js';
 import { zookeeperMissing } from '../test/support/zookeeper.js';
-import { join } from 'node:path';
 import { describeMesetaNodeArgs, ROOT } from './bench-util.js';
 
 const smoke = process.argv.includes('--smoke');
